@@ -1,0 +1,48 @@
+"""The `pmo-rules` command line: one module per command, registered here."""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from pmo_rules import __version__
+
+# command name -> module under pmo_rules.cli defining a click command called `command`.
+COMMANDS = {
+    "check": "check",
+    "validate": "validate",
+    "fmt": "fmt",
+    "schema": "schema",
+    "graph": "graph",
+}
+
+
+class LazyGroup(click.Group):
+    """Imports a command's module only when that command runs, to keep start-up fast."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in COMMANDS if self._load(name) is not None)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._load(cmd_name)
+
+    @staticmethod
+    def _load(name: str) -> click.Command | None:
+        module_name = COMMANDS.get(name)
+        if module_name is None:
+            return None
+        try:
+            module = importlib.import_module(f"pmo_rules.cli.{module_name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"pmo_rules.cli.{module_name}":
+                return None  # not built yet
+            raise
+        command: click.Command = module.command
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmo-rules")
+def main() -> None:
+    """Check a project portfolio against PMO governance policies."""

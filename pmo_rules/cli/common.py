@@ -1,0 +1,60 @@
+"""What every command shares: exit codes, and how diagnostics reach the terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import NoReturn
+
+import click
+
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, render_all, sort_diagnostics
+
+EXIT_OK = 0
+EXIT_BLOCKING = 1
+EXIT_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def emit_diagnostics(diags: Sequence[Diagnostic], fmt: str = "text") -> None:
+    """Print diagnostics: text to stderr for people, or JSON to stdout for tools."""
+    ordered = sort_diagnostics(diags)
+    if fmt == "json":
+        payload = {"diagnostics": [d.to_dict() for d in ordered]}
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_all(ordered), err=True, nl=False)
+
+
+def fail_input(diags: Sequence[Diagnostic], fmt: str = "text") -> NoReturn:
+    """Report bad input and exit 2."""
+    emit_diagnostics(diags, fmt)
+    sys.exit(EXIT_INPUT)
+
+
+@contextmanager
+def user_errors(fmt: str = "text") -> Iterator[None]:
+    """Turn DiagnosticError into exit 2 and anything unexpected into exit 3, never a traceback.
+
+    Set PMO_RULES_DEBUG=1 to see the traceback of an internal error.
+    """
+    try:
+        yield
+    except DiagnosticError as exc:
+        fail_input(exc.diagnostics, fmt)
+    except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
+        raise
+    except Exception as exc:  # an internal error: a bug in pmo-rules or a plugin
+        if os.environ.get("PMO_RULES_DEBUG"):
+            traceback.print_exc()
+        click.echo(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "  help: this is a bug in pmo-rules; rerun with PMO_RULES_DEBUG=1 and report it",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
+
