@@ -19,11 +19,11 @@ NO_SPAN = Span("<none>", 0, 0, 0, 0)
 
 
 def _span() -> Span:
-    return field(default=NO_SPAN, compare=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+    return field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 
 def _ty() -> Type | None:
-    return field(default=None, compare=False, repr=False, kw_only=True)  # type: ignore[no-any-return]
+    return field(default=None, compare=False, repr=False, kw_only=True)
 
 
 # ---------------------------------------------------------------- expressions
@@ -123,12 +123,18 @@ class Index:
     ty: Type | None = _ty()
 
 
+CallKind = Literal["builtin", "define", "plugin"]
+
+
 @dataclass(frozen=True, slots=True)
 class Call:
     """A call to a built-in, a define or a plugin function (`lifecycle.gate_for(p)`).
 
     `func` is the dotted name as written. Arguments are positional, or named
-    (`tier: 1`), positional first.
+    (`tier: 1`), positional first. The checker sets `kind`; for a call to a
+    define it sets `inlined` to the define's body, checked for this call's
+    argument types, in which the define's parameters are `Name`s bound as
+    `define_arg` (the compiler binds them to the evaluated `args`).
     """
 
     func: str
@@ -136,6 +142,8 @@ class Call:
     kwargs: tuple[tuple[str, Expr], ...] = ()
     span: Span = _span()
     ty: Type | None = _ty()
+    kind: CallKind | None = field(default=None, compare=False, kw_only=True)
+    inlined: Expr | None = field(default=None, compare=False, repr=False, kw_only=True)
 
 
 @dataclass(frozen=True, slots=True)
