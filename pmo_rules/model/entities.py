@@ -9,9 +9,12 @@ finish, score, cpi, spi, date, lag) are properties or are set on resolve.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 
 class Ref:
@@ -51,12 +54,68 @@ PersonRef = Annotated[Id | None, Ref("person")]
 MoneyValue = Annotated[float | None, Money()]
 
 
+def _health_shorthand(value: Any) -> Any:
+    """`health: red` is short for `health: {overall: red}`."""
+    return {"overall": value} if isinstance(value, str) else value
+
+
+def _id_shorthand(value: Any) -> Any:
+    """`[P-1, {id: P-2, ...}]`: a bare id is short for `{id: ...}`."""
+    if isinstance(value, list):
+        return [{"id": v} if isinstance(v, str) else v for v in value]
+    return value
+
+
+def _keyed_shorthand(key: str, short_field: str) -> Callable[[Any], Any]:
+    """A list of records or a map keyed by `key`, normalised to the map.
+
+    In the map form a bare string is short for `{short_field: value}`
+    (`charter: approved`, `G1: go`).
+    """
+
+    def normalise(value: Any) -> Any:
+        if isinstance(value, list):
+            out: dict[str, Any] = {}
+            for i, item in enumerate(value):
+                name = item.get(key) if isinstance(item, dict) else None
+                if not isinstance(name, str):
+                    out[f"#{i}"] = item  # pydantic then reports what is wrong with it
+                elif name in out:
+                    raise PydanticCustomError(
+                        "duplicate_key", "{key} `{name}` is listed twice",
+                        {"key": key, "name": name},
+                    )
+                else:
+                    out[name] = item
+            return out
+        if isinstance(value, dict):
+            normal: dict[str, Any] = {}
+            for name, item in value.items():
+                if isinstance(item, str):
+                    normal[name] = {key: name, short_field: item}
+                elif isinstance(item, dict) and key not in item:
+                    normal[name] = {key: name, **item}
+                else:
+                    normal[name] = item
+            return normal
+        return value
+
+    return normalise
+
+
 class Entity(BaseModel):
     """Base of every model: unknown keys are allowed and later moved under `custom`."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False)
 
     custom: dict[str, Any] = Field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        # Resolved references form cycles (project -> program -> projects): print ids only.
+        ident = self.__dict__.get("id")
+        if isinstance(ident, str):
+            return f"{type(self).__name__}(id={ident!r})"
+        return super().__repr__()
 
 
 class Person(Entity):
@@ -85,6 +144,9 @@ class Objective(Entity):
     target_investment_share: float | None = None
     status: Literal["active", "retired"] | None = None
     kpi: Kpi | None = None
+    projects: Annotated[list[Id], Ref("project"), Derived(), SkipJsonSchema()] = Field(
+        default_factory=list, exclude=True
+    )
 
 
 class Benefit(Entity):
@@ -105,6 +167,9 @@ class Program(Entity):
     status: str | None = None
     budget_approved: MoneyValue = None
     benefits: list[Benefit] = Field(default_factory=list)
+    projects: Annotated[list[Id], Ref("project"), Derived(), SkipJsonSchema()] = Field(
+        default_factory=list, exclude=True
+    )
 
 
 class ObjectiveLink(Entity):
@@ -195,7 +260,9 @@ class Milestone(Entity):
     actual: dt.date | None = None
     key: bool = False
     gate: str | None = None
-    project: Annotated[Id | None, Ref("project"), Derived()] = None
+    project: Annotated[Id | None, Ref("project"), Derived(), SkipJsonSchema()] = Field(
+        default=None, exclude=True
+    )
 
     @property
     def date(self) -> dt.date | None:
@@ -226,7 +293,9 @@ class Risk(Entity):
     raised_on: dt.date | None = None
     reviewed_on: dt.date | None = None
     linked_dependency: str | None = None
-    project: Annotated[Id | None, Ref("project"), Derived()] = None
+    project: Annotated[Id | None, Ref("project"), Derived(), SkipJsonSchema()] = Field(
+        default=None, exclude=True
+    )
 
     @property
     def score(self) -> int | None:
@@ -246,7 +315,9 @@ class Issue(Entity):
     status: Literal["open", "in_progress", "resolved", "closed"] | None = None
     escalated_to: PersonRef = None
     resolved_on: dt.date | None = None
-    project: Annotated[Id | None, Ref("project"), Derived()] = None
+    project: Annotated[Id | None, Ref("project"), Derived(), SkipJsonSchema()] = Field(
+        default=None, exclude=True
+    )
 
 
 class Assumption(Entity):
@@ -319,7 +390,9 @@ class Project(Entity):
     id: Id
     name: str
     program: Annotated[Id | None, Ref("program")] = None
-    objectives: Annotated[list[ObjectiveLink], Ref("objective")] = Field(default_factory=list)
+    objectives: Annotated[
+        list[ObjectiveLink], Ref("objective"), BeforeValidator(_id_shorthand)
+    ] = Field(default_factory=list)
     lifecycle: str | None = None
     phase: str | None = None
     phase_entered_on: dt.date | None = None
@@ -331,9 +404,15 @@ class Project(Entity):
     budget: Budget = Field(default_factory=Budget)
     evm: Evm = Field(default_factory=Evm)
     schedule: Schedule = Field(default_factory=Schedule)
-    health: Health = Field(default_factory=Health)
-    artifacts: dict[str, Artifact] = Field(default_factory=dict)
-    gates: dict[str, Gate] = Field(default_factory=dict)
+    health: Annotated[Health, BeforeValidator(_health_shorthand)] = Field(
+        default_factory=Health
+    )
+    artifacts: Annotated[
+        dict[str, Artifact], BeforeValidator(_keyed_shorthand("type", "status"))
+    ] = Field(default_factory=dict)
+    gates: Annotated[
+        dict[str, Gate], BeforeValidator(_keyed_shorthand("gate", "decision"))
+    ] = Field(default_factory=dict)
     milestones: list[Milestone] = Field(default_factory=list)
     risks: list[Risk] = Field(default_factory=list)
     issues: list[Issue] = Field(default_factory=list)
@@ -346,9 +425,16 @@ class Project(Entity):
     cancelled_on: dt.date | None = None
     cancellation_reason: str | None = None
     closed_on: dt.date | None = None
-    depends_on: list[DependsOn] = Field(default_factory=list)
+    depends_on: Annotated[list[DependsOn], BeforeValidator(_id_shorthand)] = Field(
+        default_factory=list
+    )
     tags: list[str] = Field(default_factory=list)
-    stage: Annotated[Stage | None, Derived()] = None
+    stage: Annotated[Stage | None, Derived(), SkipJsonSchema()] = Field(
+        default=None, exclude=True
+    )
+    objective_links: Annotated[list[ObjectiveLink], Derived(), SkipJsonSchema()] = Field(
+        default_factory=list, exclude=True
+    )
 
     @property
     def start(self) -> dt.date | None:

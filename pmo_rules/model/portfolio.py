@@ -1,0 +1,79 @@
+"""The loaded portfolio: validated entities with references resolved, ready for rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pmo_rules.diagnostics import Diagnostic
+from pmo_rules.model.entities import (
+    Dependency,
+    Issue,
+    Milestone,
+    Objective,
+    Person,
+    Pmo,
+    Portfolio,
+    Program,
+    Project,
+    Risk,
+)
+from pmo_rules.model.lifecycles import LifecycleRegistry
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file of a run and the SHA-256 of its bytes (recorded in reports)."""
+
+    path: str
+    sha256: str
+
+
+class LoadedPortfolio:
+    """Every entity of a portfolio, resolved: reference fields hold entities, not ids."""
+
+    def __init__(
+        self,
+        *,
+        as_of: dt.date,
+        currency: str | None,
+        pmo: Pmo,
+        portfolio: Portfolio,
+        people: list[Person],
+        objectives: list[Objective],
+        programs: list[Program],
+        projects: list[Project],
+        dependencies: list[Dependency],
+        lifecycles: LifecycleRegistry,
+        sources: list[SourceFile],
+        warnings: list[Diagnostic],
+    ) -> None:
+        self.as_of = as_of
+        self.currency = currency
+        self.pmo = pmo
+        self.portfolio = portfolio
+        self.people = people
+        self.objectives = objectives
+        self.programs = programs
+        self.projects = projects
+        self.dependencies = dependencies
+        self.milestones: list[Milestone] = [m for p in projects for m in p.milestones]
+        self.risks: list[Risk] = [r for p in projects for r in p.risks]
+        self.issues: list[Issue] = [i for p in projects for i in p.issues]
+        self.people_by_id = {e.id: e for e in people}
+        self.objectives_by_id = {e.id: e for e in objectives}
+        self.programs_by_id = {e.id: e for e in programs}
+        self.projects_by_id = {e.id: e for e in projects}
+        self.milestones_by_id = {e.id: e for e in self.milestones}
+        self.risks_by_id = {e.id: e for e in self.risks}
+        self.issues_by_id = {e.id: e for e in self.issues}
+        self.dependencies_by_id = {str(e.id): e for e in dependencies}
+        self.lifecycles = lifecycles
+        self.sources = sources
+        self.warnings = warnings
+
+    def __repr__(self) -> str:
+        return (
+            f"LoadedPortfolio(as_of={self.as_of}, projects={len(self.projects)}, "
+            f"dependencies={len(self.dependencies)})"
+        )
