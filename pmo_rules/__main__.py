@@ -1,0 +1,5 @@
+"""`python -m pmo_rules` runs the command line."""
+
+from pmo_rules.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""The Python API: load policies, load a portfolio, check, and read the Report.
+
+    from pmo_rules import api
+    policies = api.load_policies(["policies/"])
+    portfolio = api.load_portfolio("examples/portfolio.yaml")
+    report = api.check(portfolio, policies, waivers="examples/waivers.yaml")
+    print(report.summary(), report.exit_code)
+
+Every function raises `pmo_rules.diagnostics.DiagnosticError` for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import hashlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from pmo_rules.engine.evaluate import Evaluator
+from pmo_rules.engine.evidence import SourceText
+from pmo_rules.engine.params import resolve_overrides
+from pmo_rules.engine.plan import build_plan, param_values, rule_info
+from pmo_rules.engine.report import Report
+from pmo_rules.engine.runtime import RuleError, RunContext
+from pmo_rules.engine.waivers import Waiver, apply_waivers, load_waivers
+from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
+from pmo_rules.model.portfolio import LoadedPortfolio
+
+__all__ = ["Report", "check", "load_policies", "load_portfolio", "load_waivers"]
+
+
+def load_policies(
+    paths: Sequence[str | Path], registry: Any | None = None
+) -> CheckedPolicySet:
+    """Parse and check .pmo files (or directories of them) into the set of rules that runs."""
+    from pmo_rules.language.checker import check_policies
+    from pmo_rules.language.declarations import default_registry
+    from pmo_rules.language.loader import load_policy_files
+
+    files = load_policy_files(list(paths))
+    return check_policies(files, registry if registry is not None else default_registry())
+
+
+def load_portfolio(path: str | Path, *, as_of: dt.date | None = None) -> LoadedPortfolio:
+    """Load and validate a portfolio file or directory (YAML, JSON or CSV)."""
+    from pmo_rules.model.load import load_portfolio as _load
+
+    return _load(path, as_of=as_of)
+
+
+def select_rules(
+    rules: Sequence[ResolvedRule], select: Iterable[str] = (), ignore: Iterable[str] = ()
+) -> list[ResolvedRule]:
+    """Rules whose id matches a --select pattern (all when none) and no --ignore pattern."""
+    select, ignore = list(select), list(ignore)
+    ids = [r.rule.id for r in rules]
+    problems = []
+    for pattern in [*select, *ignore]:
+        if not any(fnmatch.fnmatchcase(i, pattern) for i in ids):
+            guess = did_you_mean(pattern, ids)
+            problems.append(Diagnostic(
+                "PMO603", f"`{pattern}` matches no loaded rule",
+                help=f"did you mean `{guess}`?" if guess else "give rule ids or globs like `LC-*`",
+            ))
+    if problems:
+        raise DiagnosticError(problems)
+
+    def keep(rule_id: str) -> bool:
+        chosen = not select or any(fnmatch.fnmatchcase(rule_id, p) for p in select)
+        return chosen and not any(fnmatch.fnmatchcase(rule_id, p) for p in ignore)
+
+    return [r for r in rules if keep(r.rule.id)]
+
+
+def check(
+    portfolio: LoadedPortfolio,
+    policies: CheckedPolicySet,
+    *,
+    waivers: str | Path | Sequence[Waiver] | None = None,
+    params: Mapping[str, str] | None = None,
+    as_of: dt.date | None = None,
+    fail_on: str | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    show_passes: bool = False,
+    progress: Callable[[int], Callable[[], None]] | None = None,
+) -> Report:
+    """Evaluate the policies over the portfolio, apply waivers, and return the Report."""
+    from pmo_rules.graph.portfolio_graph import PortfolioGraph
+
+    register: list[Waiver] = []
+    waiver_input: dict[str, Any] | None = None
+    if isinstance(waivers, str | Path):
+        register = load_waivers(waivers)
+        waiver_input = {"path": str(waivers), "sha256": _sha256_file(waivers)}
+    elif waivers is not None:
+        register = list(waivers)
+    overrides = resolve_overrides(params or {}, policies)
+    rules = select_rules(policies.rules, select, ignore)
+    run_date = as_of or portfolio.as_of
+    ctx = RunContext(
+        portfolio=portfolio,
+        graph=PortfolioGraph(portfolio),
+        as_of=run_date,
+        params=param_values(policies, overrides),
+    )
+    sources = {f.path: f.source for f in policies.files}
+    evaluator = Evaluator(
+        SourceText(sources), portfolio.portfolio.id, portfolio.portfolio.name,
+        show_passes=show_passes, fail_on=fail_on,
+    )
+    tick = progress(len(rules)) if progress is not None else None
+    for resolved in rules:
+        try:
+            plan = build_plan(resolved, policies, ctx)
+        except RuleError as exc:
+            evaluator.rule_error(_stub_plan(resolved, policies, ctx), str(exc))
+        else:
+            if resolved.rule.check is not None:
+                evaluator.rule_error(
+                    plan, f"no loaded plugin implements check `{resolved.rule.check.name}`")
+            else:
+                evaluator.run_plan(plan)
+        if tick is not None:
+            tick()
+    outcome = evaluator.outcome
+    outcome.findings.sort(key=lambda f: f.sort_key())
+    fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules))
+    for fate in fates:
+        if fate.status == "applied":
+            counts = outcome.counts[fate.rule]
+            counts.failed -= 1
+            counts.waived += 1
+            # A waived finding counts as compliant, by approved exception.
+            keys, weight = outcome.scope_keys.get((fate.rule, fate.subject), ((), 0))
+            for key in keys:
+                outcome.scores.earned[key] = outcome.scores.earned.get(key, 0.0) + weight
+    return Report(
+        as_of=run_date,
+        portfolio_id=portfolio.portfolio.id,
+        findings=outcome.findings,
+        waivers=fates,
+        counts=outcome.counts,
+        rules=[rule_info(r) for r in rules],
+        scores=outcome.scores,
+        inputs=_inputs(portfolio, policies, waiver_input),
+        policies=_policies(policies),
+        warnings=list(portfolio.warnings) + list(policies.warnings),
+    )
+
+
+def _stub_plan(resolved: ResolvedRule, policies: CheckedPolicySet, ctx: RunContext) -> Any:
+    """A plan shell that only carries metadata, for a rule that failed to compile."""
+    from pmo_rules.engine.compiler import ExprCompiler
+    from pmo_rules.engine.plan import RulePlan
+
+    return RulePlan(
+        info=rule_info(resolved), rule=resolved.rule, var=None, subject_kind="portfolio",
+        subjects=None, where=None, steps=[], message=None,
+        compiler=ExprCompiler(ctx, {}, resolved.policy), simple=None,
+    )
+
+
+def _sha256_file(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _inputs(
+    portfolio: LoadedPortfolio, policies: CheckedPolicySet, waivers: dict[str, Any] | None
+) -> dict[str, Any]:
+    files = [
+        {"path": f.path, "sha256": hashlib.sha256(f.source.encode("utf-8")).hexdigest()}
+        for f in sorted(policies.files, key=lambda f: f.path)
+    ]
+    sources = [{"path": s.path, "sha256": s.sha256} for s in portfolio.sources]
+    return {"portfolio": sources, "policies": files, "waivers": waivers}
+
+
+def _policies(policies: CheckedPolicySet) -> list[dict[str, Any]]:
+    running = {r.policy for r in policies.rules}
+    out = []
+    for name in sorted(policies.policies):
+        pol = policies.policies[name]
+        out.append({
+            "name": name, "version": pol.version, "extends": pol.extends,
+            "authority": pol.authority, "file": pol.span.file, "runs": name in running,
+        })
+    return out

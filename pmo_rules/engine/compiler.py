@@ -1,0 +1,679 @@
+"""Compile checked expressions into Python closures: no tree is walked per subject.
+
+Every closure takes the evaluation environment (a dict of bound names) and
+returns a value or MISSING. Constants are folded; graph quantifiers over
+`ancestors`/`descendants` whose body only reads the quantified variable are
+planned as one whole-graph pass (PortfolioGraph.reach_witness). Policy text is
+never passed to eval or exec.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel
+
+from pmo_rules.engine import functions
+from pmo_rules.engine.runtime import (
+    MISSING,
+    SEVERITY_ORDER,
+    STAGE_ORDER,
+    Compiled,
+    Env,
+    RuleError,
+    RunContext,
+)
+from pmo_rules.language import ast
+from pmo_rules.language.types import Kind, Type
+
+_UNSET = object()
+
+_ORDER_OPS: Mapping[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+}
+_ARITH: Mapping[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+}
+_EXPR_TYPES: tuple[type, ...] = get_args(ast.Expr)
+
+
+class Const:
+    """A folded constant closure: callers can read `.value` without calling it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self, env: Env) -> Any:
+        return self.value
+
+
+def literal_value(node: ast.Expr) -> Any:
+    """The run-time value of a literal node (params are literals)."""
+    if isinstance(node, ast.Duration):
+        return dt.timedelta(days=node.days)
+    if isinstance(node, ast.Number | ast.String | ast.Bool | ast.Date):
+        return node.value
+    if isinstance(node, ast.ListLit):
+        return [literal_value(item) for item in node.items]
+    raise TypeError(f"not a literal: {type(node).__name__}")
+
+
+def _kind(node: ast.Expr) -> Kind | None:
+    ty = node.ty
+    return ty.kind if ty is not None else None
+
+
+def free_names(node: object) -> set[str]:
+    """Names bound per subject (variables, lets, define arguments) that an expression reads."""
+    found: set[str] = set()
+    _walk_names(node, found, frozenset())
+    return found
+
+
+def _walk_names(node: object, found: set[str], bound: frozenset[str]) -> None:
+    if isinstance(node, ast.Name):
+        if node.binding in ("var", "let", "define_arg") and node.id not in bound:
+            found.add(node.id)
+        return
+    if isinstance(node, ast.Quantifier | ast.Aggregate):
+        _walk_names(node.coll, found, bound)
+        inner = bound | {node.var}
+        if node.where is not None:
+            _walk_names(node.where, found, inner)
+        if node.body is not None:
+            _walk_names(node.body, found, inner)
+        return
+    if isinstance(node, ast.Call):
+        for arg in node.args:
+            _walk_names(arg, found, bound)
+        for _, arg in node.kwargs:
+            _walk_names(arg, found, bound)
+        return  # an inlined define body only sees its own arguments
+    if isinstance(node, tuple):
+        for item in node:
+            _walk_names(item, found, bound)
+        return
+    for attr in getattr(node, "__slots__", ()):
+        if attr in ("span", "ty", "binding", "policy", "kind", "inlined"):
+            continue
+        child = getattr(node, attr, None)
+        if isinstance(child, tuple | _EXPR_TYPES):
+            _walk_names(child, found, bound)
+
+
+class ExprCompiler:
+    """Compiles the expressions of one run; remembers every closure for evidence."""
+
+    def __init__(
+        self,
+        ctx: RunContext,
+        defines: Mapping[str, ast.Define],
+        policy: str,
+    ) -> None:
+        self.ctx = ctx
+        self.defines = defines
+        self.policy = policy
+        self.closures: dict[int, Compiled] = {}
+        # Planned graph quantifiers: id(node) -> reach function, for evidence chains.
+        self.reach: dict[int, Callable[[Any], tuple[Any, ...] | None]] = {}
+
+    # ------------------------------------------------------------ entry point
+
+    def compile(self, node: ast.Expr) -> Compiled:
+        """The closure computing `node`."""
+        fn = self._compile(node)
+        self.closures[id(node)] = fn
+        return fn
+
+    def _compile(self, node: ast.Expr) -> Compiled:
+        method = getattr(self, "_c_" + type(node).__name__.lower())
+        fn: Compiled = method(node)
+        return fn
+
+    # ------------------------------------------------------------ literals
+
+    def _c_number(self, node: ast.Number) -> Compiled:
+        return Const(node.value)
+
+    def _c_string(self, node: ast.String) -> Compiled:
+        return Const(node.value)
+
+    def _c_bool(self, node: ast.Bool) -> Compiled:
+        return Const(node.value)
+
+    def _c_date(self, node: ast.Date) -> Compiled:
+        return Const(node.value)
+
+    def _c_duration(self, node: ast.Duration) -> Compiled:
+        return Const(dt.timedelta(days=node.days))
+
+    def _c_listlit(self, node: ast.ListLit) -> Compiled:
+        items = [self.compile(item) for item in node.items]
+        if all(isinstance(f, Const) for f in items):
+            return Const([f.value for f in items])  # type: ignore[attr-defined]
+        return lambda env: [f(env) for f in items]
+
+    # ------------------------------------------------------------ names and fields
+
+    def _c_name(self, node: ast.Name) -> Compiled:
+        binding = node.binding
+        if binding == "param":
+            key = (node.policy or self.policy, node.id)
+            if key not in self.ctx.params:
+                raise RuleError(f"param `{node.id}` has no value in policy `{key[0]}`")
+            return Const(self.ctx.params[key])
+        if binding == "collection":
+            return Const(list(getattr(self.ctx.portfolio, node.id)))
+        if binding == "entity":
+            return Const(getattr(self.ctx.portfolio, node.id))
+        return operator.itemgetter(node.id)
+
+    def _c_field(self, node: ast.Field) -> Compiled:
+        steps: list[tuple[bool, str]] = []
+        cur: ast.Expr = node
+        while isinstance(cur, ast.Field):
+            obj_kind = _kind(cur.obj)
+            steps.append((obj_kind is Kind.ENTITY, cur.name))
+            cur = cur.obj
+        steps.reverse()
+        root = self.compile(cur)
+        return _chain(root, tuple(steps))
+
+    def _c_index(self, node: ast.Index) -> Compiled:
+        obj = self.compile(node.obj)
+        idx = self.compile(node.index)
+
+        def index(env: Env) -> Any:
+            container = obj(env)
+            key = idx(env)
+            if container is MISSING or key is MISSING:
+                return MISSING
+            if isinstance(container, list | tuple | str) and isinstance(key, int | float):
+                i = int(key)
+                return container[i] if -len(container) <= i < len(container) else MISSING
+            if isinstance(container, dict) and isinstance(key, str):
+                value = container.get(key)
+                return MISSING if value is None else value
+            return MISSING
+
+        return index
+
+    # ------------------------------------------------------------ calls
+
+    def _c_call(self, node: ast.Call) -> Compiled:
+        if node.kind == "define":
+            return self._define_call(node)
+        args = [self.compile(a) for a in node.args]
+        kwargs = {name: self.compile(a) for name, a in node.kwargs}
+        if node.kind == "plugin":
+            return self._plugin_call(node, args, kwargs)
+        impl = functions.builtin(node.func, self.ctx)
+        if node.func == "today":
+            return Const(self.ctx.as_of)
+        if len(args) == 1 and not kwargs:
+            (only,) = args
+            return lambda env: impl(only(env))
+        return lambda env: impl(*[a(env) for a in args])
+
+    def _define_call(self, node: ast.Call) -> Compiled:
+        define = self.defines.get(node.func)
+        if define is None or node.inlined is None:
+            raise RuleError(f"define `{node.func}` is not visible here")
+        names = define.params
+        args = [self.compile(a) for a in node.args]
+        body = self.compile(node.inlined)
+
+        def call(env: Env) -> Any:
+            values = [a(env) for a in args]
+            saved = [env.get(n, _UNSET) for n in names]
+            for n, v in zip(names, values, strict=True):
+                env[n] = v
+            try:
+                return body(env)
+            finally:
+                for n, old in zip(names, saved, strict=True):
+                    if old is _UNSET:
+                        env.pop(n, None)
+                    else:
+                        env[n] = old
+
+        return call
+
+    def _plugin_call(
+        self, node: ast.Call, args: list[Compiled], kwargs: dict[str, Compiled]
+    ) -> Compiled:
+        impl = self.ctx.plugin_functions.get(node.func)
+        name = node.func
+
+        def call(env: Env) -> Any:
+            if impl is None:
+                raise RuleError(f"no loaded plugin implements function `{name}`")
+            try:
+                result = impl(*[a(env) for a in args], **{k: f(env) for k, f in kwargs.items()})
+            except RuleError:
+                raise
+            except Exception as exc:
+                raise RuleError(f"function `{name}` raised {type(exc).__name__}: {exc}") from exc
+            return MISSING if result is None else result
+
+        return call
+
+    # ------------------------------------------------------------ operators
+
+    def _c_unary(self, node: ast.Unary) -> Compiled:
+        operand = self.compile(node.operand)
+        if node.op == "not":
+            if isinstance(operand, Const) and isinstance(operand.value, bool):
+                return Const(not operand.value)
+
+            def not_(env: Env) -> Any:
+                v = operand(env)
+                return MISSING if v is MISSING else not v
+
+            return not_
+
+        if isinstance(operand, Const):
+            return Const(-operand.value)
+        return lambda env: MISSING if (v := operand(env)) is MISSING else -v
+
+    def _c_binary(self, node: ast.Binary) -> Compiled:
+        left = self.compile(node.left)
+        right = self.compile(node.right)
+        if node.op == "and":
+            return _and(left, right)
+        if node.op == "or":
+            return _or(left, right)
+        op = _ARITH[node.op]
+        if isinstance(left, Const) and isinstance(right, Const):
+            try:
+                return Const(op(left.value, right.value))
+            except (ZeroDivisionError, TypeError):
+                return Const(MISSING)
+
+        def arith(env: Env) -> Any:
+            a = left(env)
+            if a is MISSING:
+                return MISSING
+            b = right(env)
+            if b is MISSING:
+                return MISSING
+            try:
+                return op(a, b)
+            except ZeroDivisionError:
+                return MISSING
+            except TypeError as exc:
+                raise RuleError(f"cannot apply `{node.op}` to {a!r} and {b!r}") from exc
+
+        return arith
+
+    def _c_compare(self, node: ast.Compare) -> Compiled:
+        left_kind, right_kind = _kind(node.left), _kind(node.right)
+        if Kind.PHASE in (left_kind, right_kind):
+            return self._phase_compare(node)
+        left = self.compile(node.left)
+        right = self.compile(node.right)
+        op = node.op
+        if Kind.STAGE in (left_kind, right_kind):
+            return _ordered_compare(op, left, right, STAGE_ORDER)
+        if Kind.SEVERITY in (left_kind, right_kind):
+            return _ordered_compare(op, left, right, SEVERITY_ORDER)
+        if op in ("==", "!="):
+            entities = Kind.ENTITY in (left_kind, right_kind)
+            return _equality(op == "!=", left, right, entities)
+        if op in _ORDER_OPS:
+            return _order(_ORDER_OPS[op], left, right, op)
+        if op == "contains":
+            left, right = right, left
+        negate = op == "not in"
+        return _membership(negate, left, right)
+
+    def _phase_compare(self, node: ast.Compare) -> Compiled:
+        """Phases compare in the order of the project's own lifecycle."""
+        phase_side, other_side = (node.left, node.right)
+        swapped = False
+        if _kind(node.left) is not Kind.PHASE:
+            phase_side, other_side, swapped = node.right, node.left, True
+        if not isinstance(phase_side, ast.Field):
+            raise RuleError("a phase can only be compared where its project is known")
+        project = self.compile(phase_side.obj)
+        self.compile(phase_side)
+        other = self.compile(other_side)
+        op = node.op
+        ctx = self.ctx
+        if op in ("in", "not in", "contains"):
+            names = _membership(op == "not in", self.closures[id(phase_side)], other)
+            return names
+        cmp = _ORDER_OPS.get(op)
+
+        def compare(env: Env) -> Any:
+            p = project(env)
+            if p is MISSING:
+                return MISSING
+            mine = ctx.phase_index(p, p.phase)
+            theirs = other(env)
+            if isinstance(theirs, str):
+                theirs_idx = ctx.phase_index(p, theirs)
+            else:
+                return MISSING
+            if mine is None or theirs_idx is None:
+                return MISSING
+            a, b = (theirs_idx, mine) if swapped else (mine, theirs_idx)
+            if op == "==":
+                return a == b
+            if op == "!=":
+                return a != b
+            assert cmp is not None
+            return cmp(a, b)
+
+        return compare
+
+    def _c_matches(self, node: ast.Matches) -> Compiled:
+        operand = self.compile(node.operand)
+        search = re.compile(node.pattern).search
+
+        def matches(env: Env) -> Any:
+            v = operand(env)
+            if not isinstance(v, str):
+                return MISSING
+            return search(v) is not None
+
+        return matches
+
+    def _c_exists(self, node: ast.Exists) -> Compiled:
+        operand = self.compile(node.operand)
+        if node.negated:
+            return lambda env: operand(env) is MISSING
+        return lambda env: operand(env) is not MISSING
+
+    # ------------------------------------------------------------ quantifiers
+
+    def _c_quantifier(self, node: ast.Quantifier) -> Compiled:
+        planned = self._plan_graph_quantifier(node)
+        if planned is not None:
+            return planned
+        coll = self.compile(node.coll)
+        where = self.compile(node.where) if node.where is not None else None
+        body = self.compile(node.body)
+        var = node.var
+        kind = node.kind
+
+        def quantify(env: Env) -> Any:
+            items = coll(env)
+            if items is MISSING:
+                return MISSING
+            saved = env.get(var, _UNSET)
+            result = kind != "any"
+            for item in items:
+                env[var] = item
+                if where is not None and where(env) is not True:
+                    continue
+                holds = body(env) is True
+                if kind == "any":
+                    if holds:
+                        result = True
+                        break
+                elif kind == "all":
+                    if not holds:
+                        result = False
+                        break
+                elif holds:  # none
+                    result = False
+                    break
+            _restore(env, var, saved)
+            return result
+
+        return quantify
+
+    def _plan_graph_quantifier(self, node: ast.Quantifier) -> Compiled | None:
+        """`any|all|none a in ancestors(x): body(a)` as one pass over the whole graph."""
+        coll = node.coll
+        if not (
+            isinstance(coll, ast.Call)
+            and coll.kind == "builtin"
+            and coll.func in ("ancestors", "descendants")
+            and len(coll.args) == 1
+            and _kind(coll.args[0]) is Kind.ENTITY
+            and coll.args[0].ty is not None
+            and coll.args[0].ty.name == "project"
+        ):
+            return None
+        inner = {node.var}
+        if free_names((node.where, node.body)) - inner:
+            return None
+        where = self.compile(node.where) if node.where is not None else None
+        body = self.compile(node.body)
+        self.compile(coll)  # for evidence of the collection itself
+        arg = self.compile(coll.args[0])
+        var = node.var
+        kind = node.kind
+
+        def matches(entity: Any) -> bool:
+            env: Env = {var: entity}
+            if where is not None and where(env) is not True:
+                return False
+            holds = body(env) is True
+            return not holds if kind == "all" else holds
+
+        graph = self.ctx.graph
+        direction: Literal["ancestors", "descendants"] = (
+            "ancestors" if coll.func == "ancestors" else "descendants")
+        reach_box: list[Callable[[Any], tuple[Any, ...] | None]] = []
+
+        def reach(entity: Any) -> tuple[Any, ...] | None:
+            if not reach_box:  # planned lazily: rules that never run cost nothing
+                reach_box.append(graph.reach_witness(matches, direction))
+            return reach_box[0](entity)
+
+        self.reach[id(node)] = reach
+        found_means = kind == "any"
+
+        def planned(env: Env) -> Any:
+            subject = arg(env)
+            if subject is MISSING:
+                return MISSING
+            found = reach(subject) is not None
+            return found if found_means else not found
+
+        return planned
+
+    def _c_aggregate(self, node: ast.Aggregate) -> Compiled:
+        coll = self.compile(node.coll)
+        where = self.compile(node.where) if node.where is not None else None
+        body = self.compile(node.body) if node.body is not None else None
+        var = node.var
+        kind = node.kind
+        is_duration = node.ty is not None and node.ty.kind is Kind.DURATION
+
+        def aggregate(env: Env) -> Any:
+            items = coll(env)
+            if items is MISSING:
+                return MISSING
+            saved = env.get(var, _UNSET)
+            values: list[Any] = []
+            count = 0
+            for item in items:
+                env[var] = item
+                if where is not None and where(env) is not True:
+                    continue
+                count += 1
+                if body is not None:
+                    v = body(env)
+                    if v is not MISSING:
+                        values.append(v)
+            _restore(env, var, saved)
+            if kind == "count":
+                return count
+            return functions.fold(kind, values, is_duration)
+
+        return aggregate
+
+
+# ---------------------------------------------------------------- closure builders
+
+
+def _restore(env: Env, var: str, saved: object) -> None:
+    if saved is _UNSET:
+        env.pop(var, None)
+    else:
+        env[var] = saved
+
+
+def _chain(root: Compiled, steps: tuple[tuple[bool, str], ...]) -> Compiled:
+    """A field path read in one closure: `p.artifacts.charter.status`."""
+    if len(steps) == 1 and steps[0][0]:
+        name = steps[0][1]
+
+        def one_attr(env: Env) -> Any:
+            v = root(env)
+            if v is MISSING:
+                return MISSING
+            v = getattr(v, name, None)
+            return MISSING if v is None else v
+
+        return one_attr
+
+    def path(env: Env) -> Any:
+        v = root(env)
+        for is_attr, name in steps:
+            if v is MISSING or v is None:
+                return MISSING
+            if is_attr:
+                v = getattr(v, name, None)
+            elif isinstance(v, dict):
+                v = v.get(name)
+            else:
+                return MISSING
+        return MISSING if v is None else v
+
+    return path
+
+
+def _and(left: Compiled, right: Compiled) -> Compiled:
+    def and_(env: Env) -> Any:
+        a = left(env)
+        if a is False:
+            return False
+        b = right(env)
+        if b is False:
+            return False
+        if a is MISSING or b is MISSING:
+            return MISSING
+        return bool(a) and bool(b)
+
+    return and_
+
+
+def _or(left: Compiled, right: Compiled) -> Compiled:
+    def or_(env: Env) -> Any:
+        a = left(env)
+        if a is True:
+            return True
+        b = right(env)
+        if b is True:
+            return True
+        if a is MISSING or b is MISSING:
+            return MISSING
+        return bool(a) or bool(b)
+
+    return or_
+
+
+def _equality(negate: bool, left: Compiled, right: Compiled, identity: bool) -> Compiled:
+    if isinstance(right, Const) and not identity:
+        const = right.value
+
+        def eq_const(env: Env) -> Any:
+            a = left(env)
+            if a is MISSING:
+                return MISSING
+            return (a != const) if negate else (a == const)
+
+        return eq_const
+
+    def eq(env: Env) -> Any:
+        a = left(env)
+        if a is MISSING:
+            return MISSING
+        b = right(env)
+        if b is MISSING:
+            return MISSING
+        if identity or isinstance(a, BaseModel) or isinstance(b, BaseModel):
+            same = a is b  # entities are equal only when they are the same entity
+        else:
+            same = a == b
+        return not same if negate else same
+
+    return eq
+
+
+def _order(cmp: Callable[[Any, Any], bool], left: Compiled, right: Compiled, op: str) -> Compiled:
+    def order(env: Env) -> Any:
+        a = left(env)
+        if a is MISSING:
+            return MISSING
+        b = right(env)
+        if b is MISSING:
+            return MISSING
+        try:
+            return cmp(a, b)
+        except TypeError as exc:
+            raise RuleError(f"cannot compare {a!r} {op} {b!r}") from exc
+
+    return order
+
+
+def _ordered_compare(
+    op: str, left: Compiled, right: Compiled, order: Mapping[str, int]
+) -> Compiled:
+    """Stages and severities compare by their rank, not alphabetically."""
+    if op in ("in", "not in", "contains"):
+        return _membership(op == "not in", *((right, left) if op == "contains" else (left, right)))
+    cmp = {"==": operator.eq, "!=": operator.ne, **_ORDER_OPS}[op]
+    rank = order.get
+
+    def compare(env: Env) -> Any:
+        a = rank(left(env))
+        b = rank(right(env))
+        if a is None or b is None:
+            return MISSING
+        return cmp(a, b)
+
+    return compare
+
+
+def _membership(negate: bool, item: Compiled, container: Compiled) -> Compiled:
+    def member(env: Env) -> Any:
+        x = item(env)
+        if x is MISSING:
+            return MISSING
+        c = container(env)
+        if c is MISSING:
+            return MISSING
+        if isinstance(c, str):
+            found = isinstance(x, str) and x in c
+        elif isinstance(c, list | tuple | set | frozenset):
+            # Entities are equal only when they are the same entity.
+            found = any(y is x for y in c) if isinstance(x, BaseModel) else x in c
+        elif isinstance(c, dict):
+            found = x in c
+        else:
+            return MISSING
+        return not found if negate else found
+
+    return member
+
+
+def compile_all(
+    compiler: ExprCompiler, nodes: Iterable[ast.Expr]
+) -> list[Compiled]:
+    """Compile several expressions with one compiler."""
+    return [compiler.compile(n) for n in nodes]
+
+
+__all__ = ["Const", "ExprCompiler", "Type", "free_names", "literal_value"]

@@ -1,0 +1,141 @@
+"""Explain a failed clause: its text as written, its operand values, witnesses and chains.
+
+Runs only for failing subjects, reusing the closures the compiler kept for
+every sub-expression, so evidence never disagrees with the verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pmo_rules.diagnostics import Span
+from pmo_rules.engine.compiler import ExprCompiler
+from pmo_rules.engine.results import Evidence
+from pmo_rules.engine.runtime import MISSING, Env, entity_id, to_plain
+from pmo_rules.language import ast
+
+_LITERALS = (ast.Number, ast.String, ast.Bool, ast.Date, ast.Duration, ast.ListLit)
+_MAX_WITNESSES = 5
+
+
+class SourceText:
+    """Slices policy source text by span, for clauses and operands as the author wrote them."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self._lines = {path: text.splitlines() for path, text in sources.items()}
+
+    def text(self, span: Span, fallback: str = "") -> str:
+        """The source text under a span (joined onto one line), or the fallback."""
+        lines = self._lines.get(span.file)
+        if not lines or span.line < 1 or span.end_line < span.line:
+            return fallback
+        if span.line == span.end_line:
+            return lines[span.line - 1][span.column - 1:span.end_column - 1]
+        parts = [lines[span.line - 1][span.column - 1:]]
+        parts += [ln.strip() for ln in lines[span.line:span.end_line - 1]]
+        parts.append(lines[span.end_line - 1][:span.end_column - 1].strip())
+        return " ".join(p.strip() for p in parts if p.strip())
+
+
+class Explainer:
+    """Builds the evidence of a failed require clause for one subject."""
+
+    def __init__(self, compiler: ExprCompiler, source: SourceText) -> None:
+        self.compiler = compiler
+        self.source = source
+
+    def explain(self, require: ast.Require, env: Env, subject_id: str) -> Evidence:
+        """Evidence for one failed clause."""
+        values: dict[str, Any] = {}
+        missing: list[str] = []
+        witnesses: list[str] = []
+        chain: list[str] = []
+        self._walk(require.expr, env, values, missing, witnesses, chain)
+        clause = require.text or self.source.text(require.expr.span, "")
+        path = tuple(chain) if chain else (subject_id,)
+        return Evidence(clause, values, path, tuple(missing), tuple(witnesses))
+
+    def _value(self, node: ast.Expr, env: Env) -> Any:
+        fn = self.compiler.closures.get(id(node))
+        if fn is None:
+            return MISSING
+        try:
+            return fn(env)
+        except Exception:  # evidence is best effort; the verdict already stands
+            return MISSING
+
+    def _text(self, node: ast.Expr) -> str:
+        return self.source.text(node.span, type(node).__name__.lower())
+
+    def _record(self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str]) -> None:
+        if isinstance(node, _LITERALS) or (isinstance(node, ast.Name) and node.binding == "param"):
+            return
+        value = self._value(node, env)
+        text = self._text(node)
+        values[text] = to_plain(value)
+        if value is MISSING:
+            missing.append(text)
+
+    def _walk(
+        self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str],
+        witnesses: list[str], chain: list[str],
+    ) -> None:
+        if isinstance(node, ast.Binary) and node.op in ("and", "or"):
+            for side in (node.left, node.right):
+                if node.op == "or" or self._value(side, env) is not True:
+                    self._walk(side, env, values, missing, witnesses, chain)
+            return
+        if isinstance(node, ast.Unary) and node.op == "not":
+            self._walk(node.operand, env, values, missing, witnesses, chain)
+            return
+        if isinstance(node, ast.Compare):
+            self._record(node.left, env, values, missing)
+            self._record(node.right, env, values, missing)
+            return
+        if isinstance(node, ast.Matches | ast.Exists):
+            self._record(node.operand, env, values, missing)
+            return
+        if isinstance(node, ast.Quantifier):
+            self._quantifier(node, env, values, missing, witnesses, chain)
+            return
+        self._record(node, env, values, missing)
+
+    def _quantifier(
+        self, node: ast.Quantifier, env: Env, values: dict[str, Any], missing: list[str],
+        witnesses: list[str], chain: list[str],
+    ) -> None:
+        reach = self.compiler.reach.get(id(node))
+        if reach is not None and isinstance(node.coll, ast.Call):
+            subject = self._value(node.coll.args[0], env)
+            found = reach(subject) if subject is not MISSING else None
+            if found:
+                chain.extend(entity_id(e) for e in found)
+                witnesses.append(entity_id(found[-1]))
+                inner = dict(env)
+                inner[node.var] = found[-1]
+                self._walk(node.body, inner, values, missing, [], [])
+            return
+        items = self._value(node.coll, env)
+        if items is MISSING:
+            self._record(node.coll, env, values, missing)
+            return
+        where = self.compiler.closures.get(id(node.where)) if node.where is not None else None
+        body = self.compiler.closures.get(id(node.body))
+        if body is None:
+            return
+        inner = dict(env)
+        for item in items:
+            inner[node.var] = item
+            if where is not None and where(inner) is not True:
+                continue
+            holds = body(inner) is True
+            # A witness is an element that made the quantifier fail.
+            if (node.kind == "all" and not holds) or (node.kind == "none" and holds):
+                witnesses.append(entity_id(item))
+                if len(witnesses) <= 1:
+                    self._walk(node.body, dict(inner), values, missing, [], [])
+                if len(witnesses) >= _MAX_WITNESSES:
+                    break
+        if node.kind == "any" and not witnesses:
+            values[self._text(node.coll)] = to_plain(items)

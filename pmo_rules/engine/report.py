@@ -1,0 +1,116 @@
+"""The Report of a run: findings, waiver fates, counts, scores, inputs, and the exit code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmo_rules.diagnostics import Diagnostic
+from pmo_rules.engine.results import Finding, RuleCounts, RuleInfo, ScoreBoard, WaiverOutcome
+
+REPORT_SCHEMA = "pmo-rules/report/v1"
+EXIT_OK, EXIT_BLOCKING, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+@dataclass(slots=True)
+class Report:
+    """Everything a run found, in a deterministic order; `to_json` is the v1 contract."""
+
+    as_of: dt.date
+    portfolio_id: str
+    findings: list[Finding]
+    waivers: list[WaiverOutcome]
+    counts: dict[str, RuleCounts]
+    rules: list[RuleInfo]
+    scores: ScoreBoard
+    inputs: dict[str, Any]
+    policies: list[dict[str, Any]]
+    plugins: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    programs: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def failures(self) -> list[Finding]:
+        """Failed (not waived) findings."""
+        return [f for f in self.findings if f.status == "fail"]
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """Failures that block: not waived, and soft or mandatory above --fail-on."""
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Rules that could not be evaluated for a subject."""
+        return [f for f in self.findings if f.status == "error"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 nothing blocking, 1 blocking findings, 3 a rule could not be evaluated."""
+        if self.errors:
+            return EXIT_INTERNAL
+        return EXIT_BLOCKING if self.blocking else EXIT_OK
+
+    def summary(self) -> dict[str, Any]:
+        """Counts over every (rule, subject) pair, and the portfolio's compliance score."""
+        total = RuleCounts()
+        for c in self.counts.values():
+            total.passed += c.passed
+            total.failed += c.failed
+            total.waived += c.waived
+            total.error += c.error
+            total.not_applicable += c.not_applicable
+        return {
+            "rules": len(self.rules),
+            "subjects": total.subjects,
+            "pass": total.passed,
+            "fail": total.failed,
+            "waived": total.waived,
+            "error": total.error,
+            "not_applicable": total.not_applicable,
+            "blocking": len(self.blocking),
+            "score": self.scores.score(("portfolio", self.portfolio_id)),
+        }
+
+    def score_table(self) -> dict[str, dict[str, float]]:
+        """Compliance scores per project and per program, sorted by id."""
+        out: dict[str, dict[str, float]] = {"project": {}, "program": {}}
+        for kind, ident in sorted(self.scores.possible):
+            if kind in out:
+                out[kind][ident] = self.scores.score((kind, ident))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON report as a dict (DESIGN.md, schema pmo-rules/report/v1)."""
+        return {
+            "schema": REPORT_SCHEMA,
+            "as_of": self.as_of.isoformat(),
+            "summary": self.summary(),
+            "findings": [f.to_dict() for f in self.findings],
+            "waivers": [w.to_dict() for w in self.waivers],
+            "errors": [f.to_dict() for f in self.errors],
+            "scores": {"portfolio": self.scores.score(("portfolio", self.portfolio_id)),
+                       **self.score_table()},
+            "rules": [
+                {"id": r.id, "title": r.title, "policy": r.policy, "severity": r.severity,
+                 "enforcement": r.enforcement, "tags": list(r.tags), "maturity": r.maturity,
+                 **_counts(self.counts.get(r.id))}
+                for r in self.rules
+            ],
+            "inputs": self.inputs,
+            "policies": self.policies,
+            "plugins": self.plugins,
+            "warnings": [d.to_dict() for d in self.warnings],
+        }
+
+    def to_json(self) -> str:
+        """The JSON report: the same inputs always give the same bytes."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _counts(c: RuleCounts | None) -> dict[str, int]:
+    c = c or RuleCounts()
+    return {"pass": c.passed, "fail": c.failed, "waived": c.waived, "error": c.error,
+            "not_applicable": c.not_applicable}

@@ -1,0 +1,178 @@
+"""The results of a run: findings with evidence, waiver fates, counts and scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["pass", "fail", "waived", "error", "not_applicable"]
+WaiverFate = Literal["applied", "expired", "stale", "rejected"]
+
+SEVERITY_WEIGHT = {"critical": 8, "high": 4, "medium": 2, "low": 1, "info": 0}
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """What a finding is about: a project, a dependency ("PRED->SUCC"), the portfolio ..."""
+
+    kind: str
+    id: str
+    name: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a subject."""
+        out: dict[str, Any] = {"kind": self.kind, "id": self.id}
+        if self.name is not None:
+            out["name"] = self.name
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a clause failed: the clause as written, its operand values, and any chain."""
+
+    clause: str
+    values: dict[str, Any]
+    path: tuple[str, ...]
+    missing: tuple[str, ...] = ()
+    witnesses: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of evidence."""
+        out: dict[str, Any] = {
+            "clause": self.clause, "values": self.values, "path": list(self.path),
+        }
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.witnesses:
+            out["witnesses"] = list(self.witnesses)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a rule is written."""
+
+    file: str
+    line: int
+    column: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a location."""
+        return {"file": self.file, "line": self.line, "column": self.column}
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """A rule's metadata, as reports show it."""
+
+    id: str
+    title: str
+    policy: str
+    severity: str
+    enforcement: str
+    tags: tuple[str, ...]
+    maturity: int | None
+    location: Location
+    fix: str | None
+    doc: str | None
+
+
+@dataclass(slots=True)
+class Finding:
+    """One (rule, subject) result that is not a plain pass (or is, with --show-passes)."""
+
+    rule: RuleInfo
+    subject: Subject
+    status: Status
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    blocking: bool = False
+    waiver: dict[str, Any] | None = None
+
+    def sort_key(self) -> tuple[str, str, str]:
+        """Findings are sorted by rule, then subject id."""
+        return (self.rule.id, self.subject.id, self.subject.kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a finding (DESIGN.md)."""
+        r = self.rule
+        return {
+            "rule": r.id,
+            "title": r.title,
+            "policy": r.policy,
+            "severity": r.severity,
+            "enforcement": r.enforcement,
+            "subject": self.subject.to_dict(),
+            "status": self.status,
+            "blocking": self.blocking,
+            "message": self.message,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "location": r.location.to_dict(),
+            "fix": r.fix,
+            "waiver": self.waiver,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverOutcome:
+    """A waiver from the register and what became of it in this run."""
+
+    rule: str
+    subject: str
+    status: WaiverFate
+    reason: str
+    approved_by: str
+    expires: str | None
+    note: str
+    line: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a waiver's fate."""
+        return {
+            "rule": self.rule,
+            "subject": self.subject,
+            "status": self.status,
+            "reason": self.reason,
+            "approved_by": self.approved_by,
+            "expires": self.expires,
+            "note": self.note,
+        }
+
+
+@dataclass(slots=True)
+class RuleCounts:
+    """How each rule's subjects ended."""
+
+    passed: int = 0
+    failed: int = 0
+    waived: int = 0
+    error: int = 0
+    not_applicable: int = 0
+
+    @property
+    def subjects(self) -> int:
+        """Subjects the rule was evaluated on (not-applicable excluded)."""
+        return self.passed + self.failed + self.waived + self.error
+
+
+@dataclass(slots=True)
+class ScoreBoard:
+    """Severity-weighted compliance per project, program and portfolio."""
+
+    earned: dict[tuple[str, str], float] = field(default_factory=dict)
+    possible: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def add(self, keys: tuple[tuple[str, str], ...], weight: float, compliant: bool) -> None:
+        """Count one result towards each scope it belongs to."""
+        for key in keys:
+            self.possible[key] = self.possible.get(key, 0.0) + weight
+            if compliant:
+                self.earned[key] = self.earned.get(key, 0.0) + weight
+
+    def score(self, key: tuple[str, str]) -> float:
+        """Earned over possible weight, 1.0 where nothing weighed in."""
+        possible = self.possible.get(key, 0.0)
+        if possible == 0:
+            return 1.0
+        return round(self.earned.get(key, 0.0) / possible, 4)

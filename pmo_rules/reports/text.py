@@ -1,0 +1,144 @@
+"""The terminal report for people: findings grouped by rule (or subject), evidence, summary."""
+
+from __future__ import annotations
+
+import io
+from itertools import groupby
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from pmo_rules.engine.report import Report
+from pmo_rules.engine.results import Evidence, Finding
+from pmo_rules.engine.runtime import display
+
+SEVERITY_STYLE = {
+    "critical": "bold white on red", "high": "bold red", "medium": "yellow",
+    "low": "cyan", "info": "dim",
+}
+STATUS_MARK = {"fail": ("✗", "red"), "waived": ("~", "magenta"), "error": ("!", "bold red"),
+               "pass": ("✓", "green"), "not_applicable": ("-", "dim")}
+FATE_STYLE = {"applied": "green", "expired": "yellow", "stale": "dim", "rejected": "red"}
+
+
+def render_text(
+    report: Report, *, group_by: str = "rule", color: bool = False, width: int = 100,
+) -> str:
+    """The report as text; with `color`, ANSI-styled as a terminal shows it."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
+                      highlight=False, emoji=False)
+    write_text(report, console, group_by=group_by)
+    return buffer.getvalue()
+
+
+def write_text(report: Report, console: Console, *, group_by: str = "rule") -> None:
+    """Print the report to a rich console."""
+    shown = report.findings
+    if group_by == "subject":
+        ordered = sorted(shown, key=lambda f: (f.subject.kind, f.subject.id, f.rule.id))
+        for (kind, ident), group in groupby(ordered, key=lambda f: (f.subject.kind, f.subject.id)):
+            items = list(group)
+            name = items[0].subject.name
+            head = Text(f"{kind} {ident}", style="bold")
+            if name:
+                head.append(f"  {name}", style="default")
+            console.print(head)
+            for f in items:
+                _finding(console, f, label=f"{f.rule.id} {f.rule.title}")
+            console.print()
+    else:
+        for _, group in groupby(shown, key=lambda f: f.rule.id):
+            items = list(group)
+            _rule_header(console, items)
+            for f in items:
+                label = f.subject.id + (f"  {f.subject.name}" if f.subject.name else "")
+                _finding(console, f, label=label)
+            console.print()
+    if report.waivers:
+        _waivers(console, report)
+    _summary(console, report)
+
+
+def _rule_header(console: Console, items: list[Finding]) -> None:
+    rule = items[0].rule
+    counts: dict[str, int] = {}
+    for f in items:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    head = Text()
+    head.append(rule.id, style="bold")
+    head.append(f"  {rule.title}  ")
+    head.append(rule.severity, style=SEVERITY_STYLE.get(rule.severity, ""))
+    head.append(f" · {rule.enforcement} · ")
+    tally = (f"{n} {status.replace('_', '-')}" for status, n in sorted(counts.items()))
+    head.append(", ".join(tally))
+    console.print(head)
+    console.print(Text(f"  {rule.location.file}:{rule.location.line}", style="dim"))
+
+
+def _finding(console: Console, f: Finding, *, label: str) -> None:
+    mark, style = STATUS_MARK[f.status]
+    line = Text("  ")
+    line.append(mark, style=style)
+    line.append(f" {label}", style="bold" if f.blocking else "")
+    if f.blocking:
+        line.append("  blocking", style="red")
+    console.print(line)
+    if f.message:
+        console.print(Text(f"      {f.message}"))
+    for ev in f.evidence:
+        _evidence(console, ev)
+    if f.waiver is not None:
+        w = f.waiver
+        until = f" until {w['expires']}" if w.get("expires") else ""
+        console.print(Text(f"      waived by {w['approved_by']}{until}: {w['reason']}",
+                           style="magenta"))
+    elif f.status == "fail" and f.rule.fix:
+        console.print(Text(f"      fix: {f.rule.fix}", style="green"))
+
+
+def _evidence(console: Console, ev: Evidence) -> None:
+    console.print(Text(f"      {ev.clause}", style="dim"))
+    for text, value in ev.values.items():
+        shown = "missing" if value is None else display(value) if not isinstance(value, str) \
+            else f'"{value}"'
+        console.print(Text(f"        {text} = {shown}", style="dim"))
+    if len(ev.path) > 1:
+        console.print(Text(f"        chain: {' -> '.join(ev.path)}", style="dim"))
+    elif ev.witnesses:
+        console.print(Text(f"        witnesses: {', '.join(ev.witnesses)}", style="dim"))
+
+
+def _waivers(console: Console, report: Report) -> None:
+    table = Table(title="Waivers", title_justify="left", show_edge=False, pad_edge=False)
+    for col in ("rule", "subject", "fate", "approved by", "expires", "note"):
+        table.add_column(col)
+    for w in report.waivers:
+        table.add_row(w.rule, w.subject, Text(w.status, style=FATE_STYLE[w.status]),
+                      escape(w.approved_by), w.expires or "", escape(w.note))
+    console.print(table)
+    console.print()
+
+
+def _summary(console: Console, report: Report) -> None:
+    s = report.summary()
+    table = Table(show_edge=False, pad_edge=False, box=None)
+    for col in ("rules", "subjects", "pass", "fail", "waived", "error", "blocking", "score"):
+        table.add_column(col, justify="right")
+    table.add_row(*(str(s[k]) for k in ("rules", "subjects", "pass", "fail", "waived", "error",
+                                         "blocking")), f"{s['score']:.0%}")
+    console.print(table)
+    console.print(_verdict(report))
+
+
+def _verdict(report: Report) -> Text:
+    if report.errors:
+        return Text(f"! {len(report.errors)} rule evaluation error(s): the run is incomplete "
+                    "(exit 3)", style="bold red")
+    if report.blocking:
+        n = len(report.blocking)
+        return Text(f"✗ {n} blocking finding{'s' * (n != 1)} (exit 1)", style="bold red")
+    return Text("✓ nothing blocking (exit 0)", style="bold green")
+
