@@ -1,0 +1,55 @@
+"""Load, build the graph and run the ancestor pass for 10k and 100k projects; print the ratio.
+
+    python benchmarks/bench_graph.py [--sizes 10000 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_portfolio import generate  # noqa: E402
+
+from pmo_rules.graph.portfolio_graph import PortfolioGraph  # noqa: E402
+from pmo_rules.model.load import load_portfolio  # noqa: E402
+
+
+def measure(n: int, workdir: Path) -> dict[str, float]:
+    """Seconds spent loading, building the graph, and propagating over ancestors."""
+    path = workdir / f"portfolio-{n}.json"
+    path.write_text(json.dumps(generate(n, seed=1, cycles=5)), encoding="utf-8")
+    t0 = time.perf_counter()
+    portfolio = load_portfolio(path)
+    t1 = time.perf_counter()
+    graph = PortfolioGraph(portfolio)
+    graph.cycles()
+    t2 = time.perf_counter()
+    witness = graph.reach_witness(lambda p: p.health.overall == "red", "ancestors")
+    hits = sum(1 for p in portfolio.projects if witness(p) is not None)
+    t3 = time.perf_counter()
+    print(f"{n:>7} projects, {len(portfolio.dependencies):>7} deps: load {t1 - t0:6.2f}s  "
+          f"graph {t2 - t1:6.2f}s  ancestors-any-red {t3 - t2:6.2f}s ({hits} hits)")
+    return {"load": t1 - t0, "graph": t2 - t1, "reach": t3 - t2}
+
+
+def main() -> None:
+    """Run the sizes and print each time and the ratio of the largest to the smallest."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        results = [measure(n, Path(tmp)) for n in args.sizes]
+    small, large = results[0], results[-1]
+    for key in ("load", "graph", "reach"):
+        ratio = large[key] / small[key] if small[key] else float("nan")
+        print(f"{key:>6} ratio {args.sizes[-1]}/{args.sizes[0]}: {ratio:5.1f}")
+
+
+if __name__ == "__main__":
+    main()
