@@ -14,10 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from gen_portfolio import generate  # noqa: E402
+from gen_portfolio import generate
 
-from pmo_rules.graph.portfolio_graph import PortfolioGraph  # noqa: E402
-from pmo_rules.model.load import load_portfolio  # noqa: E402
+from pmo_rules.graph.portfolio_graph import PortfolioGraph
+from pmo_rules.model.load import load_portfolio
 
 
 def measure(n: int, workdir: Path) -> dict[str, float]:

@@ -18,7 +18,9 @@ RAG = ("green", "green", "green", "amber", "red")
 ARTIFACTS = ("business_case", "charter", "project_management_plan", "risk_register")
 
 
-def generate(n: int, *, seed: int = 0, deps_per_project: int = 3, cycles: int = 0) -> dict[str, Any]:
+def generate(
+    n: int, *, seed: int = 0, deps_per_project: int = 3, cycles: int = 0
+) -> dict[str, Any]:
     """A portfolio of `n` projects with ~`deps_per_project` dependencies each."""
     rnd = random.Random(seed)
     base = dt.date(2026, 1, 1)

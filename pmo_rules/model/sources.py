@@ -14,7 +14,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -27,7 +27,20 @@ DocPath = tuple[PathKey, ...]
 # CSV cells in these columns hold several values separated by `;`.
 CSV_LIST_COLUMNS = frozenset({"objectives", "depends_on", "tags", "certifications"})
 
-_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _YamlLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """The safe loader, leaving dates as text: the validator parses them and reports bad ones
+    with their path (PyYAML would raise on `2026-13-01`, without one)."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
+    }
+
+
+_YAML_LOADER = _YamlLoader
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import networkx as nx
@@ -10,10 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pmo_rules.graph.portfolio_graph import PortfolioGraph
-from pmo_rules.model.entities import Dependency, Project
+from pmo_rules.model.entities import Dependency, Pmo, Portfolio, Project
 from pmo_rules.model.lifecycles import builtin_lifecycles
 from pmo_rules.model.portfolio import LoadedPortfolio
-from pmo_rules.model.entities import Pmo, Portfolio
 
 
 def build(n: int, edges: list[tuple[int, int]], red: set[int]) -> tuple[LoadedPortfolio, Any]:
@@ -78,7 +78,7 @@ def test_reach_witness_matches_brute_force(case: tuple[int, Any, Any]) -> None:
                 continue
             idx = [lp.projects.index(x) for x in chain]
             assert idx[0] == i and idx[-1] != i and idx[-1] in red
-            for a, b in zip(idx, idx[1:], strict=False):
+            for a, b in itertools.pairwise(idx):
                 edge = (b, a) if direction == "ancestors" else (a, b)
                 assert ref.has_edge(*edge), (idx, edge)
 
