@@ -114,6 +114,7 @@ class _Builder(Transformer[Token, Any]):
         self.line_offset = line_offset
         self.col_offset = col_offset
         self.diags: list[Diagnostic] = []
+        self.lines = source.splitlines()
 
     # ------------------------------------------------------------ helpers
 
@@ -345,7 +346,7 @@ class _Builder(Transformer[Token, Any]):
         return _Item("require", Require(expr, text, span=span), span)
 
     def _text_of(self, span: Span) -> str:
-        lines = self.source.splitlines()
+        lines = self.lines
         if not 1 <= span.line <= len(lines) or span.end_line < span.line:
             return ""
         if span.line == span.end_line:

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pmo_rules.cli import main
+
 from .helpers import CASES
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from pmo_rules.language.formatter import format_file
 from pmo_rules.language.parser import parse_text
+
 from .helpers import CASES
 from .test_parse_check import DIAGNOSTICS
 

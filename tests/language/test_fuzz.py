@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 from pmo_rules.diagnostics import DiagnosticError
 from pmo_rules.language.checker import check_policies
 from pmo_rules.language.parser import parse_text
+
 from .helpers import CASES, registry
 
 SEED = (CASES / "constructs.pmo").read_text("utf-8")
-ALPHABET = st.sampled_from(list('abp.(){}[]"=<>!+-*/:,#\n 0123456789%dw') + [
+ALPHABET = st.sampled_from([*'abp.(){}[]"=<>!+-*/:,#\n 0123456789%dw',
     "require ", "rule ", "policy ", "for ", " in ", "where ", "all ", "count(", "message ",
     '"{', "}", "2026-01-01", "exists", "matches ", "override ", "param ", "define "])
 

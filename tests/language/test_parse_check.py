@@ -11,6 +11,7 @@ from pmo_rules.language.checker import check_policies
 from pmo_rules.language.loader import load_policy_files
 from pmo_rules.language.parser import parse_text
 from pmo_rules.language.types import DURATION, PHASE, Kind, entity, list_of
+
 from .helpers import CASES, problems, registry
 
 
