@@ -276,3 +276,20 @@ def test_waived_finding_is_reported_as_waived(report: dict[str, Any]) -> None:
     """The applied waiver turns FIN-01 on P-104 from a failure into a waived finding."""
     statuses = {(f["rule"], f["subject"]["id"]): f["status"] for f in report["findings"]}
     assert statuses[("FIN-01", "P-104")] == "waived"
+
+
+def test_department_policy_tightens_finance() -> None:
+    """With the department policy loaded, FIN-02 runs raised and the tighter params bite."""
+    api = pytest.importorskip("pmo_rules.api")
+    pytest.importorskip("pmo_rules.language.loader")
+    pytest.importorskip("pmo_rules.language.checker")
+    checked = _load(lambda: api.load_policies([POLICIES, DEPARTMENT]))
+    portfolio = _load(lambda: api.load_portfolio(PORTFOLIO))
+    data = json.loads(api.check(portfolio, checked).to_json())
+    fails = [f for f in data["findings"] if f["status"] == "fail"]
+    fin02 = [f for f in fails if f["rule"] == "FIN-02"]
+    assert fin02
+    assert {(f["severity"], f["enforcement"]) for f in fin02} == {("critical", "mandatory")}
+    # max_eac_overrun 5% instead of 10%: P-302's 7.5% overrun now fails
+    assert ("FIN-03", "P-302") in {(f["rule"], f["subject"]["id"]) for f in fails}
+    assert any(f["rule"] == "DIG-01" for f in fails)
