@@ -193,7 +193,7 @@ def report() -> dict[str, Any]:
     pytest.importorskip("pmo_rules.language.checker")
     checked = _load(lambda: api.load_policies([POLICIES]))
     portfolio = _load(lambda: api.load_portfolio(PORTFOLIO))
-    result = api.check(portfolio, checked, waivers=WAIVERS)
+    result = api.check(portfolio, checked, waivers=WAIVERS, show_passes=True)
     data: dict[str, Any] = json.loads(result.to_json())
     return data
 
@@ -211,8 +211,8 @@ def test_no_rule_errors(report: dict[str, Any]) -> None:
 @pytest.mark.parametrize("policy", sorted(FAMILIES))
 def test_every_family_finds_something(report: dict[str, Any], policy: str) -> None:
     """Each family finds at least one failure, and none fails everywhere."""
-    fails = [f for f in report["findings"] if f["policy"] == policy and f["status"] == "fail"]
-    assert fails
+    statuses = [f["status"] for f in report["findings"] if f["policy"] == policy]
+    assert 0 < statuses.count("fail") < statuses.count("pass")
 
 
 EXPECTED_FAILS = [
