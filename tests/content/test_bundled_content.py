@@ -122,6 +122,19 @@ def test_dependencies_in_every_form(loaded: Any, dep_id: str, dep_type: str, lag
     assert deps[dep_id].lag_days == lag
 
 
+def test_portfolio_conforms_to_the_published_schema() -> None:
+    """The example validates against `pmo-rules schema`, so it doubles as the schema's sample."""
+    import yaml
+
+    jsonschema = pytest.importorskip("jsonschema")  # the `test` extra; untyped
+    schema_mod = pytest.importorskip("pmo_rules.model.schema")
+    # JSON has no dates: compare the file as a JSON document would carry it.
+    document = json.loads(json.dumps(yaml.safe_load(PORTFOLIO.read_text(encoding="utf-8")),
+                                     default=str))
+    validator = jsonschema.Draft202012Validator(schema_mod.portfolio_schema())
+    assert [f"{e.json_path}: {e.message}" for e in validator.iter_errors(document)] == []
+
+
 def test_waiver_register_loads() -> None:
     """The register holds the four waivers the README describes, in order."""
     waivers_mod = pytest.importorskip("pmo_rules.engine.waivers")
