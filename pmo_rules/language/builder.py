@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree
 from lark.tree import Meta
 
 from pmo_rules.diagnostics import Diagnostic, Span, did_you_mean
@@ -102,19 +102,37 @@ def build_expr(
     return cast(Expr, expr), builder.diags
 
 
-class _Builder(Transformer[Token, Any]):
+class _Builder:
+    """One method per grammar rule, each taking the rule's meta and its built children."""
+
     def __init__(
         self, path: str, source: str, sub_parser: SubParser,
         line_offset: int = 0, col_offset: int = 0,
     ) -> None:
-        super().__init__()
         self.path = path
         self.source = source
         self.sub_parser = sub_parser
         self.line_offset = line_offset
         self.col_offset = col_offset
         self.diags: list[Diagnostic] = []
-        self.lines = source.splitlines()
+        self._lines: list[str] | None = None
+        self._methods: dict[str, Callable[[Meta, list[Any]], Any]] = {}
+
+    def transform(self, tree: Tree[Token]) -> Any:
+        """Build the node for `tree`, children first (lark's visitors cost more than this)."""
+        children = [self.transform(c) if isinstance(c, Tree) else c for c in tree.children]
+        name = str(tree.data)
+        method = self._methods.get(name)
+        if method is None:
+            method = self._methods[name] = getattr(self, name)
+        return method(tree.meta, children)
+
+    @property
+    def lines(self) -> list[str]:
+        """The source's lines, split on first use (placeholders never need them)."""
+        if self._lines is None:
+            self._lines = self.source.splitlines()
+        return self._lines
 
     # ------------------------------------------------------------ helpers
 
@@ -142,10 +160,9 @@ class _Builder(Transformer[Token, Any]):
 
     # ------------------------------------------------------------ policies
 
-    def start(self, children: list[Policy]) -> list[Policy]:
+    def start(self, meta: Meta, children: list[Policy]) -> list[Policy]:
         return children
 
-    @v_args(meta=True)
     def policy(self, meta: Meta, children: list[Any]) -> Policy:
         name = self._string(children[0])
         extends: str | None = None
@@ -176,30 +193,24 @@ class _Builder(Transformer[Token, Any]):
             tuple(rules), tuple(overrides), span=self._span(meta),
         )
 
-    @v_args(meta=True)
     def extends(self, meta: Meta, children: list[Token]) -> _Item:
         return _Item("extends", self._string(children[0]), self._span(meta))
 
     def _header(self, key: str, meta: Meta, children: list[Token]) -> _Item:
         return _Item(key, self._string(children[0]), self._span(meta))
 
-    @v_args(meta=True)
     def title(self, meta: Meta, children: list[Token]) -> _Item:
         return self._header("title", meta, children)
 
-    @v_args(meta=True)
     def version(self, meta: Meta, children: list[Token]) -> _Item:
         return self._header("version", meta, children)
 
-    @v_args(meta=True)
     def owner(self, meta: Meta, children: list[Token]) -> _Item:
         return self._header("owner", meta, children)
 
-    @v_args(meta=True)
     def description(self, meta: Meta, children: list[Token]) -> _Item:
         return self._header("description", meta, children)
 
-    @v_args(meta=True)
     def authority(self, meta: Meta, children: list[Token]) -> _Item:
         word = str(children[0])
         if word not in AUTHORITIES:
@@ -214,14 +225,13 @@ class _Builder(Transformer[Token, Any]):
                     self._tspan(tok),
                     help=f"did you mean `{guess}`?" if guess else f"use one of {choices}")
 
-    @v_args(meta=True)
     def param(self, meta: Meta, children: list[Any]) -> Param:
         name = str(children[0])
         value = self._literal(children[1])
         tighten = children[2] if len(children) > 2 else None
         return Param(name, value, tighten, span=self._span(meta))
 
-    def tighten(self, children: list[Token]) -> str:
+    def tighten(self, meta: Meta, children: list[Token]) -> str:
         return str(children[0])
 
     def _literal(self, expr: Expr) -> ast.Literal_:
@@ -240,7 +250,6 @@ class _Builder(Transformer[Token, Any]):
                     help="compute derived values in a `let` or a `define` instead")
         return Number(0, "0", span=expr.span)
 
-    @v_args(meta=True)
     def define(self, meta: Meta, children: list[Any]) -> Define:
         name = str(children[0])
         params = tuple(str(c) for c in children[1:-1] if isinstance(c, Token))
@@ -255,7 +264,6 @@ class _Builder(Transformer[Token, Any]):
 
     # ------------------------------------------------------------ rules
 
-    @v_args(meta=True)
     def rule(self, meta: Meta, children: list[Any]) -> Rule:
         rule_id = str(children[0])
         title = self._string(children[1])
@@ -282,7 +290,6 @@ class _Builder(Transformer[Token, Any]):
             items[item.key] = item.value
         return items
 
-    @v_args(meta=True)
     def override(self, meta: Meta, children: list[Any]) -> Override:
         rule_id = str(children[0])
         for item in children[1:]:
@@ -297,7 +304,6 @@ class _Builder(Transformer[Token, Any]):
             items.get("message"), items.get("fix"), items.get("doc"), span=self._span(meta),
         )
 
-    @v_args(meta=True)
     def severity(self, meta: Meta, children: list[Token]) -> _Item:
         word = str(children[0])
         if word not in SEVERITIES:
@@ -305,7 +311,6 @@ class _Builder(Transformer[Token, Any]):
             word = "medium"
         return _Item("severity", word, self._span(meta))
 
-    @v_args(meta=True)
     def enforcement(self, meta: Meta, children: list[Token]) -> _Item:
         word = str(children[0])
         if word not in ENFORCEMENTS:
@@ -313,11 +318,9 @@ class _Builder(Transformer[Token, Any]):
             word = "soft"
         return _Item("enforcement", word, self._span(meta))
 
-    @v_args(meta=True)
     def tags(self, meta: Meta, children: list[Token]) -> _Item:
         return _Item("tags", tuple(str(c) for c in children), self._span(meta))
 
-    @v_args(meta=True)
     def maturity(self, meta: Meta, children: list[Token]) -> _Item:
         text = str(children[0])
         level = int(text) if text.isdigit() else 0
@@ -327,18 +330,15 @@ class _Builder(Transformer[Token, Any]):
             level = 1
         return _Item("maturity", level, self._span(meta))
 
-    @v_args(meta=True)
     def for_clause(self, meta: Meta, children: list[Any]) -> _Item:
         where = children[2] if len(children) > 2 else None
         return _Item("for", ForClause(str(children[0]), children[1], where, span=self._span(meta)),
                      self._span(meta))
 
-    @v_args(meta=True)
     def let(self, meta: Meta, children: list[Any]) -> _Item:
         span = self._span(meta)
         return _Item("let", Let(str(children[0]), children[1], span=span), span)
 
-    @v_args(meta=True)
     def require(self, meta: Meta, children: list[Any]) -> _Item:
         span = self._span(meta)
         expr = children[0]
@@ -356,7 +356,6 @@ class _Builder(Transformer[Token, Any]):
         parts.append(lines[span.end_line - 1][: span.end_column - 1].strip())
         return " ".join(p.strip() for p in parts if p.strip())
 
-    @v_args(meta=True)
     def check(self, meta: Meta, children: list[Any]) -> _Item:
         names = [str(c) for c in children if isinstance(c, Token)]
         kwargs = [c for c in children if isinstance(c, _Kwarg)]
@@ -365,7 +364,6 @@ class _Builder(Transformer[Token, Any]):
         call = CheckCall(".".join(names), tuple((k.name, k.value) for k in kwargs), span=span)
         return _Item("check", call, span)
 
-    @v_args(meta=True)
     def kwarg(self, meta: Meta, children: list[Any]) -> _Kwarg:
         return _Kwarg(str(children[0]), children[1], self._tspan(children[0]))
 
@@ -377,15 +375,12 @@ class _Builder(Transformer[Token, Any]):
                             help=f"keep one `{k.name}:`")
             seen.add(k.name)
 
-    @v_args(meta=True)
     def message(self, meta: Meta, children: list[Token]) -> _Item:
         return _Item("message", self._template(children[0]), self._span(meta))
 
-    @v_args(meta=True)
     def fix(self, meta: Meta, children: list[Token]) -> _Item:
         return _Item("fix", self._string(children[0]), self._span(meta))
 
-    @v_args(meta=True)
     def doc(self, meta: Meta, children: list[Token]) -> _Item:
         return _Item("doc", self._string(children[0]), self._span(meta))
 
@@ -441,20 +436,17 @@ class _Builder(Transformer[Token, Any]):
 
     # ------------------------------------------------------------ expressions
 
-    @v_args(meta=True)
     def quantifier(self, meta: Meta, children: list[Any]) -> Quantifier:
         kind = str(children[0])
         where = children[3] if len(children) == 5 else None
         return Quantifier(cast(ast.QuantKind, kind), str(children[1]), children[2], where,
                           children[-1], span=self._span(meta))
 
-    @v_args(meta=True)
     def count(self, meta: Meta, children: list[Any]) -> Aggregate:
         where = children[2] if len(children) == 3 else None
         return Aggregate("count", str(children[0]), children[1], where, None,
                          span=self._span(meta))
 
-    @v_args(meta=True)
     def aggregate(self, meta: Meta, children: list[Any]) -> Aggregate:
         where = children[3] if len(children) == 5 else None
         return Aggregate(cast(ast.AggKind, str(children[0])), str(children[1]), children[2],
@@ -463,80 +455,61 @@ class _Builder(Transformer[Token, Any]):
     def _binary(self, op: ast.BinaryOp, meta: Meta, children: list[Any]) -> Binary:
         return Binary(op, children[0], children[1], span=self._span(meta))
 
-    @v_args(meta=True)
     def or_(self, meta: Meta, children: list[Any]) -> Binary:
         return self._binary("or", meta, children)
 
-    @v_args(meta=True)
     def and_(self, meta: Meta, children: list[Any]) -> Binary:
         return self._binary("and", meta, children)
 
-    @v_args(meta=True)
     def add(self, meta: Meta, children: list[Any]) -> Binary:
         return self._binary("+", meta, children)
 
-    @v_args(meta=True)
     def sub(self, meta: Meta, children: list[Any]) -> Binary:
         return self._binary("-", meta, children)
 
-    @v_args(meta=True)
     def mul(self, meta: Meta, children: list[Any]) -> Binary:
         return self._binary("*", meta, children)
 
-    @v_args(meta=True)
     def div(self, meta: Meta, children: list[Any]) -> Binary:
         return self._binary("/", meta, children)
 
-    @v_args(meta=True)
     def not_(self, meta: Meta, children: list[Any]) -> Unary:
         return Unary("not", children[0], span=self._span(meta))
 
-    @v_args(meta=True)
     def neg(self, meta: Meta, children: list[Any]) -> Unary:
         return Unary("-", children[0], span=self._span(meta))
 
-    @v_args(meta=True)
     def compare(self, meta: Meta, children: list[Any]) -> Compare:
         op = cast(ast.CompareOp, str(children[1]))
         return Compare(op, children[0], children[2], span=self._span(meta))
 
-    @v_args(meta=True)
     def in_(self, meta: Meta, children: list[Any]) -> Compare:
         return Compare("in", children[0], children[1], span=self._span(meta))
 
-    @v_args(meta=True)
     def not_in(self, meta: Meta, children: list[Any]) -> Compare:
         return Compare("not in", children[0], children[1], span=self._span(meta))
 
-    @v_args(meta=True)
     def contains(self, meta: Meta, children: list[Any]) -> Compare:
         return Compare("contains", children[0], children[1], span=self._span(meta))
 
-    @v_args(meta=True)
     def matches(self, meta: Meta, children: list[Any]) -> Matches:
         return Matches(children[0], self._string(children[1]), span=self._span(meta))
 
-    @v_args(meta=True)
     def exists(self, meta: Meta, children: list[Any]) -> Exists:
         return Exists(children[0], False, span=self._span(meta))
 
-    @v_args(meta=True)
     def missing(self, meta: Meta, children: list[Any]) -> Exists:
         return Exists(children[0], True, span=self._span(meta))
 
-    @v_args(meta=True)
     def field(self, meta: Meta, children: list[Any]) -> ast.Field:
         return ast.Field(children[0], str(children[1]), span=self._span(meta))
 
-    @v_args(meta=True)
     def index(self, meta: Meta, children: list[Any]) -> Index:
         return Index(children[0], children[1], span=self._span(meta))
 
-    @v_args(meta=True)
     def named_arg(self, meta: Meta, children: list[Any]) -> _Kwarg:
         return _Kwarg(str(children[0]), children[1], self._tspan(children[0]))
 
-    @v_args(meta=True)
     def call(self, meta: Meta, children: list[Any]) -> Expr:
         callee, raw_args = children[0], [a for a in children[1:] if a is not None]
         span = self._span(meta)
@@ -561,27 +534,21 @@ class _Builder(Transformer[Token, Any]):
 
     # ------------------------------------------------------------ literals
 
-    @v_args(meta=True)
     def name(self, meta: Meta, children: list[Token]) -> Name:
         return Name(str(children[0]), span=self._tspan(children[0]))
 
-    @v_args(meta=True)
     def string(self, meta: Meta, children: list[Token]) -> String:
         return String(self._string(children[0]), span=self._tspan(children[0]))
 
-    @v_args(meta=True)
     def true(self, meta: Meta, children: list[Token]) -> Bool:
         return Bool(True, span=self._span(meta))
 
-    @v_args(meta=True)
     def false(self, meta: Meta, children: list[Token]) -> Bool:
         return Bool(False, span=self._span(meta))
 
-    @v_args(meta=True)
     def list_(self, meta: Meta, children: list[Any]) -> ListLit:
         return ListLit(tuple(c for c in children if c is not None), span=self._span(meta))
 
-    @v_args(meta=True)
     def date(self, meta: Meta, children: list[Token]) -> Date:
         tok = children[0]
         try:
@@ -592,7 +559,6 @@ class _Builder(Transformer[Token, Any]):
             value = dt.date(1970, 1, 1)
         return Date(value, span=self._tspan(tok))
 
-    @v_args(meta=True)
     def number(self, meta: Meta, children: list[Token]) -> Number | Duration:
         tok = children[0]
         text = str(tok)

@@ -1,4 +1,7 @@
-"""From `.pmo` text to an AST: the cached Lark parser, and Lark errors turned into Diagnostics."""
+"""From `.pmo` text to an AST: the cached Lark parser, and Lark errors turned into Diagnostics.
+
+The builder walks the tree itself (no lark Transformer), so no VisitError can wrap its errors.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,6 @@ from lark.exceptions import (
     UnexpectedEOF,
     UnexpectedInput,
     UnexpectedToken,
-    VisitError,
 )
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, with_source
@@ -54,10 +56,7 @@ def _lark() -> Lark:
 def parse_text(text: str, path: str) -> PolicyFile:
     """Parse one file's text into a PolicyFile, or raise DiagnosticError with every problem."""
     tree = _parse_tree(text, path, "start", (0, 0))
-    try:
-        policy_file, diags = build_file(tree, path, text, parse_expr)
-    except VisitError as exc:  # a builder bug surfaces as itself, not as Lark's wrapper
-        raise exc.orig_exc from None
+    policy_file, diags = build_file(tree, path, text, parse_expr)
     if diags:
         raise DiagnosticError(with_source(d, text) for d in diags)
     return policy_file
@@ -87,10 +86,7 @@ def parse_expr(
         tree = _parse_tree(text, path, "expr", (line - 1, column - 1), source)
     except DiagnosticError as exc:
         return _placeholder_expr(), list(exc.diagnostics)
-    try:
-        return build_expr(tree, path, source, line - 1, column - 1, parse_expr)
-    except VisitError as exc:
-        raise exc.orig_exc from None
+    return build_expr(tree, path, source, line - 1, column - 1, parse_expr)
 
 
 def _placeholder_expr() -> Expr:
