@@ -103,7 +103,7 @@ def _walk_names(node: object, found: set[str], bound: frozenset[str]) -> None:
         if attr in ("span", "ty", "binding", "policy", "kind", "inlined"):
             continue
         child = getattr(node, attr, None)
-        if isinstance(child, tuple | _EXPR_TYPES):
+        if isinstance(child, (tuple, *_EXPR_TYPES)):
             _walk_names(child, found, bound)
 
 

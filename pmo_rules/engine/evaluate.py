@@ -159,7 +159,7 @@ class Evaluator:
         if plan.message is None:
             parts = []
             for ev in evidence:
-                got = ", ".join(f"{k} = {display(v)}" for k, v in ev.values.items())
+                got = ", ".join(f"{k} = {v}" for k, v in ev.shown.items())
                 parts.append(f"{ev.clause}: got {got}" if got else ev.clause)
             return "; ".join(parts) or plan.info.title
         out = []

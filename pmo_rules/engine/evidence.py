@@ -12,7 +12,7 @@ from typing import Any
 from pmo_rules.diagnostics import Span
 from pmo_rules.engine.compiler import ExprCompiler
 from pmo_rules.engine.results import Evidence
-from pmo_rules.engine.runtime import MISSING, Env, entity_id, to_plain
+from pmo_rules.engine.runtime import MISSING, Env, entity_id, show, to_plain
 from pmo_rules.language import ast
 
 _LITERALS = (ast.Number, ast.String, ast.Bool, ast.Date, ast.Duration, ast.ListLit)
@@ -44,6 +44,7 @@ class Explainer:
     def __init__(self, compiler: ExprCompiler, source: SourceText) -> None:
         self.compiler = compiler
         self.source = source
+        self._shown: dict[str, str] = {}
 
     def explain(self, require: ast.Require, env: Env, subject_id: str) -> Evidence:
         """Evidence for one failed clause."""
@@ -51,10 +52,11 @@ class Explainer:
         missing: list[str] = []
         witnesses: list[str] = []
         chain: list[str] = []
+        self._shown = {}
         self._walk(require.expr, env, values, missing, witnesses, chain)
         clause = require.text or self.source.text(require.expr.span, "")
         path = tuple(chain) if chain else (subject_id,)
-        return Evidence(clause, values, path, tuple(missing), tuple(witnesses))
+        return Evidence(clause, values, path, tuple(missing), tuple(witnesses), self._shown)
 
     def _value(self, node: ast.Expr, env: Env) -> Any:
         fn = self.compiler.closures.get(id(node))
@@ -74,6 +76,7 @@ class Explainer:
         value = self._value(node, env)
         text = self._text(node)
         values[text] = to_plain(value)
+        self._shown[text] = show(value)
         if value is MISSING:
             missing.append(text)
 
@@ -139,3 +142,4 @@ class Explainer:
                     break
         if node.kind == "any" and not witnesses:
             values[self._text(node.coll)] = to_plain(items)
+            self._shown[self._text(node.coll)] = show(items)

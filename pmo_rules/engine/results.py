@@ -36,6 +36,8 @@ class Evidence:
     path: tuple[str, ...]
     missing: tuple[str, ...] = ()
     witnesses: tuple[str, ...] = ()
+    # The same values rendered for people (strings quoted, durations as 14d); not in JSON.
+    shown: dict[str, str] = field(default_factory=dict, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of evidence."""

@@ -104,6 +104,13 @@ def to_plain(value: Any) -> Any:
     return str(value)
 
 
+def show(value: Any) -> str:
+    """Like `display`, but strings are quoted, as evidence shows operand values."""
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    return display(value)
+
+
 def display(value: Any) -> str:
     """A human rendering of a run-time value for messages (`{expr}` placeholders)."""
     if value is MISSING or value is None:

@@ -7,12 +7,12 @@ from itertools import groupby
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from pmo_rules.engine.report import Report
 from pmo_rules.engine.results import Evidence, Finding
-from pmo_rules.engine.runtime import display
 
 SEVERITY_STYLE = {
     "critical": "bold white on red", "high": "bold red", "medium": "yellow",
@@ -86,8 +86,10 @@ def _finding(console: Console, f: Finding, *, label: str) -> None:
     if f.blocking:
         line.append("  blocking", style="red")
     console.print(line)
-    if f.message:
-        console.print(Text(f"      {f.message}"))
+    # A rule without a `message` reports its failing clause, which the evidence shows anyway.
+    default = bool(f.evidence) and f.message.startswith(f.evidence[0].clause)
+    if f.message and not default:
+        _indented(console, Text(f.message), 6)
     for ev in f.evidence:
         _evidence(console, ev)
     if f.waiver is not None:
@@ -99,12 +101,14 @@ def _finding(console: Console, f: Finding, *, label: str) -> None:
         console.print(Text(f"      fix: {f.rule.fix}", style="green"))
 
 
+def _indented(console: Console, text: Text, left: int) -> None:
+    console.print(Padding(text, (0, 0, 0, left), expand=False))
+
+
 def _evidence(console: Console, ev: Evidence) -> None:
-    console.print(Text(f"      {ev.clause}", style="dim"))
-    for text, value in ev.values.items():
-        shown = "missing" if value is None else display(value) if not isinstance(value, str) \
-            else f'"{value}"'
-        console.print(Text(f"        {text} = {shown}", style="dim"))
+    _indented(console, Text(ev.clause, style="dim"), 6)
+    for text, shown in ev.shown.items():
+        _indented(console, Text(f"{text} = {shown}", style="dim"), 8)
     if len(ev.path) > 1:
         console.print(Text(f"        chain: {' -> '.join(ev.path)}", style="dim"))
     elif ev.witnesses:

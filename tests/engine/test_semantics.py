@@ -148,7 +148,8 @@ def test_message_placeholders_are_filled(run: Runner) -> None:
 
 
 PARAM_POLICY = ('policy "t" {\n  param max_tier = 2\n'
-                '  rule T-1 "Tier" {\n    for p in projects\n    require p.tier <= max_tier\n  }\n}\n')
+                '  rule T-1 "Tier" {\n    for p in projects\n'
+                '    require p.tier <= max_tier\n  }\n}\n')
 
 
 def test_params_default_and_override(run: Runner) -> None:
