@@ -248,19 +248,26 @@ def _apply_override(node: _Loaded, override: ast.Override, diags: list[Diagnosti
 def _running_rules(leaves: list[_Loaded], loaded: Mapping[str, _Loaded], registry: Registry,
                    diags: list[Diagnostic]) -> list[ResolvedRule]:
     out: list[ResolvedRule] = []
-    runs: dict[str, str] = {}
+    runs: dict[str, tuple[str, str, str]] = {}
     for leaf in leaves:
-        params = {k: v.ty for k, v in leaf.params.items()}
         for rule_id, (rule, origin, origin_file) in leaf.rules.items():
-            if rule_id in runs:
+            first = runs.get(rule_id)
+            if first is not None and first[1] == origin:
                 diags.append(Diagnostic(
                     "PMO310", f"rule `{rule_id}` of `{origin}` would run twice, under "
-                    f"`{runs[rule_id]}` and `{leaf.policy.name}`", rule.span,
+                    f"`{first[0]}` and `{leaf.policy.name}`", rule.span,
                     help="load one department policy per run, or one that extends the other"))
                 continue
-            runs[rule_id] = leaf.policy.name
-            defines = loaded[origin].defines
-            ctx = Context(registry, params, leaf.policy.name, defines, diags)
+            if first is not None:
+                diags.append(Diagnostic(
+                    "PMO302", f"rule id `{rule_id}` is already declared by policy `{first[1]}` "
+                    f"in {first[2]}", rule.span,
+                    help="rule ids are unique across the run; rename one of them"))
+                continue
+            runs[rule_id] = (leaf.policy.name, origin, origin_file)
+            # The rule sees the names its own policy sees, with the leaf's values.
+            params = {k: v.ty for k, v in loaded[origin].params.items()}
+            ctx = Context(registry, params, leaf.policy.name, loaded[origin].defines, diags)
             checked = check_rule(rule, ctx)
             out.append(ResolvedRule(checked, leaf.policy.name, origin, origin_file,
                                     leaf.policy.version))

@@ -181,6 +181,10 @@ DIAGNOSTICS = [
      "is a number in `a`", ""),
     ('policy "a" { rule R "t" { require true } } policy "b" extends "a" { } '
      'policy "c" extends "a" { }', "PMO310", "would run twice", ""),
+    ('policy "a" { rule R "t" { require true } } policy "b" { rule R "t" { require true } }',
+     "PMO302", "rule id `R` is already declared by policy `a` in t.pmo", ""),
+    ('policy "a" { rule R "t" { require x > 0 } } policy "b" extends "a" { param x = 1 }',
+     "PMO201", "unknown name `x`", ""),
 ]
 
 
