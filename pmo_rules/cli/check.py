@@ -160,6 +160,8 @@ def _run(
 
 
 def _write(report: Any, fmt: str, output: Path | None, group_by: str) -> None:
+    if report.warnings and fmt == "text":
+        emit_diagnostics(report.warnings)
     if fmt == "json":
         text = report.to_json()
         if output is not None:
@@ -174,4 +176,8 @@ def _write(report: Any, fmt: str, output: Path | None, group_by: str) -> None:
         return
     from rich.console import Console
 
-    write_text(report, Console(highlight=False, emoji=False), group_by=group_by)
+    console = Console(highlight=False, emoji=False)
+    if console.is_terminal:
+        write_text(report, console, group_by=group_by)
+    else:  # a pipe or a CI log: plain text, no trailing padding
+        sys.stdout.write(render_text(report, group_by=group_by, width=console.width))

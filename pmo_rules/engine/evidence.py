@@ -141,5 +141,7 @@ class Explainer:
                 if len(witnesses) >= _MAX_WITNESSES:
                     break
         if node.kind == "any" and not witnesses:
-            values[self._text(node.coll)] = to_plain(items)
-            self._shown[self._text(node.coll)] = show(items)
+            # Name how many were looked at, not every element: collections can be huge.
+            text = self._text(node.coll)
+            values[text] = {"checked": len(items), "matched": 0}
+            self._shown[text] = f"{len(items)} checked, none matched"

@@ -31,7 +31,8 @@ def render_text(
     console = Console(file=buffer, width=width, force_terminal=color, no_color=not color,
                       highlight=False, emoji=False)
     write_text(report, console, group_by=group_by)
-    return buffer.getvalue()
+    # rich pads wrapped lines to the width; files and diffs read better without it.
+    return "\n".join(line.rstrip() for line in buffer.getvalue().split("\n"))
 
 
 def write_text(report: Report, console: Console, *, group_by: str = "rule") -> None:
@@ -95,10 +96,10 @@ def _finding(console: Console, f: Finding, *, label: str) -> None:
     if f.waiver is not None:
         w = f.waiver
         until = f" until {w['expires']}" if w.get("expires") else ""
-        console.print(Text(f"      waived by {w['approved_by']}{until}: {w['reason']}",
-                           style="magenta"))
+        _indented(console, Text(f"waived by {w['approved_by']}{until}: {w['reason']}",
+                                style="magenta"), 6)
     elif f.status == "fail" and f.rule.fix:
-        console.print(Text(f"      fix: {f.rule.fix}", style="green"))
+        _indented(console, Text(f"fix: {f.rule.fix}", style="green"), 6)
 
 
 def _indented(console: Console, text: Text, left: int) -> None:
@@ -110,9 +111,9 @@ def _evidence(console: Console, ev: Evidence) -> None:
     for text, shown in ev.shown.items():
         _indented(console, Text(f"{text} = {shown}", style="dim"), 8)
     if len(ev.path) > 1:
-        console.print(Text(f"        chain: {' -> '.join(ev.path)}", style="dim"))
+        _indented(console, Text(f"chain: {' -> '.join(ev.path)}", style="dim"), 8)
     elif ev.witnesses:
-        console.print(Text(f"        witnesses: {', '.join(ev.witnesses)}", style="dim"))
+        _indented(console, Text(f"witnesses: {', '.join(ev.witnesses)}", style="dim"), 8)
 
 
 def _waivers(console: Console, report: Report) -> None:
