@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -12,29 +11,17 @@ from pmo_rules.cli.common import EXIT_BLOCKING, user_errors
 from pmo_rules.language.formatter import format_file
 from pmo_rules.language.loader import load_policy_files
 
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-
-
-def has_comments(source: str) -> bool:
-    """Whether the text holds a `#` comment (outside string literals)."""
-    return "#" in _STRING.sub("", source)
-
 
 @click.command(name="fmt")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--check", is_flag=True, help="change nothing; exit 1 and list files that differ")
 def command(paths: tuple[str, ...], check: bool) -> None:
-    """Format .pmo policy files in place (comments are not kept)."""
+    """Format .pmo policy files in place, keeping their comments."""
     with user_errors():
         changed: list[str] = []
         for pf in load_policy_files(paths):
             text = format_file(pf)
             if text != pf.source:
-                if has_comments(pf.source):
-                    # The formatter does not keep comments yet: never destroy them.
-                    click.echo(f"skipped {pf.path}: it has comments, which fmt would drop",
-                               err=True)
-                    continue
                 changed.append(pf.path)
                 if not check:
                     Path(pf.path).write_text(text, encoding="utf-8")

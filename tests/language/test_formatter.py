@@ -24,6 +24,25 @@ def test_round_trip_and_idempotent(path: Path) -> None:
     assert format_file(again) == once
 
 
+@pytest.mark.parametrize("path", POLICIES, ids=[p.name for p in POLICIES])
+def test_comments_are_kept(path: Path) -> None:
+    source = path.read_text("utf-8")
+    comments = [ln[ln.index("#"):].rstrip() for ln in source.splitlines()
+                if "#" in ln and '"' not in ln.split("#")[0]]
+    once = format_file(parse_text(source, str(path)))
+    for comment in comments:
+        assert comment in once
+
+
+def test_comment_placement() -> None:
+    source = ('# head\npolicy "a" {\n  # before the rule\n  rule R "t" {\n'
+              '    severity high   # why high\n    require true\n    # at the end\n  }\n}\n')
+    assert format_file(parse_text(source, "t.pmo")) == (
+        '# head\npolicy "a" {\n    # before the rule\n    rule R "t" {\n'
+        '        severity high  # why high\n        require true\n        # at the end\n'
+        '    }\n}\n')
+
+
 CHECK_ONLY = [t for t, code, _, _ in DIAGNOSTICS if code >= "PMO200"]
 
 
