@@ -185,6 +185,12 @@ DIAGNOSTICS = [
      "PMO302", "rule id `R` is already declared by policy `a` in t.pmo", ""),
     ('policy "a" { rule R "t" { require x > 0 } } policy "b" extends "a" { param x = 1 }',
      "PMO201", "unknown name `x`", ""),
+    ('policy "a" { param max_slip = 3d rule R "t" { require 1d <= max_slp } }', "PMO201",
+     "unknown name `max_slp`", "did you mean `max_slip`?"),
+    ('policy "a" { rule R "t" { check lifecycle.gate_artifacts(tier: "x") } }', "PMO206",
+     "argument `tier` of check `lifecycle.gate_artifacts` must be a number, not a string", ""),
+    ('policy "a" { rule R "t" { check lifecycle.gate_artifacts(tierr: 1) } }', "PMO205",
+     "check `lifecycle.gate_artifacts` has no parameter `tierr`", "did you mean `tier`?"),
 ]
 
 
@@ -209,3 +215,17 @@ def test_all_problems_reported_at_once_sorted() -> None:
                      '  require p.stge exists\n }\n}')
     assert [(d.code, d.span.line if d.span else 0) for d in diags] == [
         ("PMO202", 4), ("PMO202", 5)]
+
+
+def test_every_emitted_code_is_documented_and_tested() -> None:
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).parents[2]
+    sources = "".join(p.read_text() for p in (root / "pmo_rules" / "language").glob("*.py"))
+    emitted = set(re.findall(r'"(PMO\\d{3})"', sources))
+    documented = set(re.findall(r"\\| (PMO\\d{3}) \\|", (root / "docs" / "diagnostics.md")
+                                .read_text()))
+    tested = {code for _, code, _, _ in DIAGNOSTICS}
+    assert emitted <= documented
+    assert emitted - {"PMO111"} <= tested  # PMO111 (unreadable files) is tested in test_cli
