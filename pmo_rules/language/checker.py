@@ -38,11 +38,17 @@ def check_policies(files: Sequence[PolicyFile], registry: Registry) -> CheckedPo
     diags: list[Diagnostic] = []
     loaded = _collect(files, diags)
     order = _link(loaded, diags)
-    for node in order:
-        _declare(node, registry, diags)
-    children = {n.parent.policy.name for n in order if n.parent is not None}
-    leaves = [n for n in order if n.policy.name not in children]
-    rules = _running_rules(leaves, loaded, registry, diags)
+    try:
+        for node in order:
+            _declare(node, registry, diags)
+        children = {n.parent.policy.name for n in order if n.parent is not None}
+        leaves = [n for n in order if n.policy.name not in children]
+        rules = _running_rules(leaves, loaded, registry, diags)
+    except RecursionError:
+        first = files[0].path if files else "<input>"
+        raise DiagnosticError([Diagnostic(
+            "PMO101", "an expression nests too deeply to check", Span(first, 1, 1),
+            help="split it with `let` or `define`")]) from None
     params = {(n.policy.name, name): p for n in order for name, p in n.params.items()}
     sources = {f.path: f.source for f in files}
     errors = [d for d in diags if d.level == "error"]

@@ -56,10 +56,18 @@ def _lark() -> Lark:
 def parse_text(text: str, path: str) -> PolicyFile:
     """Parse one file's text into a PolicyFile, or raise DiagnosticError with every problem."""
     tree = _parse_tree(text, path, "start", (0, 0))
-    policy_file, diags = build_file(tree, path, text, parse_expr)
+    try:
+        policy_file, diags = build_file(tree, path, text, parse_expr)
+    except RecursionError:
+        raise DiagnosticError([_too_deep(path)]) from None
     if diags:
         raise DiagnosticError(with_source(d, text) for d in diags)
     return policy_file
+
+
+def _too_deep(path: str) -> Diagnostic:
+    return Diagnostic("PMO101", "an expression nests too deeply to read", Span(path, 1, 1),
+                      help="split it with `let` or `define`")
 
 
 def parse_file(path: str | Path) -> PolicyFile:
