@@ -25,6 +25,7 @@ from pmo_rules.engine.params import resolve_overrides
 from pmo_rules.engine.plan import build_plan, param_values, rule_info
 from pmo_rules.engine.report import Report
 from pmo_rules.engine.runtime import RuleError, RunContext
+from pmo_rules.engine.scores import ScoreBoard
 from pmo_rules.engine.waivers import Waiver, apply_waivers, load_waivers
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.model.portfolio import LoadedPortfolio
@@ -131,13 +132,12 @@ def check(
     fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules))
     for fate in fates:
         if fate.status == "applied":
-            counts = outcome.counts[fate.rule]
-            counts.failed -= 1
-            counts.waived += 1
-            # A waived finding counts as compliant, by approved exception.
-            keys, weight = outcome.scope_keys.get((fate.rule, fate.subject), ((), 0))
-            for key in keys:
-                outcome.scores.earned[key] = outcome.scores.earned.get(key, 0.0) + weight
+            outcome.counts[fate.rule].failed -= 1
+            outcome.counts[fate.rule].waived += 1
+    scores = ScoreBoard(portfolio.portfolio.id)
+    for severity, passed in outcome.passes:
+        scores.passed(severity, passed)
+    scores.judged(outcome.findings)
     return Report(
         as_of=run_date,
         portfolio_id=portfolio.portfolio.id,
@@ -145,7 +145,7 @@ def check(
         waivers=fates,
         counts=outcome.counts,
         rules=[rule_info(r) for r in rules],
-        scores=outcome.scores,
+        scores=scores,
         inputs=_inputs(portfolio, policies, waiver_input),
         policies=_policies(policies),
         warnings=list(portfolio.warnings) + list(policies.warnings),

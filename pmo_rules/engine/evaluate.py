@@ -8,15 +8,9 @@ from typing import Any
 
 from pmo_rules.engine.evidence import Explainer, SourceText
 from pmo_rules.engine.plan import RulePlan
-from pmo_rules.engine.results import (
-    SEVERITY_WEIGHT,
-    Finding,
-    RuleCounts,
-    ScoreBoard,
-    Status,
-    Subject,
-)
+from pmo_rules.engine.results import Finding, RuleCounts, Status, Subject
 from pmo_rules.engine.runtime import MISSING, Env, RuleError, display, entity_id
+from pmo_rules.language import ast
 
 _SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
@@ -27,11 +21,7 @@ class Outcome:
 
     findings: list[Finding] = field(default_factory=list)
     counts: dict[str, RuleCounts] = field(default_factory=dict)
-    scores: ScoreBoard = field(default_factory=ScoreBoard)
-    # (rule id, subject id) of every failure, with the scope keys it weighs on, so
-    # waivers can move its weight from failed to compliant.
-    scope_keys: dict[tuple[str, str], tuple[tuple[tuple[str, str], ...], int]] = field(
-        default_factory=dict)
+    passes: list[tuple[str, list[Any]]] = field(default_factory=list)  # (severity, subjects)
 
 
 class Evaluator:
@@ -66,7 +56,8 @@ class Evaluator:
     def run_plan(self, plan: RulePlan) -> None:
         """Evaluate one rule over all its subjects."""
         counts = self.outcome.counts.setdefault(plan.info.id, RuleCounts())
-        weight = SEVERITY_WEIGHT.get(plan.info.severity, 1)
+        passed: list[Any] = []
+        self.outcome.passes.append((plan.info.severity, passed))
         explainer = Explainer(plan.compiler, self.source)
         if plan.subjects is None:
             subjects: list[Any] = [None]
@@ -81,48 +72,54 @@ class Evaluator:
         where = plan.where
         simple = plan.simple
         steps = plan.steps
+        keep_passes = self.show_passes
+        add_pass = passed.append
+        failures: list[tuple[Any, Env, list[ast.Require]]] = []
+        not_applicable = 0
         for entity in subjects:
             env: Env = {} if var is None else {var: entity}
             try:
                 if where is not None and where(env) is not True:
-                    counts.not_applicable += 1
+                    not_applicable += 1
                     continue
-                if simple is not None:
+                if simple is not None:  # the common one-clause rule, kept tight
                     if simple(env) is True:
-                        failed: list[Any] = []
+                        add_pass(entity)
                     else:
-                        failed = [steps[0].require]
-                else:
-                    failed = []
-                    for step in steps:
-                        value = step.fn(env)
-                        if step.let_name is not None:
-                            env[step.let_name] = value
-                        elif value is not True:
-                            failed.append(step.require)
+                        failures.append((entity, env, [steps[0].require]))  # type: ignore[list-item]
+                    continue
+                failed = []
+                for step in steps:
+                    value = step.fn(env)
+                    if step.let_name is not None:
+                        env[step.let_name] = value
+                    elif value is not True:
+                        failed.append(step.require)
             except RuleError as exc:
-                self._record(plan, entity, "error", str(exc), (), counts, weight)
+                self._record(plan, entity, "error", str(exc), (), counts)
                 continue
             except Exception as exc:  # data the checker could not foresee
                 message = f"evaluation failed: {type(exc).__name__}: {exc}"
-                self._record(plan, entity, "error", message, (), counts, weight)
+                self._record(plan, entity, "error", message, (), counts)
                 continue
-            if not failed:
-                counts.passed += 1
-                self._score(plan, entity, weight, True)
-                if self.show_passes:
-                    self.outcome.findings.append(
-                        Finding(plan.info, self._subject(plan, entity), "pass", "")
-                    )
-                continue
+            if failed:
+                failures.append((entity, env, failed))  # type: ignore[arg-type]
+            else:
+                add_pass(entity)
+        counts.not_applicable += not_applicable
+        for entity, env, failed_clauses in failures:
             subject = self._subject(plan, entity)
-            evidence = tuple(explainer.explain(req, env, subject.id) for req in failed)
+            evidence = tuple(explainer.explain(req, env, subject.id) for req in failed_clauses)
             message = self._message(plan, env, evidence)
-            self._record(plan, entity, "fail", message, evidence, counts, weight, subject)
+            self._record(plan, entity, "fail", message, evidence, counts, subject)
+        if keep_passes:
+            self.outcome.findings.extend(
+                Finding(plan.info, self._subject(plan, e), "pass", "", entity=e) for e in passed)
+        counts.passed += len(passed)
 
     def _record(
         self, plan: RulePlan, entity: Any, status: Status, message: str,
-        evidence: tuple[Any, ...], counts: RuleCounts, weight: int,
+        evidence: tuple[Any, ...], counts: RuleCounts,
         subject: Subject | None = None,
     ) -> None:
         subject = subject or self._subject(plan, entity)
@@ -135,10 +132,8 @@ class Evaluator:
                 plan.info.enforcement != "advisory"
                 and _SEVERITY_RANK.get(plan.info.severity, 2) >= self.fail_rank
             )
-            keys = self._score(plan, entity, weight, False)
-            self.outcome.scope_keys[(plan.info.id, subject.id)] = (keys, weight)
         self.outcome.findings.append(
-            Finding(plan.info, subject, status, message, evidence, blocking)
+            Finding(plan.info, subject, status, message, evidence, blocking, entity=entity)
         )
 
     def _subject(self, plan: RulePlan, entity: Any) -> Subject:
@@ -147,13 +142,6 @@ class Evaluator:
         name = getattr(entity, "name", None) or getattr(entity, "title", None)
         label = name if isinstance(name, str) else None
         return Subject(plan.subject_kind, entity_id(entity), label)
-
-    def _score(
-        self, plan: RulePlan, entity: Any, weight: int, compliant: bool
-    ) -> tuple[tuple[str, str], ...]:
-        keys = scope_keys(entity, self.portfolio_subject.id)
-        self.outcome.scores.add(keys, weight, compliant)
-        return keys
 
     def _message(self, plan: RulePlan, env: Env, evidence: tuple[Any, ...]) -> str:
         if plan.message is None:
@@ -173,31 +161,3 @@ class Evaluator:
                     out.append("?")
         return "".join(out)
 
-
-def owning_project(entity: Any) -> Any:
-    """The project a subject belongs to: itself, its project, or a dependency's successor."""
-    if entity is None:
-        return None
-    kind = type(entity).__name__
-    if kind == "Project":
-        return entity
-    if kind == "Dependency":
-        return owning_project(getattr(entity, "successor", None))
-    project = getattr(entity, "project", None)
-    if project is not None and type(project).__name__ == "Project":
-        return project
-    return None
-
-
-def scope_keys(entity: Any, portfolio_id: str) -> tuple[tuple[str, str], ...]:
-    """The scopes a result weighs on: its project, that project's program, the portfolio."""
-    keys: list[tuple[str, str]] = [("portfolio", portfolio_id)]
-    project = owning_project(entity)
-    if project is not None:
-        keys.append(("project", project.id))
-        program = getattr(project, "program", None)
-        if program is not None and hasattr(program, "id"):
-            keys.append(("program", program.id))
-    elif entity is not None and type(entity).__name__ == "Program":
-        keys.append(("program", entity.id))
-    return tuple(keys)

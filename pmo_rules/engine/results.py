@@ -91,6 +91,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     blocking: bool = False
     waiver: dict[str, Any] | None = None
+    entity: Any = field(default=None, repr=False, compare=False)  # for scores; not reported
 
     def sort_key(self) -> tuple[str, str, str]:
         """Findings are sorted by rule, then subject id."""
@@ -156,25 +157,3 @@ class RuleCounts:
     def subjects(self) -> int:
         """Subjects the rule was evaluated on (not-applicable excluded)."""
         return self.passed + self.failed + self.waived + self.error
-
-
-@dataclass(slots=True)
-class ScoreBoard:
-    """Severity-weighted compliance per project, program and portfolio."""
-
-    earned: dict[tuple[str, str], float] = field(default_factory=dict)
-    possible: dict[tuple[str, str], float] = field(default_factory=dict)
-
-    def add(self, keys: tuple[tuple[str, str], ...], weight: float, compliant: bool) -> None:
-        """Count one result towards each scope it belongs to."""
-        for key in keys:
-            self.possible[key] = self.possible.get(key, 0.0) + weight
-            if compliant:
-                self.earned[key] = self.earned.get(key, 0.0) + weight
-
-    def score(self, key: tuple[str, str]) -> float:
-        """Earned over possible weight, 1.0 where nothing weighed in."""
-        possible = self.possible.get(key, 0.0)
-        if possible == 0:
-            return 1.0
-        return round(self.earned.get(key, 0.0) / possible, 4)

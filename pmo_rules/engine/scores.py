@@ -1,0 +1,104 @@
+"""Severity-weighted compliance per project, program and portfolio.
+
+Evaluation only appends each rule's passing subjects to a list (the hot path);
+the tally over scopes happens once, when a report asks for a score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pmo_rules.engine.results import SEVERITY_WEIGHT, Finding
+
+Scope = tuple[str, str]
+
+
+def owning_project(entity: Any) -> Any:
+    """The project a subject belongs to: itself, its project, or a dependency's successor."""
+    kind = type(entity).__name__
+    if kind == "Project":
+        return entity
+    if kind == "Dependency":
+        return owning_project(getattr(entity, "successor", None))
+    project = getattr(entity, "project", None)
+    if project is not None and type(project).__name__ == "Project":
+        return project
+    return None
+
+
+def scopes_of(entity: Any, portfolio_id: str) -> tuple[Scope, ...]:
+    """The scopes a result weighs on: its project, that project's program, the portfolio."""
+    keys: list[Scope] = [("portfolio", portfolio_id)]
+    if entity is None:
+        return tuple(keys)
+    project = owning_project(entity)
+    if project is not None:
+        keys.append(("project", project.id))
+        program = getattr(project, "program", None)
+        if program is not None and hasattr(program, "id"):
+            keys.append(("program", program.id))
+    elif type(entity).__name__ == "Program":
+        keys.append(("program", entity.id))
+    return tuple(keys)
+
+
+class ScoreBoard:
+    """Earned over possible severity weight per scope; waived findings count as compliant."""
+
+    def __init__(self, portfolio_id: str) -> None:
+        self.portfolio_id = portfolio_id
+        self._passes: list[tuple[int, list[Any]]] = []
+        self._findings: list[Finding] = []
+        self._totals: tuple[dict[Scope, float], dict[Scope, float]] | None = None
+
+    def passed(self, severity: str, entities: list[Any]) -> None:
+        """Record the subjects that passed one rule."""
+        weight = SEVERITY_WEIGHT.get(severity, 1)
+        if weight and entities:
+            self._passes.append((weight, entities))
+            self._totals = None
+
+    def judged(self, findings: Iterable[Finding]) -> None:
+        """Record the findings (fail, waived) once waivers have been applied."""
+        self._findings = [f for f in findings if f.status in ("fail", "waived")]
+        self._totals = None
+
+    def _tally(self) -> tuple[dict[Scope, float], dict[Scope, float]]:
+        if self._totals is not None:
+            return self._totals
+        earned: dict[Scope, float] = {}
+        possible: dict[Scope, float] = {}
+        scopes: dict[int, tuple[Scope, ...]] = {}
+        pid = self.portfolio_id
+
+        def add(entity: Any, weight: int, compliant: bool) -> None:
+            keys = scopes.get(id(entity))
+            if keys is None:
+                keys = scopes[id(entity)] = scopes_of(entity, pid)
+            for key in keys:
+                possible[key] = possible.get(key, 0.0) + weight
+                if compliant:
+                    earned[key] = earned.get(key, 0.0) + weight
+
+        for weight, entities in self._passes:
+            for entity in entities:
+                add(entity, weight, True)
+        for f in self._findings:
+            weight = SEVERITY_WEIGHT.get(f.rule.severity, 1)
+            if weight:
+                add(f.entity, weight, f.status == "waived")
+        self._totals = (earned, possible)
+        return self._totals
+
+    def score(self, key: Scope) -> float:
+        """Earned over possible weight, 1.0 where nothing weighed in."""
+        earned, possible = self._tally()
+        total = possible.get(key, 0.0)
+        if total == 0:
+            return 1.0
+        return round(earned.get(key, 0.0) / total, 4)
+
+    def scopes(self) -> list[Scope]:
+        """Every scope that has a score, sorted."""
+        return sorted(self._tally()[1])
