@@ -50,6 +50,9 @@ def _lark() -> Lark:
         propagate_positions=True,
         maybe_placeholders=True,
         start=["start", "expr"],
+        # Lark stores the analysed grammar in the temp dir, keyed by a hash of the grammar
+        # and these options: building it costs ~0.35 s, loading it ~0.015 s.
+        cache=True,
     )
 
 
