@@ -1,0 +1,92 @@
+"""The typed objects plugin hooks return: the public vocabulary of the plugin API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pmo_rules.language.declarations import CheckDecl, FunctionDecl
+
+if TYPE_CHECKING:
+    from pmo_rules.engine.report import Report
+
+
+@dataclass(frozen=True)
+class PluginFunction:
+    """A DSL function: its declaration (what the checker reads) and its implementation."""
+
+    decl: FunctionDecl
+    implementation: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What a check sees: the portfolio, its dependency graph, the as-of date and its arguments."""
+
+    portfolio: Any
+    graph: Any
+    as_of: dt.date
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        """The argument called `name` (as written in the policy, or its declared default)."""
+        return self.params[name]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One subject's outcome of a check: passed or not, why, and the values that show it."""
+
+    subject: Any
+    passed: bool
+    message: str = ""
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class PluginCheck:
+    """A check used from policies as `check NAME(...)`: declaration plus implementation."""
+
+    decl: CheckDecl
+    implementation: Callable[[CheckContext], Sequence[CheckResult]]
+
+
+@dataclass(frozen=True)
+class PolicyPack:
+    """A directory (or single file) of .pmo policies shipped with a plugin."""
+
+    name: str
+    path: Path
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class LoadedPortfolio:
+    """What a loader may return instead of a plain dict: the data and where it came from."""
+
+    data: Mapping[str, Any]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Loader:
+    """A portfolio format: files with these suffixes are read by `load` into portfolio data."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    load: Callable[[Path], Mapping[str, Any] | LoadedPortfolio]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """An output format: `render` turns a Report into text (or bytes when `binary`)."""
+
+    name: str
+    description: str
+    render: Callable[[Report], str | bytes]
+    binary: bool = False
