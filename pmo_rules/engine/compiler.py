@@ -407,6 +407,8 @@ class ExprCompiler:
             items = coll(env)
             if items is MISSING:
                 return MISSING
+            if isinstance(items, dict):  # a map iterates over its values
+                items = items.values()
             saved = env.get(var, _UNSET)
             result = kind != "any"
             for item in items:
@@ -494,6 +496,8 @@ class ExprCompiler:
             items = coll(env)
             if items is MISSING:
                 return MISSING
+            if isinstance(items, dict):  # a map iterates over its values
+                items = items.values()
             saved = env.get(var, _UNSET)
             values: list[Any] = []
             count = 0

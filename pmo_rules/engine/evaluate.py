@@ -67,6 +67,8 @@ class Evaluator:
             except RuleError as exc:
                 self.rule_error(plan, str(exc))
                 return
+            if isinstance(found, dict):
+                found = found.values()
             subjects = [] if found is MISSING else list(found)
         var = plan.var
         where = plan.where

@@ -123,6 +123,8 @@ class Explainer:
         if items is MISSING:
             self._record(node.coll, env, values, missing)
             return
+        if isinstance(items, dict):
+            items = list(items.values())
         where = self.compiler.closures.get(id(node.where)) if node.where is not None else None
         body = self.compiler.closures.get(id(node.body))
         if body is None:

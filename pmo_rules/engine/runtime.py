@@ -75,11 +75,16 @@ def is_missing(value: Any) -> bool:
     return value is MISSING or value is None
 
 
+_NATURAL_KEYS = ("id", "gate", "type", "name", "title", "text")
+
+
 def entity_id(value: Any) -> str:
-    """A short, stable label for an entity in evidence (its id, else its type)."""
-    ident = getattr(value, "id", None)
-    if isinstance(ident, str):
-        return ident
+    """A short, stable label for an entity in evidence: its id, else its natural key
+    (a gate's id, an artifact's type), else its kind."""
+    for key in _NATURAL_KEYS:
+        ident = getattr(value, key, None)
+        if isinstance(ident, str):
+            return ident
     return type(value).__name__.lower()
 
 

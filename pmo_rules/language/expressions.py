@@ -390,12 +390,13 @@ class ExprChecker:
         checked = self.check(coll)
         t = checked.ty or ANY
         elem = ANY
-        if t.kind is Kind.LIST:
+        if t.kind in (Kind.LIST, Kind.MAP):
+            # A map (p.gates, p.artifacts) iterates over its values, as a list of them would.
             elem = t.elem or ANY
         elif t.kind is not Kind.ANY:
             self.error("PMO217", f"cannot iterate over a {t}", coll.span,
-                       help="iterate over a collection (`projects`) or a list field "
-                       "(`p.risks`)")
+                       help="iterate over a collection (`projects`), a list field "
+                       "(`p.risks`) or a map field (`p.gates`)")
         inner = ExprChecker(self.ctx, self.scope)
         inner.bind(var, elem, "var", span)
         return checked, inner

@@ -215,3 +215,13 @@ def test_a_rule_that_fails_at_run_time_is_an_error_for_that_rule_only(run: Runne
     report = run(policy, [proj("A", tier=2, score="high")])
     assert {(f.rule.id, f.status) for f in report.findings} == {("T-1", "error"), ("T-2", "fail")}
     assert report.exit_code == 3
+
+
+def test_quantifiers_over_a_map_see_its_values(run: Runner) -> None:
+    gates = [{"gate": "G1", "decision": "go"}, {"gate": "G2", "decision": "kill"}]
+    report = run(rule('    for p in projects\n'
+                      '    require none g in p.gates: g.decision == "kill"\n'
+                      '    require count(a in p.artifacts) == 0'), [proj("A", gates=gates)])
+    (finding,) = report.findings
+    assert [e.clause for e in finding.evidence] == ['none g in p.gates: g.decision == "kill"']
+    assert finding.evidence[0].witnesses == ("G2",)
