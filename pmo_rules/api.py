@@ -88,8 +88,13 @@ def check(
     ignore: Iterable[str] = (),
     show_passes: bool = False,
     progress: Callable[[int], Callable[[], None]] | None = None,
+    fast: bool = True,
 ) -> Report:
-    """Evaluate the policies over the portfolio, apply waivers, and return the Report."""
+    """Evaluate the policies over the portfolio, apply waivers, and return the Report.
+
+    `fast=False` evaluates every subject with the reference closures only (slower; the
+    results are the same, which the test suite checks).
+    """
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
 
     register: list[Waiver] = []
@@ -116,7 +121,7 @@ def check(
     tick = progress(len(rules)) if progress is not None else None
     for resolved in rules:
         try:
-            plan = build_plan(resolved, policies, ctx)
+            plan = build_plan(resolved, policies, ctx, fast=fast)
         except RuleError as exc:
             evaluator.rule_error(_stub_plan(resolved, policies, ctx), str(exc))
         else:

@@ -70,6 +70,12 @@ class Evaluator:
             if isinstance(found, dict):
                 found = found.values()
             subjects = [] if found is MISSING else list(found)
+        if plan.fast is not None:
+            # The generated loop settles the passes; the closures re-run only the rest,
+            # to explain each failure (or record its error).
+            fast_passed, subjects, fast_na = plan.fast(subjects)
+            passed.extend(fast_passed)
+            counts.not_applicable += fast_na
         var = plan.var
         where = plan.where
         simple = plan.simple

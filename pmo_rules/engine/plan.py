@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmo_rules.engine.compiler import Const, ExprCompiler
+from pmo_rules.engine.fastpath import FastRule, build_fast_rule
 from pmo_rules.engine.results import Location, RuleInfo
 from pmo_rules.engine.runtime import Compiled, RunContext
 from pmo_rules.language import ast
@@ -36,7 +37,8 @@ class RulePlan:
     steps: list[Step]
     message: list[str | Compiled] | None
     compiler: ExprCompiler
-    simple: Compiled | None  # the single require of a let-free rule, for the fast path
+    simple: Compiled | None  # the single require of a let-free rule, for the tight loop
+    fast: FastRule | None = None  # the generated loop (fastpath.py), where it applies
 
 
 def rule_info(resolved: ResolvedRule) -> RuleInfo:
@@ -73,8 +75,10 @@ def visible_defines(checked: CheckedPolicySet, policy: str) -> dict[str, ast.Def
     return out
 
 
-def build_plan(resolved: ResolvedRule, checked: CheckedPolicySet, ctx: RunContext) -> RulePlan:
-    """Compile one rule for this run."""
+def build_plan(
+    resolved: ResolvedRule, checked: CheckedPolicySet, ctx: RunContext, *, fast: bool = True
+) -> RulePlan:
+    """Compile one rule for this run (with `fast`, also its generated loop)."""
     rule = resolved.rule
     defines = visible_defines(checked, resolved.policy)
     defines.update({k: v for k, v in visible_defines(checked, resolved.origin).items()
@@ -102,7 +106,7 @@ def build_plan(resolved: ResolvedRule, checked: CheckedPolicySet, ctx: RunContex
     return RulePlan(
         info=rule_info(resolved), rule=rule, var=var, subject_kind=subject_kind,
         subjects=subjects, where=where, steps=steps, message=message, compiler=compiler,
-        simple=simple,
+        simple=simple, fast=build_fast_rule(rule, ctx, compiler) if fast else None,
     )
 
 

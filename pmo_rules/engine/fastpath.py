@@ -1,0 +1,386 @@
+"""The fast path: one generated Python loop per rule that sorts subjects into pass and fail.
+
+The closure compiler (compiler.py) is the reference semantics and produces the
+evidence; this module exists for speed. For a rule with `for`, it emits the
+source of one Python function that loops over the subjects with the `where`,
+the lets and the requires inlined as Python expressions, compiles it once, and
+runs it. Subjects it finds failing (or on which it raises) are evaluated again
+by the closures, which explain them or record the error, so the two paths can
+only differ in speed. tests/engine/test_fastpath.py checks they agree.
+
+Safety: the generated text contains no policy text. Every value from a policy
+(strings, numbers, dates, params, regular expressions) is passed in through the
+function's namespace as a constant slot `_k<N>`; variables are renamed `v<N>`;
+the only words taken from a policy are field names that the checker has already
+matched against the data model's own field table, and they are re-validated
+here as plain identifiers before use. Missing values are Python `None`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import keyword
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from pmo_rules.engine import functions
+from pmo_rules.engine.compiler import ExprCompiler
+from pmo_rules.engine.runtime import MISSING, SEVERITY_ORDER, STAGE_ORDER, RunContext
+from pmo_rules.language import ast
+from pmo_rules.language.types import Kind
+
+FastRule = Callable[[Iterable[Any]], tuple[list[Any], list[Any], int]]
+
+
+class Unsupported(Exception):
+    """The rule uses something the fast path does not generate; the closures run it instead."""
+
+
+_GRAPH_METHODS = frozenset({
+    "predecessors", "successors", "ancestors", "descendants", "path", "in_cycle",
+    "on_critical_path", "depth", "cycles", "critical_path",
+})
+_CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_ATTRIBUTE = {"from": "from_"}  # data names that are not Python attribute names
+
+
+def _none(value: Any) -> Any:
+    return None if value is MISSING else value
+
+
+def _get(obj: Any, key: str) -> Any:
+    """A map read: `p.artifacts.charter`, `p.custom.x`, `pmo.policy.NAME`."""
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _items(value: Any) -> Any:
+    return value.values() if isinstance(value, dict) else value
+
+
+def _div(a: Any, b: Any) -> Any:
+    try:
+        return a / b
+    except ZeroDivisionError:
+        return None
+
+
+def _eq_any(a: Any, b: Any) -> bool:
+    if isinstance(a, BaseModel) or isinstance(b, BaseModel):
+        return a is b
+    return bool(a == b)
+
+
+def _member(x: Any, c: Any) -> Any:
+    if x is None or c is None:
+        return None
+    if isinstance(c, str):
+        return isinstance(x, str) and x in c
+    if isinstance(c, list | tuple | set | frozenset):
+        return any(y is x for y in c) if isinstance(x, BaseModel) else x in c
+    if isinstance(c, dict):
+        return x in c
+    return None
+
+
+def _index(obj: Any, key: Any) -> Any:
+    if obj is None or key is None:
+        return None
+    if isinstance(obj, list | tuple | str) and isinstance(key, int | float):
+        i = int(key)
+        return obj[i] if -len(obj) <= i < len(obj) else None
+    if isinstance(obj, dict) and isinstance(key, str):
+        return obj.get(key)
+    return None
+
+
+def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A run-time function (built-in or plugin) with MISSING mapped to None both ways."""
+
+    def call(*args: Any) -> Any:
+        return _none(fn(*[MISSING if a is None else a for a in args]))
+
+    return call
+
+
+class _Gen:
+    """Generates the Python expression for a checked expression node."""
+
+    def __init__(self, ctx: RunContext, closures: ExprCompiler) -> None:
+        self.ctx = ctx
+        self.closures = closures
+        self.namespace: dict[str, Any] = {
+            "_get": _get, "_items": _items, "_div": _div, "_eq_any": _eq_any,
+            "_member": _member, "_index": _index, "_STAGE": STAGE_ORDER,
+            "_SEVERITY": SEVERITY_ORDER, "_fold": functions.fold,
+        }
+        self.counter = 0
+
+    def const(self, value: Any) -> str:
+        if isinstance(value, bool) or value is None:
+            return repr(value)
+        if type(value) in (int, float) and value == value and abs(value) != float("inf"):
+            return repr(value)
+        name = f"_k{len(self.namespace)}"
+        self.namespace[name] = value
+        return name
+
+    def temp(self) -> str:
+        self.counter += 1
+        return f"_t{self.counter}"
+
+    def expr(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
+        method = getattr(self, "_" + type(node).__name__.lower(), None)
+        if method is None:
+            raise Unsupported(type(node).__name__)
+        text: str = method(node, scope)
+        return text
+
+    # -------------------------------------------------------------- leaves
+
+    def _number(self, node: ast.Number, scope: Mapping[str, str]) -> str:
+        return self.const(node.value)
+
+    def _string(self, node: ast.String, scope: Mapping[str, str]) -> str:
+        return self.const(node.value)
+
+    def _bool(self, node: ast.Bool, scope: Mapping[str, str]) -> str:
+        return self.const(node.value)
+
+    def _date(self, node: ast.Date, scope: Mapping[str, str]) -> str:
+        return self.const(node.value)
+
+    def _duration(self, node: ast.Duration, scope: Mapping[str, str]) -> str:
+        return self.const(dt.timedelta(days=node.days))
+
+    def _listlit(self, node: ast.ListLit, scope: Mapping[str, str]) -> str:
+        return "[" + ", ".join(self.expr(i, scope) for i in node.items) + "]"
+
+    def _name(self, node: ast.Name, scope: Mapping[str, str]) -> str:
+        if node.binding in ("var", "let", "define_arg"):
+            if node.id not in scope:
+                raise Unsupported(f"unbound {node.id}")
+            return scope[node.id]
+        # Params, collections and entities are constants of the run: the closure has them.
+        fn = self.closures.compile(node)
+        value = fn({})
+        return self.const(_none(value))
+
+    def _field(self, node: ast.Field, scope: Mapping[str, str]) -> str:
+        obj = self.expr(node.obj, scope)
+        t = self.temp()
+        kind = node.obj.ty.kind if node.obj.ty is not None else Kind.ANY
+        if kind is Kind.ENTITY:
+            name = _ATTRIBUTE.get(node.name, node.name)
+            if not name.isidentifier() or keyword.iskeyword(name):
+                raise Unsupported(f"field {name!r}")
+            return f"(None if ({t} := {obj}) is None else getattr({t}, {self.const(name)}, None))" \
+                if name.startswith("_") else f"(None if ({t} := {obj}) is None else {t}.{name})"
+        return f"(None if ({t} := {obj}) is None else _get({t}, {self.const(node.name)}))"
+
+    def _index(self, node: ast.Index, scope: Mapping[str, str]) -> str:
+        return f"_index({self.expr(node.obj, scope)}, {self.expr(node.index, scope)})"
+
+    # -------------------------------------------------------------- calls
+
+    def _call(self, node: ast.Call, scope: Mapping[str, str]) -> str:
+        if node.kind == "define":
+            return self._define(node, scope)
+        if node.kwargs:
+            raise Unsupported("keyword arguments")
+        if node.kind == "builtin" and node.func == "today":
+            return self.const(self.ctx.as_of)
+        if node.kind == "builtin" and node.func in _GRAPH_METHODS:
+            # Graph methods never see a missing argument here: one call layer, not three.
+            method = getattr(self.ctx.graph, node.func)
+            name = self.const(method)
+            args = [self.expr(a, scope) for a in node.args]
+            temps = [self.temp() for _ in args]
+            guard = " or ".join(f"({t} := {a}) is None" for t, a in zip(temps, args, strict=True))
+            call = f"{name}({', '.join(temps)})"
+            return f"(None if {guard} else {call})" if args else call
+        if node.kind == "builtin":
+            impl = functions.builtin(node.func, self.ctx)
+        else:
+            found = self.ctx.plugin_functions.get(node.func)
+            if found is None:
+                raise Unsupported(f"no implementation of {node.func}")
+            impl = found
+        name = self.const(_wrap(impl))
+        return f"{name}({', '.join(self.expr(a, scope) for a in node.args)})"
+
+    def _define(self, node: ast.Call, scope: Mapping[str, str]) -> str:
+        define = self.closures.defines.get(node.func)
+        if define is None or node.inlined is None:
+            raise Unsupported(f"define {node.func}")
+        inner = dict(scope)
+        binds = []
+        for pname, arg in zip(define.params, node.args, strict=True):
+            if isinstance(arg, ast.Name) and arg.binding in ("var", "let", "define_arg"):
+                inner[pname] = scope[arg.id]
+            else:
+                t = self.temp()
+                binds.append(f"({t} := {self.expr(arg, scope)})")
+                inner[pname] = t
+        body = self.expr(node.inlined, inner)
+        if not binds:
+            return body
+        return f"({', '.join(binds)}, {body})[-1]"
+
+    # -------------------------------------------------------------- operators
+
+    def _unary(self, node: ast.Unary, scope: Mapping[str, str]) -> str:
+        t = self.temp()
+        inner = self.expr(node.operand, scope)
+        op = "not " if node.op == "not" else "-"
+        return f"(None if ({t} := {inner}) is None else {op}{t})"
+
+    def _binary(self, node: ast.Binary, scope: Mapping[str, str]) -> str:
+        a, b = self.temp(), self.temp()
+        left, right = self.expr(node.left, scope), self.expr(node.right, scope)
+        if node.op == "and":  # Kleene logic: false wins, then missing
+            return (f"(False if ({a} := {left}) is False else False if ({b} := {right}) is False"
+                    f" else None if {a} is None or {b} is None else bool({a}) and bool({b}))")
+        if node.op == "or":
+            return (f"(True if ({a} := {left}) is True else True if ({b} := {right}) is True"
+                    f" else None if {a} is None or {b} is None else bool({a}) or bool({b}))")
+        body = f"_div({a}, {b})" if node.op == "/" else f"{a} {node.op} {b}"
+        return f"(None if ({a} := {left}) is None or ({b} := {right}) is None else {body})"
+
+    def _compare(self, node: ast.Compare, scope: Mapping[str, str]) -> str:
+        kinds = {k.kind for k in (node.left.ty, node.right.ty) if k is not None}
+        if Kind.PHASE in kinds:
+            return self._via_closure(node, scope)
+        left, right = self.expr(node.left, scope), self.expr(node.right, scope)
+        a, b = self.temp(), self.temp()
+        op = node.op
+        if op in ("in", "not in", "contains"):
+            x, c = (right, left) if op == "contains" else (left, right)
+            test = f"_member({x}, {c})"
+            if op == "not in":
+                return f"(None if ({a} := {test}) is None else not {a})"
+            return test
+        for order, table in ((Kind.STAGE, "_STAGE"), (Kind.SEVERITY, "_SEVERITY")):
+            if order in kinds:
+                return (f"(None if ({a} := {table}.get({left})) is None"
+                        f" or ({b} := {table}.get({right})) is None else {a} {_CMP[op]} {b})")
+        if Kind.ENTITY in kinds and op in ("==", "!="):
+            body = f"{a} {'is' if op == '==' else 'is not'} {b}"
+        elif Kind.ANY in kinds and op in ("==", "!="):
+            body = f"{'' if op == '==' else 'not '}_eq_any({a}, {b})"
+        else:
+            body = f"{a} {_CMP[op]} {b}"
+        return f"(None if ({a} := {left}) is None or ({b} := {right}) is None else {body})"
+
+    def _via_closure(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
+        """Rare nodes (phase order) call their closure with an environment of the scope."""
+        fn = self.closures.compile(node)
+        name = self.const(lambda env: _none(fn(env)))
+        pairs = ", ".join(f"{self.const(k)}: {v}" for k, v in scope.items())
+        return f"{name}({{{pairs}}})"
+
+    def _matches(self, node: ast.Matches, scope: Mapping[str, str]) -> str:
+        import re
+
+        search = re.compile(node.pattern).search
+        t = self.temp()
+        fn = self.const(search)
+        return (f"(None if not isinstance(({t} := {self.expr(node.operand, scope)}), str)"
+                f" else {fn}({t}) is not None)")
+
+    def _exists(self, node: ast.Exists, scope: Mapping[str, str]) -> str:
+        return f"(({self.expr(node.operand, scope)}) {'is' if node.negated else 'is not'} None)"
+
+    # -------------------------------------------------------------- quantifiers
+
+    def _quantifier(self, node: ast.Quantifier, scope: Mapping[str, str]) -> str:
+        reach = self.closures.reach.get(id(node))
+        if reach is not None:
+            return self._via_closure(node, scope)
+        coll = self.expr(node.coll, scope)
+        var = self.temp()
+        inner = {**scope, node.var: var}
+        where = f" if ({self.expr(node.where, inner)}) is True" if node.where is not None else ""
+        body = self.expr(node.body, inner)
+        t = self.temp()
+        gen = f"(({body}) is True for {var} in _items({t}){where})"
+        test = {"any": f"any{gen}", "all": f"all{gen}", "none": f"not any{gen}"}[node.kind]
+        return f"(None if ({t} := {coll}) is None else {test})"
+
+    def _aggregate(self, node: ast.Aggregate, scope: Mapping[str, str]) -> str:
+        coll = self.expr(node.coll, scope)
+        var = self.temp()
+        inner = {**scope, node.var: var}
+        where = f" if ({self.expr(node.where, inner)}) is True" if node.where is not None else ""
+        t = self.temp()
+        if node.kind == "count":
+            return f"(None if ({t} := {coll}) is None else sum(1 for {var} in _items({t}){where}))"
+        if node.body is None:
+            raise Unsupported("aggregate without a body")
+        body = self.expr(node.body, inner)
+        v = self.temp()
+        durations = node.ty is not None and node.ty.kind is Kind.DURATION
+        values = f"[{v} for {var} in _items({t}){where} for {v} in ({body},) if {v} is not None]"
+        return (f"(None if ({t} := {coll}) is None else "
+                f"_none_of(_fold({self.const(node.kind)}, {values}, {durations})))")
+
+
+def build_fast_rule(
+    rule: ast.Rule, ctx: RunContext, closures: ExprCompiler
+) -> FastRule | None:
+    """The generated loop for a rule with `for`, or None where the closures must run it."""
+    if rule.for_ is None or rule.check is not None:
+        return None
+    gen = _Gen(ctx, closures)
+    gen.namespace["_none_of"] = _none
+    subject = "v0"
+    scope: dict[str, str] = {rule.for_.var: subject}
+    lines = [
+        "def _rule(_subjects):",
+        "    _passed = []; _failed = []; _na = 0",
+        "    _pass = _passed.append; _fail = _failed.append",
+        f"    for {subject} in _subjects:",
+        "        try:",
+    ]
+    try:
+        if rule.for_.where is not None:
+            where = gen.expr(rule.for_.where, scope)
+            lines += [f"            if ({where}) is not True:",
+                      "                _na += 1",
+                      "                continue"]
+        tests = []
+        for n, item in enumerate(rule.body):
+            if isinstance(item, ast.Let):
+                local = f"l{n}"
+                lines.append(f"            {local} = {gen.expr(item.value, scope)}")
+                scope[item.name] = local
+            else:
+                tests.append(f"({gen.expr(item.expr, scope)}) is True")
+    except Unsupported:
+        return None
+    lines += [
+        f"            _ok = {' and '.join(tests) or 'True'}",
+        "        except Exception:",
+        "            _ok = False  # the closures will record the error",
+        "        if _ok:",
+        f"            _pass({subject})",
+        "        else:",
+        f"            _fail({subject})",
+        "    return _passed, _failed, _na",
+    ]
+    source = "\n".join(lines)
+    try:
+        code = compile(source, f"<pmo-rules rule {rule.id}>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):  # too deeply nested for CPython
+        return None
+    namespace = dict(gen.namespace)
+    namespace["__builtins__"] = {"any": any, "all": all, "sum": sum, "bool": bool,
+                                 "getattr": getattr, "isinstance": isinstance, "str": str,
+                                 "Exception": Exception}
+    exec(code, namespace)  # generated from the checked AST, never policy text: see above
+    fast: FastRule = namespace["_rule"]
+    return fast
+
+
+__all__ = ["FastRule", "build_fast_rule"]
