@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from pmo_rules.cli.common import EXIT_INPUT, emit_diagnostics, user_errors
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -86,17 +86,20 @@ def _stderr_console() -> Any:
 @click.option("--ignore", multiple=True, help="Skip these rule ids or globs (comma separated).")
 @click.option("--fail-on", type=click.Choice(SEVERITIES),
               help="Failures below this severity do not block.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
-              help="Output format (default text).")
+@click.option("--format", "output_formats", multiple=True, metavar="FORMAT",
+              help="text, json, sarif, junit, markdown or html (default text); repeatable "
+                   "with --output-dir.")
 @click.option("--output", type=click.Path(path_type=Path), help="Write the report to a file.")
+@click.option("--output-dir", type=click.Path(path_type=Path),
+              help="Write one report.<ext> per --format into this directory.")
 @click.option("--show-passes", is_flag=True, help="List passing subjects too.")
 @click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
               show_default=True, help="How the text report groups findings.")
 def command(
     portfolio: Path, policies: tuple[Path, ...], waivers: Path | None, params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
-    fail_on: str | None, output_format: str | None, output: Path | None, show_passes: bool,
-    group_by: str,
+    fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
+    output_dir: Path | None, show_passes: bool, group_by: str,
 ) -> None:
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
@@ -105,10 +108,12 @@ def command(
     """
     from pmo_rules.config import load_config
 
-    fmt = output_format or "text"
+    fmt = "json" if output_formats == ("json",) else "text"
     with user_errors(fmt):
         config, _ = load_config()
-        fmt = output_format or str(config.get("format", "text"))
+        formats = _formats(output_formats or _as_list(config.get("format", "text")))
+        fmt = "json" if formats == ["json"] else "text"
+        destinations = _destinations(formats, output, output_dir)
         policy_paths = list(policies) or [Path(p) for p in config.get("policy", [])] \
             or [Path("policies")]
         missing = [p for p in policy_paths if not p.exists()]
@@ -120,14 +125,17 @@ def command(
             sys.exit(EXIT_INPUT)
         merged_params = {**{k: str(v) for k, v in config.get("params", {}).items()},
                          **_params(params)}
-        report = _run(
+        report, loaded = _run(
             portfolio, policy_paths, waivers or config.get("waivers"), merged_params,
             as_of.date() if as_of else None,
             _split(select) or list(config.get("select", [])),
             _split(ignore) or list(config.get("ignore", [])),
             fail_on or config.get("fail_on"), show_passes, fmt,
         )
-        _write(report, fmt, output, group_by)
+        if report.warnings and "text" in formats and destinations[0][1] is None:
+            emit_diagnostics(report.warnings)
+        write_reports(report, destinations, group_by=group_by,
+                      graph=_graph(loaded) if "html" in formats else None)
     sys.exit(report.exit_code)
 
 
@@ -135,7 +143,7 @@ def _run(
     portfolio: Path, policy_paths: list[Path], waivers: Any, params: dict[str, str],
     as_of: dt.date | None, select: list[str], ignore: list[str], fail_on: str | None,
     show_passes: bool, fmt: str,
-) -> Any:
+) -> tuple[Any, Any]:
     from pmo_rules import api
 
     problems: list[Diagnostic] = []
@@ -152,29 +160,123 @@ def _run(
     if problems or checked is None or loaded is None:
         raise DiagnosticError(problems)
     interactive = fmt == "text" and sys.stderr.isatty()
-    return api.check(
+    report = api.check(
         loaded, checked, waivers=waivers, params=params, as_of=as_of, fail_on=fail_on,
         select=select, ignore=ignore, show_passes=show_passes,
         progress=_progress(interactive),
     )
+    return report, loaded
 
 
-def _write(report: Any, fmt: str, output: Path | None, group_by: str) -> None:
-    if report.warnings and fmt == "text":
-        emit_diagnostics(report.warnings)
-    if fmt == "json":
-        text = report.to_json()
-        if output is not None:
-            output.write_text(text, encoding="utf-8")
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+def _formats(requested: Any) -> list[str]:
+    """The requested formats, each known (built-in or from a plugin), without repeats."""
+    from pmo_rules.reports.registry import BUILTIN_NAMES
+
+    known = list(_reporters().keys()) or list(BUILTIN_NAMES)
+    out: list[str] = []
+    problems = []
+    for name in _split(tuple(requested)):
+        if name not in known:
+            guess = did_you_mean(name, known)
+            problems.append(Diagnostic(
+                "PMO620", f"`--format {name}` is not a report format",
+                help=(f"did you mean `{guess}`? " if guess else "")
+                + f"formats are {', '.join(known)}",
+            ))
+        elif name not in out:
+            out.append(name)
+    if problems:
+        raise DiagnosticError(problems)
+    return out or ["text"]
+
+
+def _destinations(
+    formats: list[str], output: Path | None, output_dir: Path | None,
+) -> list[tuple[str, Path | None]]:
+    """Where each format goes: stdout (None), --output, or DIR/report.<ext>."""
+    from pmo_rules.reports.registry import extension
+
+    if output is not None and output_dir is not None:
+        raise DiagnosticError([Diagnostic(
+            "PMO621", "`--output` and `--output-dir` cannot be used together",
+            help="use --output FILE for one report, or --output-dir DIR for one per --format",
+        )])
+    if output_dir is not None:
+        if output_dir.exists() and not output_dir.is_dir():
+            raise DiagnosticError([Diagnostic(
+                "PMO622", f"`--output-dir {output_dir}` is a file, not a directory",
+                help="give a directory (it is created when missing)",
+            )])
+        return [(name, output_dir / f"report.{extension(name)}") for name in formats]
+    if len(formats) > 1:
+        raise DiagnosticError([Diagnostic(
+            "PMO621", f"{len(formats)} formats ({', '.join(formats)}) need `--output-dir`",
+            help="add --output-dir DIR to write report.<ext> for each format",
+        )])
+    return [(formats[0], output)]
+
+
+def _reporters(graph: Any = None) -> dict[str, Any]:
+    from pmo_rules.reports.registry import builtin_reporters, reporter_table
+
+    return reporter_table(builtin_reporters(graph), _plugin_reporters())
+
+
+def _plugin_reporters() -> list[list[Any]]:
+    """What installed plugins return from `pmo_rules_reporters` (none until plugins load)."""
+    return []
+
+
+def _graph(loaded: Any) -> Any:
+    from pmo_rules.graph.export import graph_data
+    from pmo_rules.graph.portfolio_graph import PortfolioGraph
+
+    return graph_data(PortfolioGraph(loaded))
+
+
+def write_reports(
+    report: Any, destinations: list[tuple[str, Path | None]], *, group_by: str = "rule",
+    graph: Any = None,
+) -> None:
+    """Render each format and write it to its file, or to stdout when it has none."""
+    reporters = _reporters(graph)
+    for name, path in destinations:
+        if name == "text" and path is None:
+            _text_to_terminal(report, group_by)
+            continue
+        if name == "text":
+            from pmo_rules.reports.text import render_text
+
+            rendered: str | bytes = render_text(report, group_by=group_by)
         else:
-            sys.stdout.write(text)
-        return
-    from pmo_rules.reports.text import render_text, write_text
+            rendered = reporters[name].render(report)
+        if path is None:
+            if isinstance(rendered, bytes):
+                sys.stdout.buffer.write(rendered)
+            else:
+                sys.stdout.write(rendered)
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(rendered, bytes):
+                path.write_bytes(rendered)
+            else:
+                path.write_text(rendered, encoding="utf-8")
+        except OSError as exc:
+            raise DiagnosticError([Diagnostic(
+                "PMO623", f"cannot write the {name} report to `{path}`: {exc.strerror}",
+                help="check that the directory exists and is writable",
+            )]) from exc
 
-    if output is not None:
-        output.write_text(render_text(report, group_by=group_by), encoding="utf-8")
-        return
+
+def _text_to_terminal(report: Any, group_by: str) -> None:
     from rich.console import Console
+
+    from pmo_rules.reports.text import render_text, write_text
 
     console = Console(highlight=False, emoji=False)
     if console.is_terminal:

@@ -1,0 +1,121 @@
+"""Markdown for a pull-request comment or a wiki page: counts, blocking first, a table per rule."""
+
+from __future__ import annotations
+
+import re
+
+from pmo_rules.engine.report import Report
+from pmo_rules.engine.results import Finding
+from pmo_rules.reports.facts import (
+    STATUS_LABEL,
+    evidence_notes,
+    severity_rank,
+    subject_label,
+    value_lines,
+)
+
+STATUS_ICON = {"fail": "❌", "waived": "⏸️", "error": "⚠️", "pass": "✅", "not_applicable": "➖"}
+FATE_ICON = {"applied": "✅", "expired": "⌛", "stale": "💤", "rejected": "⛔"}
+# Characters that Markdown (or the HTML GitHub allows inside it) would read as markup.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md(text: str) -> str:
+    """User text made inert in Markdown: markup characters escaped, newlines flattened."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def code(text: str) -> str:
+    """User text as inline code, safe whatever backticks it holds."""
+    flat = " ".join(text.split())
+    longest = max((len(m) for m in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
+def render_markdown(report: Report) -> str:
+    """The report as GitHub-flavoured Markdown."""
+    s = report.summary()
+    out = [f"# Compliance report: {md(report.portfolio_id)} as of {report.as_of.isoformat()}",
+           "", _verdict(report), "",
+           "| rules | subjects | pass | fail | waived | error | not applicable | blocking "
+           "| score |",
+           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+           f"| {s['rules']} | {s['subjects']} | {s['pass']} | {s['fail']} | {s['waived']} "
+           f"| {s['error']} | {s['not_applicable']} | {s['blocking']} | {s['score']:.0%} |", ""]
+    blocking = sorted(report.blocking + report.errors,
+                      key=lambda f: (f.status != "error", severity_rank(f.rule.severity),
+                                     f.sort_key()))
+    if blocking:
+        out += ["## Blocking findings", "", "| rule | severity | subject | message |",
+                "|---|---|---|---|"]
+        out += [f"| {STATUS_ICON[f.status]} {md(f.rule.id)} | {f.rule.severity} "
+                f"| {md(subject_label(f.subject))} | {md(f.message)} |" for f in blocking]
+        out.append("")
+    by_rule: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_rule.setdefault(f.rule.id, []).append(f)
+    if by_rule:
+        out += ["## Findings by rule", ""]
+    for rule in report.rules:
+        items = by_rule.get(rule.id)
+        if items:
+            out += _rule_section(items)
+    if report.waivers:
+        out += ["## Waivers", "", "| rule | subject | fate | approved by | expires | note |",
+                "|---|---|---|---|---|---|"]
+        out += [f"| {md(w.rule)} | {md(w.subject)} | {FATE_ICON[w.status]} {w.status} "
+                f"| {md(w.approved_by)} | {md(w.expires or '')} | {md(w.note)} |"
+                for w in report.waivers]
+        out.append("")
+    return "\n".join(out)
+
+
+def _verdict(report: Report) -> str:
+    if report.errors:
+        n = len(report.errors)
+        return f"**⚠️ {n} rule evaluation error{'s' * (n != 1)}: the run is incomplete.**"
+    if report.blocking:
+        n = len(report.blocking)
+        return f"**❌ {n} blocking finding{'s' * (n != 1)}.**"
+    return "**✅ Nothing blocking.**"
+
+
+def _rule_section(items: list[Finding]) -> list[str]:
+    rule = items[0].rule
+    tally: dict[str, int] = {}
+    for f in items:
+        tally[f.status] = tally.get(f.status, 0) + 1
+    counts = ", ".join(f"{n} {STATUS_LABEL[k]}" for k, n in sorted(tally.items()))
+    loc = rule.location
+    out = [f"### {md(rule.id)} {md(rule.title)}", "",
+           f"{rule.severity} · {rule.enforcement} · policy {code(rule.policy)} · "
+           f"{code(f'{loc.file}:{loc.line}')} · {counts}", "",
+           "| | subject | message | blocking |", "|---|---|---|---|"]
+    out += [f"| {STATUS_ICON[f.status]} | {md(subject_label(f.subject))} | {md(f.message)} "
+            f"| {'yes' if f.blocking else ''} |" for f in items]
+    out.append("")
+    detailed = [f for f in items if f.evidence or f.waiver]
+    if detailed:
+        out += ["<details><summary>Evidence</summary>", ""]
+        for f in detailed:
+            out += _evidence(f)
+        out += ["", "</details>", ""]
+    if rule.fix and any(f.status == "fail" for f in items):
+        out += [f"**Fix:** {md(rule.fix)}", ""]
+    return out
+
+
+def _evidence(f: Finding) -> list[str]:
+    out = [f"- **{md(f.subject.id)}**" + (f" {md(f.subject.name)}" if f.subject.name else "")]
+    for ev in f.evidence:
+        out.append(f"  - {code(ev.clause)}")
+        out += [f"    - {code(text)} = {code(shown)}" for text, shown in value_lines(ev)]
+        out += [f"    - {md(note)}" for note in evidence_notes(ev)]
+    if f.waiver is not None:
+        w = f.waiver
+        until = f" until {w['expires']}" if w.get("expires") else ""
+        out.append(f"  - waived by {md(str(w.get('approved_by', '')))}{md(until)}: "
+                   f"{md(str(w.get('reason', '')))}")
+    return out
