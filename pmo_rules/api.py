@@ -29,27 +29,64 @@ from pmo_rules.engine.scores import ScoreBoard
 from pmo_rules.engine.waivers import Waiver, apply_waivers, load_waivers
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.model.portfolio import LoadedPortfolio
+from pmo_rules.plugins.manager import Plugins
 
 __all__ = ["Report", "check", "load_policies", "load_portfolio", "load_waivers"]
 
 
 def load_policies(
-    paths: Sequence[str | Path], registry: Any | None = None
+    paths: Sequence[str | Path],
+    registry: Any | None = None,
+    *,
+    plugins: Plugins | None = None,
+    packs: Iterable[str] = (),
 ) -> CheckedPolicySet:
-    """Parse and check .pmo files (or directories of them) into the set of rules that runs."""
+    """Parse and check .pmo files (or directories of them), plus the named plugin policy packs.
+
+    Calls to plugin functions and checks are type-checked against the plugins'
+    declarations; a call into a plugin that failed to load checks, and errors when run.
+    """
     from pmo_rules.language.checker import check_policies
-    from pmo_rules.language.declarations import default_registry
+    from pmo_rules.language.declarations import builtin_registry
     from pmo_rules.language.loader import load_policy_files
+    from pmo_rules.plugins.extend import extend_registry, installed, stand_ins
 
-    files = load_policy_files(list(paths))
-    return check_policies(files, registry if registry is not None else default_registry())
+    plugins = plugins if plugins is not None else installed()
+    files = load_policy_files([*paths, *_pack_paths(plugins, packs)])
+    if registry is None:
+        registry = extend_registry(builtin_registry(), plugins)
+    stand_ins([p for f in files for p in f.policies], registry, plugins)
+    return check_policies(files, registry)
 
 
-def load_portfolio(path: str | Path, *, as_of: dt.date | None = None) -> LoadedPortfolio:
-    """Load and validate a portfolio file or directory (YAML, JSON or CSV)."""
-    from pmo_rules.model.load import load_portfolio as _load
+def _pack_paths(plugins: Plugins, packs: Iterable[str]) -> list[Path]:
+    """The directories of the named policy packs; an unknown name is a diagnostic."""
+    available = plugins.collected.policy_packs
+    out, problems = [], []
+    for name in packs:
+        pack = available.get(name)
+        if pack is None:
+            guess = did_you_mean(name, available)
+            problems.append(Diagnostic(
+                "PMO604", f"no loaded plugin provides a policy pack called `{name}`",
+                help=f"did you mean `{guess}`?" if guess else
+                "`pmo-rules plugins` lists the policy packs of the installed plugins"))
+        else:
+            out.append(Path(pack.path))
+    if problems:
+        raise DiagnosticError(problems)
+    return out
 
-    return _load(path, as_of=as_of)
+
+def load_portfolio(
+    path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None
+) -> LoadedPortfolio:
+    """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format)."""
+    from pmo_rules.plugins.extend import installed, lifecycle_registry
+    from pmo_rules.plugins.loading import load_with_plugins
+
+    plugins = plugins if plugins is not None else installed()
+    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins))
 
 
 def select_rules(
@@ -89,14 +126,18 @@ def check(
     show_passes: bool = False,
     progress: Callable[[int], Callable[[], None]] | None = None,
     fast: bool = True,
+    plugins: Plugins | None = None,
 ) -> Report:
     """Evaluate the policies over the portfolio, apply waivers, and return the Report.
 
     `fast=False` evaluates every subject with the reference closures only (slower; the
     results are the same, which the test suite checks).
     """
+    from pmo_rules.engine.checks import run_check
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
+    from pmo_rules.plugins.extend import installed, run_functions, unavailable
 
+    plugins = plugins if plugins is not None else installed()
     register: list[Waiver] = []
     waiver_input: dict[str, Any] | None = None
     if isinstance(waivers, str | Path):
@@ -112,6 +153,7 @@ def check(
         graph=PortfolioGraph(portfolio),
         as_of=run_date,
         params=param_values(policies, overrides),
+        plugin_functions=run_functions(plugins, policies),
     )
     sources = {f.path: f.source for f in policies.files}
     evaluator = Evaluator(
@@ -126,8 +168,12 @@ def check(
             evaluator.rule_error(_stub_plan(resolved, policies, ctx), str(exc))
         else:
             if resolved.rule.check is not None:
-                evaluator.rule_error(
-                    plan, f"no loaded plugin implements check `{resolved.rule.check.name}`")
+                name = resolved.rule.check.name
+                plugin_check = plugins.collected.checks.get(name)
+                if plugin_check is None:
+                    evaluator.rule_error(plan, unavailable(name, plugins))
+                else:
+                    run_check(evaluator, plan, plugin_check, ctx)
             else:
                 evaluator.run_plan(plan)
         if tick is not None:
@@ -153,6 +199,7 @@ def check(
         scores=scores,
         inputs=_inputs(portfolio, policies, waiver_input),
         policies=_policies(policies),
+        plugins=plugins.report_entries(),
         warnings=list(portfolio.warnings) + list(policies.warnings),
     )
 

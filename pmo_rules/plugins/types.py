@@ -12,6 +12,7 @@ from pmo_rules.language.declarations import CheckDecl, FunctionDecl
 
 if TYPE_CHECKING:
     from pmo_rules.engine.report import Report
+    from pmo_rules.model.portfolio import LoadedPortfolio
 
 
 @dataclass(frozen=True)
@@ -65,20 +66,13 @@ class PolicyPack:
 
 
 @dataclass(frozen=True)
-class LoadedPortfolio:
-    """What a loader may return instead of a plain dict: the data and where it came from."""
-
-    data: Mapping[str, Any]
-    source: str = ""
-
-
-@dataclass(frozen=True)
 class Loader:
     """A portfolio format: files with these suffixes are read by `load` into portfolio data."""
 
     name: str
     suffixes: tuple[str, ...]
     load: Callable[[Path], Mapping[str, Any] | LoadedPortfolio]
+    """Return the raw portfolio document (validated like a YAML file) or a LoadedPortfolio."""
     description: str = ""
 
 

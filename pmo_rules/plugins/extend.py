@@ -1,0 +1,146 @@
+"""Extend the language registry and the lifecycle registry with what plugins provide."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+from pmo_rules.engine.runtime import RuleError
+from pmo_rules.language import ast
+from pmo_rules.language.declarations import (
+    CheckDecl,
+    FunctionDecl,
+    ParamDecl,
+    Registry,
+    builtin_registry,
+)
+from pmo_rules.language.types import ANY
+from pmo_rules.model.lifecycles import LifecycleRegistry, builtin_lifecycles
+from pmo_rules.plugins.manager import PluginFailure, Plugins, load_plugins
+
+
+@cache
+def installed() -> Plugins:
+    """The installed plugins, loaded once per process on first use (never at import)."""
+    return load_plugins()
+
+
+def extend_registry(registry: Registry, plugins: Plugins) -> Registry:
+    """Add the plugins' function and check declarations and lifecycle phases to `registry`."""
+    collected = plugins.collected
+    for fn in collected.functions.values():
+        if fn.decl.name not in registry.functions:
+            registry.add_function(fn.decl)
+    for chk in collected.checks.values():
+        if chk.decl.name not in registry.checks:
+            registry.add_check(chk.decl)
+    for model in collected.lifecycles.values():
+        registry.add_phases(model.phases)
+    return registry
+
+
+def plugin_registry(plugins: Plugins) -> Registry:
+    """The built-in registry extended with these plugins."""
+    return extend_registry(builtin_registry(), plugins)
+
+
+def lifecycle_registry(plugins: Plugins) -> LifecycleRegistry:
+    """The built-in lifecycles plus the plugins' (a re-export of a built-in is accepted)."""
+    registry = builtin_lifecycles()
+    for model in plugins.collected.lifecycles.values():
+        existing = registry.get(model.id)
+        if existing is None:
+            registry.add(model)
+        elif existing != model:
+            owner = plugins.collected.owner.get(("lifecycles", model.id), "?")
+            plugins.failures.append(PluginFailure(
+                owner, plugins.versions.get(owner),
+                f"lifecycle `{model.id}` differs from the built-in one of that id",
+                "pmo_rules_lifecycles"))
+    return registry
+
+
+def function_implementations(plugins: Plugins) -> dict[str, Any]:
+    """What RunContext.plugin_functions holds: each plugin function's implementation."""
+    return {name: fn.implementation for name, fn in plugins.collected.functions.items()}
+
+
+def stand_ins(
+    policies: Iterable[ast.Policy], registry: Registry, plugins: Plugins
+) -> dict[str, PluginFailure]:
+    """Declare calls and checks of plugins that failed, so only their rules fail, at run time.
+
+    Returns the stand-in function and check names, each with the failure it stands for.
+    """
+    failed = {f.plugin: f for f in reversed(plugins.failures)}
+    out: dict[str, PluginFailure] = {}
+    for node in _walk(list(policies)):
+        if isinstance(node, ast.CheckCall) and node.name not in registry.checks:
+            failure = _failure_for(node.name, failed)
+            if failure is not None:
+                params = tuple(ParamDecl(k, ANY, required=False) for k, _ in node.kwargs)
+                registry.add_check(CheckDecl(node.name, params, "portfolio",
+                                             plugin=failure.plugin))
+                out[node.name] = failure
+        elif isinstance(node, ast.Call) and node.func not in registry.functions:
+            failure = _failure_for(node.func, failed)
+            if failure is not None:
+                params = tuple(ParamDecl(f"arg{i}", ANY) for i in range(len(node.args)))
+                params += tuple(ParamDecl(k, ANY) for k, _ in node.kwargs)
+                registry.add_function(FunctionDecl(node.func, params, ANY,
+                                                   plugin=failure.plugin))
+                out[node.func] = failure
+    return out
+
+
+def failing_implementation(name: str, failure: PluginFailure) -> Any:
+    """An implementation standing in for a function of a failed plugin: it raises RuleError."""
+
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise RuleError(f"plugin `{failure.plugin}` failed, so `{name}` is unavailable: "
+                        f"{failure.error}")
+
+    return fail
+
+
+def _failure_for(name: str, failed: dict[str, PluginFailure]) -> PluginFailure | None:
+    namespace = name.split(".", 1)[0] if "." in name else None
+    return failed.get(namespace) if namespace is not None else None
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    if isinstance(node, list | tuple):
+        for item in node:
+            yield from _walk(item)
+        return
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return
+    yield node
+    for f in dataclasses.fields(node):
+        if f.name not in ("span", "ty", "inlined"):
+            yield from _walk(getattr(node, f.name))
+
+
+def unavailable(name: str, plugins: Plugins) -> str:
+    """Why a check or function named `name` has no implementation in this run."""
+    failure = _failure_for(name, {f.plugin: f for f in reversed(plugins.failures)})
+    if failure is not None:
+        where = f" in {failure.hook}" if failure.hook else ""
+        return f"plugin `{failure.plugin}` failed{where}, so `{name}` is unavailable: " \
+               f"{failure.error}"
+    return f"no loaded plugin implements `{name}`"
+
+
+def run_functions(plugins: Plugins, policies: Any) -> dict[str, Any]:
+    """Implementations for RunContext: the plugins' functions, and stand-ins for failed ones."""
+    out = function_implementations(plugins)
+    failed = {f.plugin: f for f in reversed(plugins.failures)}
+    if failed:
+        for node in _walk([r.rule for r in policies.rules]):
+            if isinstance(node, ast.Call) and node.kind == "plugin" and node.func not in out:
+                failure = _failure_for(node.func, failed)
+                if failure is not None:
+                    out[node.func] = failing_implementation(node.func, failure)
+    return out

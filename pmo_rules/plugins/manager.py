@@ -1,0 +1,179 @@
+"""Build the plugin manager: load each `pmo_rules` entry point in isolation and collect hooks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from pmo_rules.plugins import hookspecs
+from pmo_rules.plugins.collect import Collected, collect
+from pmo_rules.plugins.hookspecs import PROJECT_NAME
+
+TRACE_ENV = "PMO_RULES_TRACE_PLUGINS"
+HOOKS: tuple[str, ...] = (
+    "pmo_rules_functions",
+    "pmo_rules_checks",
+    "pmo_rules_lifecycles",
+    "pmo_rules_policy_packs",
+    "pmo_rules_loaders",
+    "pmo_rules_reporters",
+    "pmo_rules_portfolio_loaded",
+)
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """A plugin that could not be used, or one of its hooks that failed: who, which and why."""
+
+    plugin: str
+    version: str | None
+    error: str
+    hook: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a failure, as reports list it."""
+        return {"name": self.plugin, "version": self.version, "hook": self.hook,
+                "error": self.error}
+
+
+@dataclass
+class Plugins:
+    """The loaded plugins of a run, what they provide, and every plugin that failed."""
+
+    manager: pluggy.PluginManager
+    versions: dict[str, str | None] = field(default_factory=dict)
+    failures: list[PluginFailure] = field(default_factory=list)
+    trace: bool = False
+    _collected: Collected | None = None
+
+    @property
+    def collected(self) -> Collected:
+        """What every plugin's hooks returned, validated (computed once)."""
+        if self._collected is None:
+            self._collected = collect(self)
+        return self._collected
+
+    def names(self) -> list[str]:
+        """The registered plugin names, sorted."""
+        return sorted(self.versions)
+
+    def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call `hook` on each plugin separately; a plugin that raises is recorded, not fatal."""
+        out: list[tuple[str, Any]] = []
+        caller = getattr(self.manager.hook, hook)
+        for impl in reversed(caller.get_hookimpls()):  # registration order
+            name = self.manager.get_name(impl.plugin) or impl.plugin_name
+            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+            started = time.perf_counter()
+            try:
+                result = impl.function(**args)
+            except Exception as exc:
+                self._trace(f"{hook} -> {name}: raised {type(exc).__name__}: {exc}")
+                self.failures.append(PluginFailure(
+                    name, self.versions.get(name), f"{type(exc).__name__}: {exc}", hook))
+                continue
+            ms = (time.perf_counter() - started) * 1000
+            self._trace(f"{hook} -> {name}: {_describe(result)} in {ms:.1f} ms")
+            out.append((name, result))
+        return out
+
+    def failed_plugin(self, name: str) -> PluginFailure | None:
+        """The first failure recorded for the plugin called `name`, if any."""
+        return next((f for f in self.failures if f.plugin == name), None)
+
+    def report_entries(self) -> list[dict[str, Any]]:
+        """The Report's `plugins` list: name, version, provides, and failures."""
+        provides = self.collected.provides()
+        out: list[dict[str, Any]] = []
+        for name in self.names():
+            errors = [f.to_dict() for f in self.failures if f.plugin == name]
+            out.append({"name": name, "version": self.versions[name],
+                        "provides": provides.get(name, {}), "failed": errors})
+        for failure in self.failures:
+            if failure.plugin not in self.versions and failure.hook is None:
+                out.append({"name": failure.plugin, "version": failure.version,
+                            "provides": {}, "failed": [failure.to_dict()]})
+        return out
+
+    def _trace(self, line: str) -> None:
+        if self.trace:
+            print(f"pmo-rules plugins: {line}", file=sys.stderr)
+
+
+def _describe(result: Any) -> str:
+    if isinstance(result, list | tuple):
+        return f"{len(result)} item(s)"
+    return type(result).__name__
+
+
+def new_manager() -> pluggy.PluginManager:
+    """An empty PluginManager that knows the pmo_rules hookspecs."""
+    manager = pluggy.PluginManager(PROJECT_NAME)
+    manager.add_hookspecs(hookspecs)
+    return manager
+
+
+def load_plugins(
+    extra: Mapping[str, object] | Iterable[tuple[str, object]] = (),
+    *,
+    entry_points: bool = True,
+    trace: bool | None = None,
+    discover: Callable[[], Iterable[metadata.EntryPoint]] | None = None,
+) -> Plugins:
+    """Build the PluginManager: installed `pmo_rules` entry points, then `extra` (name, plugin)."""
+    if trace is None:
+        trace = os.environ.get(TRACE_ENV, "") not in ("", "0")
+    plugins = Plugins(new_manager(), trace=trace)
+    if trace:
+        plugins.manager.trace.root.setwriter(
+            lambda text: print(f"pmo-rules plugins: {text}", end="", file=sys.stderr))
+        plugins.manager.enable_tracing()
+    if entry_points:
+        found = discover() if discover is not None else metadata.entry_points(group=PROJECT_NAME)
+        for ep in sorted(found, key=lambda e: e.name):
+            _load_entry_point(plugins, ep)
+    items = extra.items() if isinstance(extra, Mapping) else extra
+    for name, plugin in items:
+        _register(plugins, name, plugin, _module_version(plugin))
+    return plugins
+
+
+def _load_entry_point(plugins: Plugins, ep: metadata.EntryPoint) -> None:
+    version = ep.dist.version if ep.dist is not None else None
+    if ep.name in plugins.versions:
+        plugins.failures.append(PluginFailure(
+            ep.name, version, f"another plugin is already registered as `{ep.name}`"))
+        return
+    try:
+        plugin = ep.load()
+    except Exception as exc:  # any import-time failure must not stop the run
+        plugins._trace(f"load {ep.name} ({ep.value}) failed: {type(exc).__name__}: {exc}")
+        plugins.failures.append(PluginFailure(ep.name, version, f"{type(exc).__name__}: {exc}"))
+        return
+    _register(plugins, ep.name, plugin, version)
+
+
+def _register(plugins: Plugins, name: str, plugin: object, version: str | None) -> None:
+    manager = plugins.manager
+    try:
+        manager.register(plugin, name=name)
+        manager.check_pending()
+    except Exception as exc:  # a bad hook signature or an unknown hook name
+        if manager.is_registered(plugin):
+            manager.unregister(plugin)
+        plugins.failures.append(PluginFailure(name, version, f"{type(exc).__name__}: {exc}"))
+        return
+    plugins._trace(f"registered {name} {version or ''}".rstrip())
+    plugins.versions[name] = version
+
+
+def _module_version(plugin: object) -> str | None:
+    version = getattr(plugin, "__version__", None)
+    return version if isinstance(version, str) else None
