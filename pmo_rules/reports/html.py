@@ -1,0 +1,262 @@
+"""One self-contained HTML page for PMO leads and sponsors: no network at view time.
+
+CSS and the filter script are hand-written (reports/assets/) and inlined; the graph
+is inline SVG drawn in Python. Every piece of user data passes through `escape`,
+and a Content-Security-Policy forbids any fetch, so a hostile portfolio name can
+neither inject markup nor make the page call out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from html import escape
+from importlib import resources
+from typing import Any
+
+from pmo_rules import __version__
+from pmo_rules.engine.report import Report
+from pmo_rules.engine.results import Finding, RuleCounts
+from pmo_rules.reports.facts import (
+    SEVERITY_ORDER,
+    STATUS_LABEL,
+    evidence_notes,
+    family,
+    program_of,
+    severity_rank,
+    subject_label,
+    value_lines,
+)
+from pmo_rules.reports.graph_svg import render_svg
+from pmo_rules.reports.markdown import FATE_ICON
+
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+       "img-src data:")
+NO_PROGRAM = "(none)"
+
+
+def asset(name: str) -> str:
+    """A vendored asset's text (reports/assets/NAME)."""
+    return resources.files("pmo_rules.reports").joinpath("assets", name).read_text("utf-8")
+
+
+def render_html(report: Report, *, graph: Mapping[str, Any] | None = None) -> str:
+    """The report as one HTML page; `graph` is graph_data()'s shape, drawn when given."""
+    programs = {id(f): program_of(f) or NO_PROGRAM for f in report.findings}
+    title = f"Compliance report: {report.portfolio_id}"
+    body = [
+        f"<header><h1>{escape(title)}</h1>",
+        f'<p class="sub">as of {report.as_of.isoformat()} · pmo-rules {escape(__version__)}</p>',
+        _verdict(report), "</header>",
+        _cards(report),
+        '<section id="by-program"><h2>Compliance by program</h2>',
+        _by_program(report, programs), "</section>",
+        '<section id="by-family"><h2>Compliance by family</h2>',
+        '<p class="note">A family is the rule id up to its first “-” (LC-001 is in LC).</p>',
+        _by_family(report), "</section>",
+        '<section id="findings-section"><h2>Findings</h2>',
+        _findings(report, programs), "</section>",
+        '<section id="waivers"><h2>Waiver register</h2>', _waivers(report), "</section>",
+        '<section id="graph"><h2>Dependency graph</h2>', _graph(report, graph), "</section>",
+        _footer(report),
+    ]
+    return "\n".join([
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{asset('report.css')}</style></head><body>",
+        *body,
+        f"<script>{asset('report.js')}</script>",
+        "</body></html>", "",
+    ])
+
+
+def _verdict(report: Report) -> str:
+    if report.errors:
+        n = len(report.errors)
+        return (f'<p class="verdict bad">{n} rule evaluation error{"s" * (n != 1)}: '
+                "the run is incomplete (exit 3)</p>")
+    if report.blocking:
+        n = len(report.blocking)
+        return f'<p class="verdict bad">{n} blocking finding{"s" * (n != 1)} (exit 1)</p>'
+    return '<p class="verdict good">Nothing blocking (exit 0)</p>'
+
+
+def _cards(report: Report) -> str:
+    s = report.summary()
+    cards = [("score", f"{s['score']:.0%}", "ok" if s["score"] >= 0.9 else "fail"),
+             ("findings", str(len(report.findings)), "", ),
+             ("blocking", str(s["blocking"]), "fail" if s["blocking"] else "ok"),
+             ("rules", str(s["rules"]), ""), ("subjects", str(s["subjects"]), ""),
+             ("pass", str(s["pass"]), "ok"), ("fail", str(s["fail"]), "fail" if s["fail"] else ""),
+             ("waived", str(s["waived"]), ""), ("errors", str(s["error"]),
+                                                "fail" if s["error"] else "")]
+    out = ['<div class="cards">']
+    for key, value, cls in cards:
+        out.append(f'<div class="card {cls}" id="card-{key}"><span class="n" '
+                   f'id="{key}-count">{value}</span><span class="k">{key}</span></div>')
+    out.append("</div>")
+    return "".join(out)
+
+
+def _bar(score: float) -> str:
+    level = "low" if score < 0.7 else "mid" if score < 0.9 else "high"
+    return (f'<span class="bar {level}"><span style="width:{score:.0%}"></span></span> '
+            f"{score:.0%}")
+
+
+def _by_program(report: Report, programs: Mapping[int, str]) -> str:
+    scores = report.score_table()["program"]
+    fails: dict[str, int] = {}
+    blocking: dict[str, int] = {}
+    for f in report.findings:
+        if f.status == "fail":
+            prog = programs[id(f)]
+            fails[prog] = fails.get(prog, 0) + 1
+            blocking[prog] = blocking.get(prog, 0) + f.blocking
+    names = sorted(set(scores) | set(fails))
+    if not names:
+        return '<p class="note">No program in this portfolio.</p>'
+    rows = []
+    for name in names:
+        score = scores.get(name)
+        rows.append(f"<tr><td>{escape(name)}</td>"
+                    f"<td>{_bar(score) if score is not None else ''}</td>"
+                    f'<td class="num">{fails.get(name, 0)}</td>'
+                    f'<td class="num">{blocking.get(name, 0)}</td></tr>')
+    return ("<table><thead><tr><th>program</th><th>compliance (severity-weighted)</th>"
+            '<th class="num">failures</th><th class="num">blocking</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table>")
+
+
+def _by_family(report: Report) -> str:
+    fams: dict[str, tuple[int, RuleCounts]] = {}
+    for rule in report.rules:
+        c = report.counts.get(rule.id) or RuleCounts()
+        n, total = fams.get(family(rule.id), (0, RuleCounts()))
+        total = RuleCounts(total.passed + c.passed, total.failed + c.failed,
+                           total.waived + c.waived, total.error + c.error,
+                           total.not_applicable + c.not_applicable)
+        fams[family(rule.id)] = (n + 1, total)
+    rows = []
+    for name in sorted(fams):
+        n, c = fams[name]
+        score = (c.passed + c.waived) / c.subjects if c.subjects else 1.0
+        rows.append(f'<tr><td>{escape(name)}</td><td class="num">{n}</td>'
+                    f"<td>{_bar(score)}</td>"
+                    + "".join(f'<td class="num">{v}</td>'
+                              for v in (c.passed, c.failed, c.waived, c.error))
+                    + "</tr>")
+    return ('<table><thead><tr><th>family</th><th class="num">rules</th>'
+            "<th>compliance (subjects passing or waived)</th>"
+            + "".join(f'<th class="num">{k}</th>' for k in ("pass", "fail", "waived", "error"))
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _options(name: str, label: str, values: Iterable[str]) -> str:
+    opts = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+    return (f'<label>{label}<select data-filter="{name}" id="filter-{name}">'
+            f'<option value="">all</option>{opts}</select></label>')
+
+
+def _findings(report: Report, programs: Mapping[int, str]) -> str:
+    if not report.findings:
+        return '<p class="note">No findings: every rule passed.</p>'
+    findings = sorted(report.findings, key=lambda f: (not f.blocking, f.status != "error",
+                                                      severity_rank(f.rule.severity),
+                                                      f.sort_key()))
+    severities = [s for s in SEVERITY_ORDER if any(f.rule.severity == s for f in findings)]
+    filters = "".join([
+        _options("severity", "severity", severities),
+        _options("rule", "rule", sorted({f.rule.id for f in findings})),
+        _options("program", "program", sorted(set(programs.values()))),
+        _options("status", "status", sorted({f.status for f in findings})),
+        '<button type="button" id="reset-filters">show all</button>',
+        f'<span>showing <b id="shown-count">{len(findings)}</b> of {len(findings)}</span>',
+    ])
+    rows = [_finding_row(f, programs[id(f)]) for f in findings]
+    return (f'<div class="filters">{filters}</div>'
+            '<table id="findings"><thead><tr><th>rule</th><th>severity</th><th>status</th>'
+            "<th>subject</th><th>program</th><th>finding</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def _finding_row(f: Finding, program: str) -> str:
+    r = f.rule
+    attrs = (f'class="finding" data-severity="{escape(r.severity)}" data-rule="{escape(r.id)}"'
+             f' data-program="{escape(program)}" data-status="{escape(f.status)}"')
+    status = STATUS_LABEL.get(f.status, f.status) + (" · blocking" if f.blocking else "")
+    return (f"<tr {attrs}><td><b>{escape(r.id)}</b><br>{escape(r.title)}</td>"
+            f'<td><span class="sev sev-{escape(r.severity)}">{escape(r.severity)}</span></td>'
+            f'<td class="st-{escape(f.status)}">{escape(status)}</td>'
+            f"<td>{escape(subject_label(f.subject))}<br><small>{escape(f.subject.kind)}</small>"
+            f"</td><td>{escape(program)}</td><td>{escape(f.message)}{_detail(f)}</td></tr>")
+
+
+def _detail(f: Finding) -> str:
+    parts: list[str] = []
+    for ev in f.evidence:
+        items = [f"<li><code>{escape(t)}</code> = <code>{escape(v)}</code></li>"
+                 for t, v in value_lines(ev)]
+        items += [f"<li>{escape(note)}</li>" for note in evidence_notes(ev)]
+        parts.append(f"<li><code>{escape(ev.clause)}</code><ul>{''.join(items)}</ul></li>")
+    body = f'<ul class="evidence">{"".join(parts)}</ul>' if parts else ""
+    if f.waiver is not None:
+        w = f.waiver
+        until = f" until {w['expires']}" if w.get("expires") else ""
+        body += (f'<p class="st-waived">waived by {escape(str(w.get("approved_by", "")))}'
+                 f"{escape(until)}: {escape(str(w.get('reason', '')))}</p>")
+    elif f.rule.fix and f.status == "fail":
+        body += f'<p class="fix">fix: {escape(f.rule.fix)}</p>'
+    loc = f.rule.location
+    body += (f'<p class="note">{escape(f.rule.policy)} · {escape(loc.file)}:{loc.line} · '
+             f"{escape(f.rule.enforcement)}</p>")
+    return f"<details><summary>evidence and fix</summary>{body}</details>"
+
+
+def _waivers(report: Report) -> str:
+    if not report.waivers:
+        return '<p class="note">No waivers in this run.</p>'
+    rows = "".join(
+        f"<tr><td>{escape(w.rule)}</td><td>{escape(w.subject)}</td>"
+        f'<td class="fate-{escape(w.status)}">{FATE_ICON.get(w.status, "")} {escape(w.status)}'
+        f"</td><td>{escape(w.reason)}</td><td>{escape(w.approved_by)}</td>"
+        f"<td>{escape(w.expires or '')}</td><td>{escape(w.note)}</td></tr>"
+        for w in report.waivers)
+    return ("<table><thead><tr><th>rule</th><th>subject</th><th>fate</th><th>reason</th>"
+            "<th>approved by</th><th>expires</th><th>note</th></tr></thead><tbody>"
+            + rows + "</tbody></table>")
+
+
+def _failing_projects(report: Report) -> set[str]:
+    from pmo_rules.engine.scores import owning_project
+
+    out = set()
+    for f in report.failures:
+        project = owning_project(f.entity)
+        if project is not None:
+            out.add(project.id)
+        elif f.subject.kind == "project":
+            out.add(f.subject.id)
+    return out
+
+
+def _graph(report: Report, graph: Mapping[str, Any] | None) -> str:
+    legend = ('<p class="legend"><span><i class="l-failing"></i>failing project</span>'
+              '<span><i class="l-cycle"></i>on a dependency cycle</span>'
+              '<span><i class="l-critical"></i>on the critical path</span>'
+              "<span>dashed line: soft dependency</span></p>")
+    return legend + f'<div class="graph-wrap">{render_svg(graph, _failing_projects(report))}</div>'
+
+
+def _footer(report: Report) -> str:
+    files = []
+    for group, entries in report.inputs.items():
+        for e in entries if isinstance(entries, list) else [entries] if entries else []:
+            files.append(f"<li>{escape(group)}: <code>{escape(str(e.get('path', '')))}</code> "
+                         f"<small>sha256 {escape(str(e.get('sha256', ''))[:12])}…</small></li>")
+    policies = "".join(f"<li>{escape(str(p.get('name')))} {escape(str(p.get('version') or ''))}"
+                       "</li>" for p in report.policies)
+    return (f'<footer><h2>Inputs</h2><ul>{"".join(files)}</ul>'
+            f"<h2>Policies</h2><ul>{policies}</ul></footer>")
