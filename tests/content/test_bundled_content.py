@@ -25,7 +25,11 @@ FAMILIES = {
     "epmo-dependencies": "dependencies.pmo",
     "epmo-raid": "raid.pmo",
     "epmo-portfolio": "portfolio.pmo",
+    "epmo-extras": "extras.pmo",
 }
+# The catalogue's rule families, by id prefix; the extras pack is off by default.
+CATALOGUE_FAMILIES = ["LC", "ART", "STR", "FIN", "SCH", "DEP", "RAID", "RES", "REP", "CLO", "PFB"]
+EXTRAS = {"LC-07", "RES-04", "PFB-04"}
 
 
 def _load(fn: Callable[[], Any]) -> Any:
@@ -169,19 +173,20 @@ def test_each_policy_file_parses(name: str) -> None:
     [policy] = parsed.policies
     assert FAMILIES[policy.name] == name
     assert policy.authority == "enterprise"
-    assert len(policy.rules) >= 4
+    assert len(policy.rules) >= (3 if name == "extras.pmo" else 4)
     for rule in policy.rules:
         assert rule.severity and rule.enforcement and rule.maturity and rule.tags, rule.id
         assert rule.message and rule.fix and rule.doc, rule.id
 
 
 def test_starter_set_size_and_unique_ids() -> None:
-    """At least 14 rules, ids unique across the set."""
+    """The catalogue's 60 core rules and 3 extras, ids unique across the set."""
     from pmo_rules.language.parser import parse_file
 
     ids = [r.id for f in sorted(POLICIES.glob("*.pmo"))
            for p in parse_file(f).policies for r in p.rules]
-    assert len(ids) >= 14
+    assert len(set(ids) - EXTRAS) >= 60
+    assert EXTRAS <= set(ids)
     assert len(ids) == len(set(ids))
 
 
@@ -221,11 +226,39 @@ def test_no_rule_errors(report: dict[str, Any]) -> None:
     assert report["errors"] == []
 
 
-@pytest.mark.parametrize("policy", sorted(FAMILIES))
-def test_every_family_finds_something(report: dict[str, Any], policy: str) -> None:
+@pytest.mark.parametrize("policy", sorted(set(FAMILIES) - {"epmo-extras"}))
+def test_every_policy_finds_something(report: dict[str, Any], policy: str) -> None:
     """Each family finds at least one failure, and none fails everywhere."""
     statuses = [f["status"] for f in report["findings"] if f["policy"] == policy]
     assert 0 < statuses.count("fail") < statuses.count("pass")
+
+
+@pytest.mark.parametrize("family", CATALOGUE_FAMILIES)
+def test_every_catalogue_family_fails_and_passes(report: dict[str, Any], family: str) -> None:
+    """The example exercises every family of the catalogue: it fails somewhere and passes elsewhere."""
+    statuses = [f["status"] for f in report["findings"] if f["rule"].split("-")[0] == family]
+    assert "fail" in statuses
+    assert "pass" in statuses
+
+
+def test_extras_are_off_by_default(report: dict[str, Any]) -> None:
+    """LC-07, RES-04 and PFB-04 select no subject unless epmo-extras.enabled is set."""
+    counts = {r["id"]: r for r in report["rules"] if r["id"] in EXTRAS}
+    assert sorted(counts) == sorted(EXTRAS)
+    assert all(r["pass"] + r["fail"] + r["waived"] + r["error"] == 0 for r in counts.values())
+
+
+def test_extras_switch_on_with_a_param() -> None:
+    """`--param epmo-extras.enabled=true` runs them: the example has managers with four projects."""
+    api = pytest.importorskip("pmo_rules.api")
+    checked = _load(lambda: api.load_policies([POLICIES]))
+    portfolio = _load(lambda: api.load_portfolio(PORTFOLIO))
+    data = json.loads(api.check(portfolio, checked, params={"epmo-extras.enabled": "true"},
+                                select=sorted(EXTRAS)).to_json())
+    fails = _fails(data)
+    assert ("RES-04", "PER-MBIANCHI") in fails
+    assert ("LC-07", "P-202") in fails
+    assert ("LC-07", "P-205") not in fails
 
 
 EXPECTED_FAILS = [
@@ -244,6 +277,12 @@ EXPECTED_FAILS = [
     ("RAID-07", "P-205"),
     ("PFB-02", "PF-2026"), ("PFB-03", "P-107"), ("STR-01", "P-901"), ("STR-01", "P-902"),
     ("STR-02", "OBJ-3"), ("RES-01", "P-204"), ("REP-01", "P-302"), ("REP-01", "P-109"),
+    ("LC-01", "P-902"), ("LC-03", "P-206"), ("ART-04", "P-304"), ("ART-05", "P-103"),
+    ("ART-06", "P-106"), ("CLO-02", "P-207"), ("CLO-04", "P-207"),
+    ("FIN-05", "P-306"), ("FIN-08", "P-102"), ("SCH-04", "P-901"),
+    ("DEP-07", "M-306-1->P-305"), ("DEP-08", "P-102->P-106"), ("DEP-09", "P-302->P-306"),
+    ("DEP-10", "M-103-2->M-102-3"), ("RAID-06", "P-203"),
+    ("STR-04", "P-302"), ("RES-02", "P-208"), ("RES-03", "PER-PNAIR"), ("REP-02", "P-302"),
 ]
 
 
@@ -263,6 +302,10 @@ def test_story_violations_are_found(report: dict[str, Any], rule: str, subject: 
         ("FIN-03", "P-301"),     # overrun covered by an approved change request
         ("DEP-01", "M-103-2->M-102-3"),
         ("ART-02", "P-109"),     # charter approved: the waiver for it is stale
+        ("DEP-10", "M-302-2->M-303-2"),  # R-303-2 names the at-risk dependency
+        ("REP-02", "P-102"),     # red, with a recovery plan submitted
+        ("RAID-06", "P-303"),    # its assumption was validated in time
+        ("STR-04", "P-102"),
     ],
 )
 def test_compliant_subjects_pass(report: dict[str, Any], rule: str, subject: str) -> None:
