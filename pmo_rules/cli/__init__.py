@@ -15,6 +15,10 @@ COMMANDS = {
     "fmt": "fmt",
     "schema": "schema",
     "graph": "graph",
+    "test": "test",
+    "explain": "explain",
+    "maturity": "maturity",
+    "plugins": "plugins",
 }
 
 

@@ -153,5 +153,7 @@ def builtin_registry(phases: Iterable[str] = PMBOK_PHASES) -> Registry:
 
 
 def default_registry() -> Registry:
-    """The registry `validate` uses: the seam that the plugin manager extends."""
-    return builtin_registry()
+    """The registry `validate` uses: the built-ins extended by the installed plugins."""
+    from pmo_rules.plugins.extend import installed, plugin_registry
+
+    return plugin_registry(installed())
