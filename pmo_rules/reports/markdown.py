@@ -115,7 +115,7 @@ def _evidence(f: Finding) -> list[str]:
         out += [f"    - {md(note)}" for note in evidence_notes(ev)]
     if f.waiver is not None:
         w = f.waiver
-        until = f" until {w['expires']}" if w.get("expires") else ""
-        out.append(f"  - waived by {md(str(w.get('approved_by', '')))}{md(until)}: "
+        until = f" until {md(str(w['expires']))}" if w.get("expires") else ""
+        out.append(f"  - waived by {md(str(w.get('approved_by', '')))}{until}: "
                    f"{md(str(w.get('reason', '')))}")
     return out

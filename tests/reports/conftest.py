@@ -19,12 +19,6 @@ def in_fixtures(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield FIXTURES
 
 
-def run_fixture(policy: Path | str = "policy.pmo", **kwargs: object) -> Report:
-    """Check the fixture portfolio (call from inside the fixtures directory)."""
-    return api.check(api.load_portfolio("portfolio.yaml"), api.load_policies([policy]),
-                     waivers="waivers.yaml", **kwargs)  # type: ignore[arg-type]
-
-
 @pytest.fixture
 def report(in_fixtures: Path) -> Report:
     """The fixture run."""
