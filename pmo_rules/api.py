@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -133,9 +134,37 @@ def check(
     `fast=False` evaluates every subject with the reference closures only (slower; the
     results are the same, which the test suite checks).
     """
+    # The portfolio is one large, long-lived object graph: collecting garbage while we
+    # walk it only re-scans it. Pause the collector for the run and restore its state.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(portfolio, policies, waivers=waivers, params=params, as_of=as_of,
+                      fail_on=fail_on, select=select, ignore=ignore, show_passes=show_passes,
+                      progress=progress, fast=fast, plugins=plugins)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(
+    portfolio: LoadedPortfolio,
+    policies: CheckedPolicySet,
+    *,
+    waivers: str | Path | Sequence[Waiver] | None,
+    params: Mapping[str, str] | None,
+    as_of: dt.date | None,
+    fail_on: str | None,
+    select: Iterable[str],
+    ignore: Iterable[str],
+    show_passes: bool,
+    progress: Callable[[int], Callable[[], None]] | None,
+    fast: bool,
+    plugins: Plugins | None,
+) -> Report:
     from pmo_rules.engine.checks import run_check
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
-    from pmo_rules.plugins.extend import installed, run_functions, unavailable
+    from pmo_rules.plugins.extend import installed, run_functions, unavailable, used_plugins
 
     plugins = plugins if plugins is not None else installed()
     register: list[Waiver] = []
@@ -199,7 +228,7 @@ def check(
         scores=scores,
         inputs=_inputs(portfolio, policies, waiver_input),
         policies=_policies(policies),
-        plugins=plugins.report_entries(),
+        plugins=plugins.report_entries(used_plugins(plugins, policies, portfolio)),
         warnings=list(portfolio.warnings) + list(policies.warnings),
     )
 

@@ -6,6 +6,7 @@ the tally over scopes happens once, when a report asks for a score.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,27 +68,34 @@ class ScoreBoard:
     def _tally(self) -> tuple[dict[Scope, float], dict[Scope, float]]:
         if self._totals is not None:
             return self._totals
-        earned: dict[Scope, float] = {}
-        possible: dict[Scope, float] = {}
-        scopes: dict[int, tuple[Scope, ...]] = {}
-        pid = self.portfolio_id
-
-        def add(entity: Any, weight: int, compliant: bool) -> None:
-            keys = scopes.get(id(entity))
-            if keys is None:
-                keys = scopes[id(entity)] = scopes_of(entity, pid)
-            for key in keys:
-                possible[key] = possible.get(key, 0.0) + weight
-                if compliant:
-                    earned[key] = earned.get(key, 0.0) + weight
-
+        # Weight per entity first (C-level counting over the pass lists), then one walk
+        # over distinct entities to spread it to their scopes.
+        earned_of: dict[int, float] = {}
+        possible_of: dict[int, float] = {}
+        entity_of: dict[int, Any] = {}
         for weight, entities in self._passes:
-            for entity in entities:
-                add(entity, weight, True)
+            counted = Counter(map(id, entities))
+            entity_of.update(zip(map(id, entities), entities, strict=True))
+            for eid, n in counted.items():
+                earned_of[eid] = earned_of.get(eid, 0.0) + weight * n
+                possible_of[eid] = possible_of.get(eid, 0.0) + weight * n
         for f in self._findings:
             weight = SEVERITY_WEIGHT.get(f.rule.severity, 1)
-            if weight:
-                add(f.entity, weight, f.status == "waived")
+            if not weight:
+                continue
+            eid = id(f.entity)
+            entity_of[eid] = f.entity
+            possible_of[eid] = possible_of.get(eid, 0.0) + weight
+            if f.status == "waived":
+                earned_of[eid] = earned_of.get(eid, 0.0) + weight
+        earned: dict[Scope, float] = {}
+        possible: dict[Scope, float] = {}
+        pid = self.portfolio_id
+        for eid, total in possible_of.items():
+            gained = earned_of.get(eid, 0.0)
+            for key in scopes_of(entity_of[eid], pid):
+                possible[key] = possible.get(key, 0.0) + total
+                earned[key] = earned.get(key, 0.0) + gained
         self._totals = (earned, possible)
         return self._totals
 
