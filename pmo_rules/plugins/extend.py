@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pmo_rules.engine.runtime import RuleError
@@ -144,3 +145,25 @@ def run_functions(plugins: Plugins, policies: Any) -> dict[str, Any]:
                 if failure is not None:
                     out[node.func] = failing_implementation(node.func, failure)
     return out
+
+
+def used_plugins(plugins: Plugins, policies: Any, portfolio: Any) -> set[str]:
+    """The plugins a run drew on: called functions and checks, lifecycles, policy packs."""
+    owner = plugins.collected.owner
+    used: set[str] = set()
+    for node in _walk([r.rule for r in policies.rules]):
+        if isinstance(node, ast.CheckCall) and ("checks", node.name) in owner:
+            used.add(owner[("checks", node.name)])
+        elif isinstance(node, ast.Call) and ("functions", node.func) in owner:
+            used.add(owner[("functions", node.func)])
+    builtin = set(builtin_lifecycles().ids())
+    default = portfolio.portfolio.default_lifecycle
+    for lifecycle_id in {p.lifecycle or default for p in portfolio.projects} - builtin:
+        if ("lifecycles", lifecycle_id) in owner:
+            used.add(owner[("lifecycles", lifecycle_id)])
+    files = [Path(f.path).resolve() for f in policies.files]
+    for name, pack in plugins.collected.policy_packs.items():
+        root = Path(pack.path).resolve()
+        if any(f == root or root in f.parents for f in files):
+            used.add(owner[("policy_packs", name)])
+    return used

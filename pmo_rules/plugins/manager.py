@@ -88,11 +88,18 @@ class Plugins:
         """The first failure recorded for the plugin called `name`, if any."""
         return next((f for f in self.failures if f.plugin == name), None)
 
-    def report_entries(self) -> list[dict[str, Any]]:
-        """The Report's `plugins` list: name, version, provides, and failures."""
+    def report_entries(self, used: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The Report's `plugins` list: name, version, provides, and failures.
+
+        With `used`, only those plugins and the ones that failed are listed, so a
+        report does not change with plugins installed but irrelevant to the run.
+        """
         provides = self.collected.provides()
+        keep = set(used) if used is not None else None
         out: list[dict[str, Any]] = []
         for name in self.names():
+            if keep is not None and name not in keep and self.failed_plugin(name) is None:
+                continue
             errors = [f.to_dict() for f in self.failures if f.plugin == name]
             out.append({"name": name, "version": self.versions[name],
                         "provides": provides.get(name, {}), "failed": errors})
