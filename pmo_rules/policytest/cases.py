@@ -1,0 +1,233 @@
+"""Read policy test files (YAML) into cases: a fixture or a patch, params, and expected findings.
+
+A test file names the rule it tests and holds one or more cases:
+
+    rule: LC-02
+    base: ../../examples/portfolio.yaml      # the fixture every case patches (relative path)
+    policies: [..]                           # default: the directory above the tests directory
+    cases:
+      - name: executing without a G2 go fails
+        patch: {projects: [{id: P-103, gates: {G2: {decision: pending}}}]}
+        params: {epmo-lifecycle.some_param: "5"}
+        expect: [{subject: P-103, status: fail, message: "without a go"}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
+
+STATUSES = ("pass", "fail", "waived", "error", "not_applicable")
+FILE_KEYS = ("rule", "base", "policies", "cases")
+CASE_KEYS = ("name", "patch", "portfolio", "params", "as_of", "expect")
+EXPECT_KEYS = ("subject", "status", "message")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One expected result: the subject's status for the rule, and optionally message text."""
+
+    subject: str
+    status: str
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    """One test case: what data to build, which params to set, and what to expect."""
+
+    name: str
+    line: int
+    expect: tuple[Expectation, ...]
+    patch: dict[str, Any] | None = None
+    portfolio: dict[str, Any] | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    as_of: str | None = None
+
+
+@dataclass(frozen=True)
+class TestFile:
+    """A parsed test file: the rule under test, where its policies and base fixture are."""
+
+    __test__ = False  # not a pytest class
+
+    path: Path
+    rule: str
+    policies: tuple[Path, ...]
+    base: Path | None
+    cases: tuple[Case, ...]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of every mapping, for diagnostics."""
+
+
+def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    out: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
+    out["__line__"] = node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def strip_lines(value: Any) -> Any:
+    """A copy of `value` without the `__line__` bookkeeping keys."""
+    if isinstance(value, dict):
+        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [strip_lines(v) for v in value]
+    return value
+
+
+def discover(paths: Sequence[str | Path]) -> list[Path]:
+    """Test files under `paths`: every *.yaml in a `tests` directory, or files given directly."""
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(sorted(
+                p for p in path.rglob("*.yaml") if p.parent.name == "tests" and p.is_file()))
+        else:
+            problems.append(Diagnostic(
+                "PMO801", f"`{raw}` does not exist",
+                help="pass a policy directory (its tests/ folder is searched) or a test file"))
+    if problems:
+        raise DiagnosticError(problems)
+    return found
+
+
+def load_suite(files: Sequence[Path]) -> list[TestFile]:
+    """Parse every test file, raising one DiagnosticError with all the problems found."""
+    out: list[TestFile] = []
+    problems: list[Diagnostic] = []
+    for path in files:
+        try:
+            out.append(load_test_file(path))
+        except DiagnosticError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise DiagnosticError(problems)
+    return out
+
+
+def load_test_file(path: Path) -> TestFile:
+    """Parse one test file; every problem is a diagnostic naming the file and line."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise DiagnosticError([Diagnostic(
+            "PMO802", f"test file is not valid YAML: {getattr(exc, 'problem', exc)}",
+            Span(str(path), line, col), help="fix the YAML syntax at this position")]) from None
+    problems: list[Diagnostic] = []
+
+    def problem(message: str, line: int, help_: str) -> None:
+        problems.append(Diagnostic("PMO803", message, Span(str(path), line, 1), help=help_))
+
+    if not isinstance(doc, dict):
+        problem("a test file is a mapping with `rule` and `cases`", 1,
+                "start the file with `rule: RULE-ID` and a `cases:` list")
+        raise DiagnosticError(problems)
+    _unknown_keys(doc, FILE_KEYS, problem)
+    rule = doc.get("rule")
+    if not isinstance(rule, str):
+        problem("the test file names no `rule`", 1, "add `rule: RULE-ID` (e.g. `rule: LC-02`)")
+    raw_policies = doc.get("policies") or [".."]
+    if isinstance(raw_policies, str):
+        raw_policies = [raw_policies]
+    policies = tuple(_relative(path, str(p)) for p in raw_policies)
+    base = _relative(path, doc["base"]) if isinstance(doc.get("base"), str) else None
+    if base is not None and not base.is_file():
+        problem(f"base fixture `{doc['base']}` does not exist", doc["__line__"],
+                "give a portfolio file path relative to this test file")
+    raw_cases = doc.get("cases")
+    cases: list[Case] = []
+    if not isinstance(raw_cases, list) or not raw_cases:
+        problem("the test file has no `cases`", doc["__line__"],
+                "add `cases:` with at least one case that has `expect`")
+    else:
+        for raw in raw_cases:
+            case = _case(raw, base, problem)
+            if case is not None:
+                cases.append(case)
+    if problems:
+        raise DiagnosticError(problems)
+    return TestFile(path, str(rule), policies, base, tuple(cases))
+
+
+def _relative(test_file: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else test_file.parent / path
+
+
+def _unknown_keys(raw: dict[str, Any], allowed: Sequence[str], problem: Any) -> None:
+    for key in raw:
+        if key != "__line__" and key not in allowed:
+            guess = did_you_mean(str(key), list(allowed))
+            hint = f"did you mean `{guess}`?" if guess else f"expected one of {', '.join(allowed)}"
+            problem(f"unknown key `{key}`", raw["__line__"], hint)
+
+
+def _case(raw: Any, base: Path | None, problem: Any) -> Case | None:
+    if not isinstance(raw, dict):
+        problem("a case is a mapping with `name` and `expect`", 1,
+                "write each case as `- name: ...` with an `expect:` list")
+        return None
+    line = raw["__line__"]
+    _unknown_keys(raw, CASE_KEYS, problem)
+    name = str(raw.get("name") or f"case at line {line}")
+    if base is None and raw.get("portfolio") is None:
+        problem(f"case `{name}` has no data", line,
+                "give the file a `base:` fixture, or the case a whole `portfolio:`")
+    expects: list[Expectation] = []
+    raw_expect = raw.get("expect")
+    if not isinstance(raw_expect, list) or not raw_expect:
+        problem(f"case `{name}` expects nothing", line,
+                "add `expect: [{subject: ID, status: fail}]`")
+        raw_expect = []
+    for item in raw_expect:
+        if not isinstance(item, dict) or "subject" not in item or "status" not in item:
+            problem(f"case `{name}`: an expectation needs `subject` and `status`", line,
+                    "write it as `{subject: P-101, status: fail}`")
+            continue
+        _unknown_keys(item, EXPECT_KEYS, problem)
+        status = str(item["status"])
+        if status not in STATUSES:
+            guess = did_you_mean(status, list(STATUSES))
+            problem(f"case `{name}`: unknown status `{status}`", item["__line__"],
+                    f"did you mean `{guess}`?" if guess else f"use one of {', '.join(STATUSES)}")
+            continue
+        message = item.get("message")
+        expects.append(Expectation(str(item["subject"]), status,
+                                   str(message) if message is not None else None))
+    params = raw.get("params") or {}
+    if not isinstance(params, dict):
+        problem(f"case `{name}`: `params` is a mapping", line,
+                "write `params: {POLICY.NAME: VALUE}`")
+        params = {}
+    patch, portfolio = raw.get("patch"), raw.get("portfolio")
+    for key, value in (("patch", patch), ("portfolio", portfolio)):
+        if value is not None and not isinstance(value, dict):
+            problem(f"case `{name}`: `{key}` is a mapping", line,
+                    f"write `{key}:` as a portfolio document (keys like `projects:`)")
+    as_of = raw.get("as_of")
+    return Case(
+        name=name, line=line, expect=tuple(expects),
+        patch=strip_lines(patch) if isinstance(patch, dict) else None,
+        portfolio=strip_lines(portfolio) if isinstance(portfolio, dict) else None,
+        params={str(k): str(v).lower() if isinstance(v, bool) else str(v)
+                for k, v in strip_lines(params).items()},
+        as_of=str(as_of) if as_of is not None else None,
+    )

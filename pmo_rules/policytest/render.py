@@ -1,0 +1,35 @@
+"""How `pmo-rules test` shows results: expected against got for each failing case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pmo_rules.diagnostics import render_all
+from pmo_rules.policytest.runner import CaseResult
+
+
+def render_result(result: CaseResult, verbose: bool = False) -> str:
+    """One case's outcome: nothing for a pass (unless verbose), else what differed."""
+    where = f"{result.file.path}:{result.case.line}"
+    title = f"{result.file.rule} {result.case.name}"
+    if result.passed:
+        return f"ok    {where}  {title}" if verbose else ""
+    lines = [f"FAIL  {where}  {title}"]
+    for m in result.mismatches:
+        exp = m.expected
+        lines.append(f"      {exp.subject}: expected {exp.status}, got {m.got_status}")
+        if exp.message is not None:
+            lines.append(f"        expected message containing: {exp.message}")
+            lines.append(f"        got message: {m.got_message or '(none)'}")
+    if result.problems:
+        lines.append(render_all(result.problems).rstrip("\n"))
+    return "\n".join(lines)
+
+
+def summary_line(results: Sequence[CaseResult]) -> str:
+    """The closing line: how many cases passed and failed (and how many had bad input)."""
+    passed = sum(1 for r in results if r.passed)
+    broken = sum(1 for r in results if r.problems)
+    failed = len(results) - passed - broken
+    tail = f", {broken} with input errors" if broken else ""
+    return f"{passed} passed, {failed} failed{tail}"
