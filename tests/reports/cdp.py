@@ -6,6 +6,7 @@ JSON message ended by a NUL byte. No extra package is needed.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -141,10 +142,8 @@ class Browser:
 
     def close(self) -> None:
         """Close the browser and remove its profile."""
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.call("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
