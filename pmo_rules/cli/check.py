@@ -221,14 +221,19 @@ def _destinations(
 
 
 def _reporters(graph: Any = None) -> dict[str, Any]:
+    """Every reporter by name; the built-ins come first, HTML with the run's graph bound."""
     from pmo_rules.reports.registry import builtin_reporters, reporter_table
 
     return reporter_table(builtin_reporters(graph), _plugin_reporters())
 
 
 def _plugin_reporters() -> list[list[Any]]:
-    """What installed plugins return from `pmo_rules_reporters` (none until plugins load)."""
-    return []
+    """Reporters from the `pmo_rules_reporters` hook: the built-ins' module and every plugin."""
+    from pmo_rules.plugins.manager import load_plugins
+    from pmo_rules.reports import registry
+
+    plugins = load_plugins([("pmo-rules-reports", registry)])
+    return [list(plugins.collected.reporters.values())]
 
 
 def _graph(loaded: Any) -> Any:
