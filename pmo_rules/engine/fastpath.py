@@ -116,15 +116,37 @@ class _Gen:
             "_SEVERITY": SEVERITY_ORDER, "_fold": functions.fold,
         }
         self.counter = 0
+        # Texts of generated expressions that can never be None (subjects, quantified
+        # elements, constants, list and map fields of those): they need no missing-guard.
+        self.nonnull: set[str] = set()
 
     def const(self, value: Any) -> str:
         if isinstance(value, bool) or value is None:
-            return repr(value)
-        if type(value) in (int, float) and value == value and abs(value) != float("inf"):
-            return repr(value)
-        name = f"_k{len(self.namespace)}"
-        self.namespace[name] = value
-        return name
+            text = repr(value)
+        elif type(value) in (int, float) and value == value and abs(value) != float("inf"):
+            text = repr(value) if value >= 0 else f"({value!r})"
+        else:
+            text = f"_k{len(self.namespace)}"
+            self.namespace[text] = value
+        if value is not None:
+            self.nonnull.add(text)
+        return text
+
+    def lift(self, operands: list[str], body: Callable[[list[str]], str]) -> str:
+        """`body` over the operands, or None as soon as a nullable operand is None."""
+        names: list[str] = []
+        guards: list[str] = []
+        for text in operands:
+            if text in self.nonnull:
+                names.append(text)
+            else:
+                t = self.temp()
+                guards.append(f"({t} := {text}) is None")
+                names.append(t)
+        core = body(names)
+        if not guards:
+            return f"({core})"
+        return f"(None if {' or '.join(guards)} else {core})"
 
     def temp(self) -> str:
         self.counter += 1
@@ -161,7 +183,7 @@ class _Gen:
         if node.binding in ("var", "let", "define_arg"):
             if node.id not in scope:
                 raise Unsupported(f"unbound {node.id}")
-            return scope[node.id]
+            return scope[node.id]  # subjects and quantified elements are in self.nonnull
         # Params, collections and entities are constants of the run: the closure has them.
         fn = self.closures.compile(node)
         value = fn({})
@@ -169,15 +191,19 @@ class _Gen:
 
     def _field(self, node: ast.Field, scope: Mapping[str, str]) -> str:
         obj = self.expr(node.obj, scope)
-        t = self.temp()
         kind = node.obj.ty.kind if node.obj.ty is not None else Kind.ANY
         if kind is Kind.ENTITY:
             name = _ATTRIBUTE.get(node.name, node.name)
-            if not name.isidentifier() or keyword.iskeyword(name):
+            if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
                 raise Unsupported(f"field {name!r}")
-            return f"(None if ({t} := {obj}) is None else getattr({t}, {self.const(name)}, None))" \
-                if name.startswith("_") else f"(None if ({t} := {obj}) is None else {t}.{name})"
-        return f"(None if ({t} := {obj}) is None else _get({t}, {self.const(node.name)}))"
+            text = self.lift([obj], lambda o: f"{o[0]}.{name}")
+            # Lists and maps are never None: an absent list loads as [].
+            if obj in self.nonnull and node.ty is not None and node.ty.kind in (Kind.LIST,
+                                                                                   Kind.MAP):
+                self.nonnull.add(text)
+            return text
+        key = self.const(node.name)
+        return self.lift([obj], lambda o: f"_get({o[0]}, {key})")
 
     def _index(self, node: ast.Index, scope: Mapping[str, str]) -> str:
         return f"_index({self.expr(node.obj, scope)}, {self.expr(node.index, scope)})"
@@ -231,10 +257,8 @@ class _Gen:
     # -------------------------------------------------------------- operators
 
     def _unary(self, node: ast.Unary, scope: Mapping[str, str]) -> str:
-        t = self.temp()
-        inner = self.expr(node.operand, scope)
         op = "not " if node.op == "not" else "-"
-        return f"(None if ({t} := {inner}) is None else {op}{t})"
+        return self.lift([self.expr(node.operand, scope)], lambda o: f"{op}{o[0]}")
 
     def _binary(self, node: ast.Binary, scope: Mapping[str, str]) -> str:
         a, b = self.temp(), self.temp()
@@ -245,33 +269,41 @@ class _Gen:
         if node.op == "or":
             return (f"(True if ({a} := {left}) is True else True if ({b} := {right}) is True"
                     f" else None if {a} is None or {b} is None else bool({a}) or bool({b}))")
-        body = f"_div({a}, {b})" if node.op == "/" else f"{a} {node.op} {b}"
-        return f"(None if ({a} := {left}) is None or ({b} := {right}) is None else {body})"
+        if node.op == "/":
+            return self.lift([left, right], lambda o: f"_div({o[0]}, {o[1]})")
+        return self.lift([left, right], lambda o: f"{o[0]} {node.op} {o[1]}")
 
     def _compare(self, node: ast.Compare, scope: Mapping[str, str]) -> str:
         kinds = {k.kind for k in (node.left.ty, node.right.ty) if k is not None}
         if Kind.PHASE in kinds:
             return self._via_closure(node, scope)
-        left, right = self.expr(node.left, scope), self.expr(node.right, scope)
-        a, b = self.temp(), self.temp()
         op = node.op
+        for order, table in ((Kind.STAGE, STAGE_ORDER), (Kind.SEVERITY, SEVERITY_ORDER)):
+            if order in kinds:
+                left = self._ranked(node.left, scope, table)
+                right = self._ranked(node.right, scope, table)
+                return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
+        left, right = self.expr(node.left, scope), self.expr(node.right, scope)
         if op in ("in", "not in", "contains"):
             x, c = (right, left) if op == "contains" else (left, right)
             test = f"_member({x}, {c})"
             if op == "not in":
-                return f"(None if ({a} := {test}) is None else not {a})"
+                return self.lift([test], lambda o: f"not {o[0]}")
             return test
-        for order, table in ((Kind.STAGE, "_STAGE"), (Kind.SEVERITY, "_SEVERITY")):
-            if order in kinds:
-                return (f"(None if ({a} := {table}.get({left})) is None"
-                        f" or ({b} := {table}.get({right})) is None else {a} {_CMP[op]} {b})")
         if Kind.ENTITY in kinds and op in ("==", "!="):
-            body = f"{a} {'is' if op == '==' else 'is not'} {b}"
-        elif Kind.ANY in kinds and op in ("==", "!="):
-            body = f"{'' if op == '==' else 'not '}_eq_any({a}, {b})"
-        else:
-            body = f"{a} {_CMP[op]} {b}"
-        return f"(None if ({a} := {left}) is None or ({b} := {right}) is None else {body})"
+            word = "is" if op == "==" else "is not"
+            return self.lift([left, right], lambda o: f"{o[0]} {word} {o[1]}")
+        if Kind.ANY in kinds and op in ("==", "!="):
+            neg = "" if op == "==" else "not "
+            return self.lift([left, right], lambda o: f"{neg}_eq_any({o[0]}, {o[1]})")
+        return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
+
+    def _ranked(self, node: ast.Expr, scope: Mapping[str, str], table: Mapping[str, int]) -> str:
+        """A stage or severity as its rank; a literal one folds to a constant."""
+        if isinstance(node, ast.String):
+            return self.const(table.get(node.value))
+        name = self.const(table)
+        return f"{name}.get({self.expr(node, scope)})"
 
     def _via_closure(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
         """Rare nodes (phase order) call their closure with an environment of the scope."""
@@ -296,26 +328,33 @@ class _Gen:
 
     def _quantifier(self, node: ast.Quantifier, scope: Mapping[str, str]) -> str:
         reach = self.closures.reach.get(id(node))
-        if reach is not None:
-            return self._via_closure(node, scope)
+        if reach is not None and isinstance(node.coll, ast.Call):
+            fn = self.const(reach)
+            found = "is not None" if node.kind == "any" else "is None"
+            subject = self.expr(node.coll.args[0], scope)
+            return self.lift([subject], lambda o: f"{fn}({o[0]}) {found}")
         coll = self.expr(node.coll, scope)
         var = self.temp()
+        self.nonnull.add(var)
         inner = {**scope, node.var: var}
         where = f" if ({self.expr(node.where, inner)}) is True" if node.where is not None else ""
         body = self.expr(node.body, inner)
-        t = self.temp()
-        gen = f"(({body}) is True for {var} in _items({t}){where})"
-        test = {"any": f"any{gen}", "all": f"all{gen}", "none": f"not any{gen}"}[node.kind]
-        return f"(None if ({t} := {coll}) is None else {test})"
+
+        def test(o: list[str]) -> str:
+            gen = f"(({body}) is True for {var} in _items({o[0]}){where})"
+            return {"any": f"any{gen}", "all": f"all{gen}", "none": f"not any{gen}"}[node.kind]
+
+        return self.lift([coll], test)
 
     def _aggregate(self, node: ast.Aggregate, scope: Mapping[str, str]) -> str:
         coll = self.expr(node.coll, scope)
         var = self.temp()
+        self.nonnull.add(var)
         inner = {**scope, node.var: var}
         where = f" if ({self.expr(node.where, inner)}) is True" if node.where is not None else ""
         t = self.temp()
         if node.kind == "count":
-            return f"(None if ({t} := {coll}) is None else sum(1 for {var} in _items({t}){where}))"
+            return self.lift([coll], lambda o: f"sum(1 for {var} in _items({o[0]}){where})")
         if node.body is None:
             raise Unsupported("aggregate without a body")
         body = self.expr(node.body, inner)
@@ -335,6 +374,7 @@ def build_fast_rule(
     gen = _Gen(ctx, closures)
     gen.namespace["_none_of"] = _none
     subject = "v0"
+    gen.nonnull.add(subject)
     scope: dict[str, str] = {rule.for_.var: subject}
     lines = [
         "def _rule(_subjects):",
