@@ -14,6 +14,7 @@ Per level L in 2..5, over the rules tagged `maturity L` that were applicable
 - achieved_L: coverage_L >= 0.8 and compliance_L >= θ_L (θ2 .80, θ3 .85, θ4 .90, θ5 .90);
   a level with no applicable rule is not evidenced, so not achieved.
 level = 1 + the highest L such that every level 2..L is achieved (staged, as in P3M3).
+Per family, levels at which the family has no rule are passed over.
 """
 
 from __future__ import annotations
@@ -133,11 +134,19 @@ def level_result(level: int, rules: Sequence[RuleEvidence]) -> LevelResult:
                        THRESHOLDS[level], achieved)
 
 
-def assess(rules: Sequence[RuleEvidence], name: str = "overall") -> MaturityView:
-    """The staged level and the continuous score over a set of rules."""
+def assess(
+    rules: Sequence[RuleEvidence], name: str = "overall", *, skip_empty: bool = False
+) -> MaturityView:
+    """The staged level and the continuous score over a set of rules.
+
+    With `skip_empty` (a family view) a level the family has no applicable rule at is
+    passed over rather than ending the climb: LC has no level-2 rules yet can reach 3.
+    """
     levels = tuple(level_result(level, rules) for level in LEVELS)
     reached = 1
     for result in levels:
+        if skip_empty and result.rules == 0:
+            continue
         if not result.achieved:
             break
         reached = result.level
@@ -177,7 +186,7 @@ def maturity(report: Report) -> MaturityReport:
     """The maturity indicator of a run: overall and per catalogue family."""
     evidence = rule_evidence(report)
     return MaturityReport(assess(evidence), tuple(
-        assess([r for r in evidence if r.family == family], family)
+        assess([r for r in evidence if r.family == family], family, skip_empty=True)
         for family in _families(evidence)))
 
 
@@ -192,3 +201,30 @@ def _compliance(rules: Sequence[RuleEvidence]) -> float:
         return 1.0 if any(r.applicable for r in rules) else 0.0
     good = sum(SEVERITY_WEIGHT[r.severity] * (r.passed + r.waived) for r in rules)
     return good / weight
+
+
+def render_text(result: MaturityReport) -> str:
+    """The indicator for people: overall levels, then one line per family, then the caveat."""
+    o = result.overall
+    lines = [f"PMO maturity indicator: level {o.level} ({LEVEL_NAMES[o.level]}), "
+             f"score {o.score:.0%}", "",
+             "level  name        rules  with data  coverage  compliance  needed  achieved"]
+    for lv in o.levels:
+        lines.append(
+            f"{lv.level:>5}  {LEVEL_NAMES[lv.level]:<10}  {lv.rules:>5}  {lv.with_data:>9}  "
+            f"{lv.coverage:>8.0%}  {lv.compliance:>10.1%}  {lv.threshold:>6.0%}  "
+            f"{_achieved(lv)}")
+    lines += ["", "family  level  " + "  ".join(f"L{lv} cov/comp " for lv in LEVELS)]
+    for view in result.families:
+        cells = [f"{lv.coverage:>4.0%}/{lv.compliance:>5.1%}" if lv.rules else f"{'-':>11}"
+                 for lv in view.levels]
+        lines.append(f"{view.name:<6}  {view.level:>5}  " + "  ".join(f"{c:<12}" for c in cells))
+    lines += ["", f"note: {result.disclaimer}",
+              "      Missing data counts as not evidenced, never as a pass.", ""]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _achieved(lv: LevelResult) -> str:
+    if lv.achieved:
+        return "yes"
+    return "not evidenced" if lv.rules == 0 else "no"

@@ -1,0 +1,45 @@
+"""`pmo-rules maturity`: the PMO maturity indicator computed from a check of the portfolio."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pmo_rules.cli.common import EXIT_OK, user_errors
+
+
+@click.command()
+@click.argument("portfolio", type=click.Path(path_type=Path))
+@click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
+              help="A .pmo file or a directory of them (repeatable; default ./policies).")
+@click.option("--waivers", type=click.Path(path_type=Path), help="The waiver register (YAML).")
+@click.option("--param", "params", multiple=True, metavar="POLICY.NAME=VALUE",
+              help="Override a policy param for this run (repeatable).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def command(
+    portfolio: Path, policies: tuple[Path, ...], waivers: Path | None, params: tuple[str, ...],
+    output_format: str,
+) -> None:
+    """Show the PMO maturity indicator (levels 2-5, overall and per rule family) for PORTFOLIO.
+
+    An indicator computed from rule results, not a certified assessment.
+    Exit codes: 0 shown, 2 the inputs are wrong, 3 an internal error.
+    """
+    from pmo_rules import api
+    from pmo_rules.cli.check import _params
+    from pmo_rules.maturity import maturity, render_text
+
+    with user_errors(output_format):
+        checked = api.load_policies(list(policies) or [Path("policies")])
+        loaded = api.load_portfolio(portfolio)
+        report = api.check(loaded, checked, waivers=waivers, params=_params(params))
+        result = maturity(report)
+    if output_format == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(render_text(result), nl=False)
+    sys.exit(EXIT_OK)
