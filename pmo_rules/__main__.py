@@ -1,5 +1,5 @@
 """`python -m pmo_rules` runs the command line."""
 
-from pmo_rules.cli import main
+from pmo_rules.cli import run
 
-main()
+run()
