@@ -28,7 +28,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             problems.append(Diagnostic(
-                "PMO604", f"`--param {item}` is not of the form POLICY.NAME=VALUE",
+                "PMO606", f"`--param {item}` is not of the form POLICY.NAME=VALUE",
                 help="for example `--param enterprise-lifecycle.max_red_share=15%`",
             ))
             continue
