@@ -1,0 +1,31 @@
+"""`pmo-rules explain RULE`: what a rule checks, where it is written, what a failure looks like."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from pmo_rules.cli.common import EXIT_OK, user_errors
+
+
+@click.command()
+@click.argument("rule")
+@click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
+              help="A .pmo file or a directory of them (repeatable; default ./policies).")
+def command(rule: str, policies: tuple[Path, ...]) -> None:
+    """Explain RULE: title, doc, source (file:line), severity, enforcement, params and a sample
+    finding from the rule's failing test case.
+
+    Exit codes: 0 explained, 2 no such rule or the policies are wrong, 3 an internal error.
+    """
+    from pmo_rules import api
+    from pmo_rules.explain import explain, render_text
+
+    with user_errors():
+        paths = list(policies) or [Path("policies")]
+        checked = api.load_policies(paths)
+        tests_dirs = [(p if p.is_dir() else p.parent) / "tests" for p in paths]
+        click.echo(render_text(explain(rule, checked, tests_dirs)), nl=False)
+    sys.exit(EXIT_OK)
