@@ -8,7 +8,7 @@ from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
 
-KEYS = ("policy", "waivers", "params", "fail_on", "select", "ignore", "format")
+KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format")
 
 
 def load_config(directory: Path | None = None) -> tuple[dict[str, Any], Path | None]:
@@ -46,7 +46,7 @@ def _validated(data: dict[str, Any], path: Path) -> dict[str, Any]:
     if problems:
         raise DiagnosticError(problems)
     out = {k.replace("-", "_"): v for k, v in data.items()}
-    for key in ("policy", "select", "ignore"):
+    for key in ("policy", "pack", "select", "ignore"):
         if isinstance(out.get(key), str):
             out[key] = [out[key]]
     return out

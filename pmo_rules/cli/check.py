@@ -77,6 +77,8 @@ def _stderr_console() -> Any:
 @click.argument("portfolio", type=click.Path(path_type=Path))
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
               help="A .pmo file or a directory of them (repeatable; default ./policies).")
+@click.option("--pack", "packs", multiple=True, metavar="NAME",
+              help="A policy pack from an installed plugin (repeatable; see `pmo-rules plugins`).")
 @click.option("--waivers", type=click.Path(path_type=Path), help="The waiver register (YAML).")
 @click.option("--param", "params", multiple=True, metavar="POLICY.NAME=VALUE",
               help="Override a policy param for this run (repeatable).")
@@ -96,7 +98,8 @@ def _stderr_console() -> Any:
 @click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
               show_default=True, help="How the text report groups findings.")
 def command(
-    portfolio: Path, policies: tuple[Path, ...], waivers: Path | None, params: tuple[str, ...],
+    portfolio: Path, policies: tuple[Path, ...], packs: tuple[str, ...], waivers: Path | None,
+    params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
     output_dir: Path | None, show_passes: bool, group_by: str,
@@ -114,8 +117,10 @@ def command(
         formats = _formats(output_formats or _as_list(config.get("format", "text")))
         fmt = "json" if formats == ["json"] else "text"
         destinations = _destinations(formats, output, output_dir)
-        policy_paths = list(policies) or [Path(p) for p in config.get("policy", [])] \
-            or [Path("policies")]
+        pack_names = list(packs) or _as_list(config.get("pack", []))
+        policy_paths = list(policies) or [Path(p) for p in config.get("policy", [])]
+        if not policy_paths and not pack_names:
+            policy_paths = [Path("policies")]  # the default only when nothing was named
         missing = [p for p in policy_paths if not p.exists()]
         if missing:
             emit_diagnostics([Diagnostic(
@@ -126,7 +131,7 @@ def command(
         merged_params = {**{k: str(v) for k, v in config.get("params", {}).items()},
                          **_params(params)}
         report, loaded = _run(
-            portfolio, policy_paths, waivers or config.get("waivers"), merged_params,
+            portfolio, policy_paths, pack_names, waivers or config.get("waivers"), merged_params,
             as_of.date() if as_of else None,
             _split(select) or list(config.get("select", [])),
             _split(ignore) or list(config.get("ignore", [])),
@@ -140,7 +145,8 @@ def command(
 
 
 def _run(
-    portfolio: Path, policy_paths: list[Path], waivers: Any, params: dict[str, str],
+    portfolio: Path, policy_paths: list[Path], packs: list[str], waivers: Any,
+    params: dict[str, str],
     as_of: dt.date | None, select: list[str], ignore: list[str], fail_on: str | None,
     show_passes: bool, fmt: str,
 ) -> tuple[Any, Any]:
@@ -150,7 +156,7 @@ def _run(
     checked = loaded = None
     # Policies and data are both checked before anything runs, and all problems shown at once.
     try:
-        checked = api.load_policies(policy_paths)
+        checked = api.load_policies(policy_paths, packs=packs)
     except DiagnosticError as exc:
         problems += exc.diagnostics
     try:
@@ -169,7 +175,9 @@ def _run(
 
 
 def _as_list(value: Any) -> list[str]:
-    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
 
 
 def _formats(requested: Any) -> list[str]:
