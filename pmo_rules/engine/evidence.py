@@ -103,6 +103,14 @@ class Explainer:
             self._quantifier(node, env, values, missing, witnesses, chain)
             return
         self._record(node, env, values, missing)
+        define = self.compiler.defines.get(node.func) if isinstance(node, ast.Call) else None
+        if isinstance(node, ast.Call) and node.kind == "define" and node.inlined is not None \
+                and define is not None:
+            # Look inside the define, with its parameters bound to this call's arguments.
+            inner = dict(env)
+            for name, arg in zip(define.params, node.args, strict=True):
+                inner[name] = self._value(arg, env)
+            self._walk(node.inlined, inner, values, missing, witnesses, chain)
 
     def _quantifier(
         self, node: ast.Quantifier, env: Env, values: dict[str, Any], missing: list[str],
