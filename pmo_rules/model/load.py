@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -11,11 +12,15 @@ from pydantic import ValidationError
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, with_source
 from pmo_rules.model import errors as E
 from pmo_rules.model.entities import PortfolioFile
+from pmo_rules.model.fast_resolve import fast_resolve
+from pmo_rules.model.fast_schema import fast_validator
 from pmo_rules.model.lifecycles import LifecycleRegistry, builtin_lifecycles
 from pmo_rules.model.locate import Locator
-from pmo_rules.model.portfolio import LoadedPortfolio
+from pmo_rules.model.portfolio import LoadedPortfolio, SourceFile
 from pmo_rules.model.resolve import Resolver
 from pmo_rules.model.sources import RawInput, read_input
+
+_BOM = b"\xef\xbb\xbf"
 
 
 def load_portfolio(
@@ -30,17 +35,71 @@ def load_portfolio(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(path, as_of, lifecycles)
+        registry = lifecycles if lifecycles is not None else builtin_lifecycles()
+        loaded, raw = _load_fast(Path(path), as_of, registry)
+        if loaded is None:
+            loaded = _load(Path(path), as_of, registry, raw)
     finally:
         if enabled:
             gc.enable()
+    # The portfolio lives for the whole run: keep every later collection (graph, engine)
+    # from walking its millions of objects again. They are still freed by reference
+    # counting; only cycles among them outlive a discarded portfolio.
+    gc.freeze()
+    return loaded
+
+
+def _load_fast(
+    path: Path, as_of: dt.date | None, registry: LifecycleRegistry
+) -> tuple[LoadedPortfolio | None, RawInput | None]:
+    """The whole load without line numbers; no portfolio when anything needs reporting.
+
+    Also gives the raw input when it read one, for the exact path to reuse.
+    """
+    sources: list[SourceFile] = []
+    raw = None
+    try:
+        if path.suffix.lower() == ".json" and path.is_file():
+            data = path.read_bytes()
+            sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest()))
+            doc = fast_validator().validate_json(data.removeprefix(_BOM))
+        else:
+            raw = read_input(path)
+            if raw.diagnostics:
+                return None, raw
+            sources = raw.sources
+            doc = fast_validator().validate_python(raw.document)
+    except (OSError, ValidationError):
+        return None, raw
+    if not isinstance(doc, PortfolioFile) or (as_of or doc.as_of) is None:
+        return None, raw
+    resolved = fast_resolve(doc, registry)
+    if resolved is None:
+        return None, raw
+    dependencies, index = resolved
+    return LoadedPortfolio(
+        as_of=as_of or doc.as_of,  # type: ignore[arg-type]
+        currency=doc.currency,
+        pmo=doc.pmo,
+        portfolio=doc.portfolio,
+        people=doc.people,
+        objectives=doc.objectives,
+        programs=doc.programs,
+        projects=doc.projects,
+        dependencies=dependencies,
+        lifecycles=registry,
+        sources=sources,
+        warnings=[],
+        index=index,
+    ), raw
 
 
 def _load(
-    path: str | Path, as_of: dt.date | None, lifecycles: LifecycleRegistry | None
+    path: Path, as_of: dt.date | None, registry: LifecycleRegistry, raw: RawInput | None = None
 ) -> LoadedPortfolio:
-    registry = lifecycles if lifecycles is not None else builtin_lifecycles()
-    raw = read_input(Path(path))
+    """The exact path: every problem found, with file, line, column and path."""
+    if raw is None:
+        raw = read_input(path)
     if raw.diagnostics:
         raise DiagnosticError(_with_sources(raw.diagnostics, raw))
     locator = Locator(raw)

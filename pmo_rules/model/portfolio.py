@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic
 from pmo_rules.model.entities import (
@@ -47,6 +48,7 @@ class LoadedPortfolio:
         lifecycles: LifecycleRegistry,
         sources: list[SourceFile],
         warnings: list[Diagnostic],
+        index: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.as_of = as_of
         self.currency = currency
@@ -60,13 +62,15 @@ class LoadedPortfolio:
         self.milestones: list[Milestone] = [m for p in projects for m in p.milestones]
         self.risks: list[Risk] = [r for p in projects for r in p.risks]
         self.issues: list[Issue] = [i for p in projects for i in p.issues]
-        self.people_by_id = {e.id: e for e in people}
-        self.objectives_by_id = {e.id: e for e in objectives}
-        self.programs_by_id = {e.id: e for e in programs}
-        self.projects_by_id = {e.id: e for e in projects}
-        self.milestones_by_id = {e.id: e for e in self.milestones}
-        self.risks_by_id = {e.id: e for e in self.risks}
-        self.issues_by_id = {e.id: e for e in self.issues}
+        # `index`: the resolver's id tables by kind, when it has them (they hold no duplicates).
+        known = index or {}
+        self.people_by_id = known.get("person") or {e.id: e for e in people}
+        self.objectives_by_id = known.get("objective") or {e.id: e for e in objectives}
+        self.programs_by_id = known.get("program") or {e.id: e for e in programs}
+        self.projects_by_id = known.get("project") or {e.id: e for e in projects}
+        self.milestones_by_id = known.get("milestone") or {e.id: e for e in self.milestones}
+        self.risks_by_id = known.get("risk") or {e.id: e for e in self.risks}
+        self.issues_by_id = known.get("issue") or {e.id: e for e in self.issues}
         self.dependencies_by_id = {str(e.id): e for e in dependencies}
         self.lifecycles = lifecycles
         self.sources = sources

@@ -1,0 +1,291 @@
+"""Resolution on the fast load path: no paths, no diagnostics, and shorthands expanded here.
+
+Input is a PortfolioFile the fast validator (fast_schema.py) accepted: no
+unknown keys anywhere, and shorthand values still as written. The result equals
+what Resolver gives for the same document when it reports nothing; at the
+first problem this gives up (returns None) and the caller loads the document
+again through the exact path, which reports every problem with its place.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pydantic import BaseModel, BeforeValidator, ValidationError
+
+from pmo_rules.model.entities import (
+    Dependency,
+    DependsOn,
+    Entity,
+    Health,
+    ObjectiveLink,
+    PortfolioFile,
+    Project,
+)
+from pmo_rules.model.fast_schema import keyed_shorthand
+from pmo_rules.model.lifecycles import LifecycleRegistry
+from pmo_rules.model.resolve import _shape
+
+_new = object.__new__
+_set = object.__setattr__
+
+Index = dict[str, dict[str, Any]]
+
+
+class _Problem(Exception):
+    """Something the exact path must report."""
+
+
+def _clone(proto: BaseModel, changes: dict[str, Any], fields_set: set[str]) -> Any:
+    """A copy of a validated scalar-only model with `changes`, skipping re-validation."""
+    obj = _new(type(proto))
+    values = proto.__dict__.copy()
+    values["custom"] = {}
+    values.update(changes)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", fields_set)
+    _set(obj, "__pydantic_extra__", {})
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+@cache
+def _keyed_fields() -> tuple[tuple[str, type[Entity], str, str], ...]:
+    """Project's keyed maps: (field, item model, key, short field)."""
+    out = []
+    for name, info in Project.model_fields.items():
+        for meta in info.metadata:
+            if isinstance(meta, BeforeValidator):
+                keyed = keyed_shorthand(meta.func)
+                if keyed is not None:
+                    item = info.annotation.__args__[1]  # type: ignore[union-attr]
+                    out.append((name, item, *keyed))
+    return tuple(out)
+
+
+@cache
+def _plan(cls: type[BaseModel]) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
+    """Reference fields, and nested fields whose models hold references somewhere."""
+    refs, nested = _shape(cls)
+    hints = {name: _nested_model(cls, name) for name, _ in nested}
+    kept = [(name, form) for name, form in nested
+            if (model := hints[name]) is not None and _holds_refs(model)]
+    return refs, kept
+
+
+def _nested_model(cls: type[BaseModel], name: str) -> type[BaseModel] | None:
+    ann: Any = cls.model_fields[name].annotation
+    while getattr(ann, "__args__", None):
+        args = [a for a in ann.__args__ if a is not type(None)]
+        ann = args[-1]
+    return ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+
+
+@cache
+def _holds_refs(cls: type[BaseModel]) -> bool:
+    refs, nested = _shape(cls)
+    if refs:
+        return True
+    return any((m := _nested_model(cls, name)) is not None and m is not cls and _holds_refs(m)
+               for name, _ in nested)
+
+
+class _FastResolver:
+    def __init__(self, doc: PortfolioFile, registry: LifecycleRegistry) -> None:
+        self.doc = doc
+        self.registry = registry
+        self.index: Index = {}
+        self.protos: dict[Any, BaseModel] = {}
+        self.stages: dict[tuple[str, str | None], str | None] = {}
+
+    def proto(self, cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+        key = (cls, *data.items())
+        found = self.protos.get(key)
+        if found is None:
+            try:
+                found = cls.model_validate(data)
+            except ValidationError:
+                raise _Problem from None
+            self.protos[key] = found
+        return found
+
+    def table(self, kind: str, entities: list[Any]) -> dict[str, Any]:
+        table = {e.id: e for e in entities}
+        if len(table) != len(entities):
+            raise _Problem
+        self.index[kind] = table
+        return table
+
+    def walk(self, obj: BaseModel) -> None:
+        refs, nested = _plan(type(obj))
+        values = obj.__dict__
+        index = self.index
+        for name, kind, is_list in refs:
+            value = values[name]
+            if value is None:
+                continue
+            table = index[kind]
+            if is_list:
+                out = []
+                for v in value:
+                    found = table.get(v)
+                    if found is None:
+                        raise _Problem
+                    out.append(found)
+                values[name] = out
+            else:
+                found = table.get(value)
+                if found is None:
+                    raise _Problem
+                values[name] = found
+        for name, form in nested:
+            value = values[name]
+            if not value:
+                continue
+            if form == "one":
+                self.walk(value)
+            elif form == "list":
+                for item in value:
+                    self.walk(item)
+            else:
+                for item in value.values():
+                    self.walk(item)
+
+    def run(self) -> list[Dependency]:
+        doc = self.doc
+        projects = doc.projects
+        self.table("person", doc.people)
+        self.table("objective", doc.objectives)
+        self.table("program", doc.programs)
+        by_project = self.table("project", projects)
+        by_milestone = self.table("milestone", [m for p in projects for m in p.milestones])
+        self.table("risk", [r for p in projects for r in p.risks])
+        self.table("issue", [r for p in projects for r in p.issues])
+        if not by_milestone.keys().isdisjoint(by_project):
+            raise _Problem
+        self.walk(doc.pmo)
+        self.walk(doc.portfolio)
+        for group in (doc.people, doc.objectives, doc.programs):
+            for entity in group:
+                self.walk(entity)
+        self.projects()
+        return self.dependencies(by_project, by_milestone)
+
+    def projects(self) -> None:
+        objectives = self.index["objective"]
+        keyed = _keyed_fields()
+        default_lifecycle = self.doc.portfolio.default_lifecycle
+        health_fields = {"overall"}
+        link_proto = self.proto(ObjectiveLink, {"id": ""})
+        walk = self.walk
+        for p in self.doc.projects:
+            values = p.__dict__
+            health = values["health"]
+            if health.__class__ is str:
+                values["health"] = _clone(self.proto(Health, {"overall": health}), {},
+                                          set(health_fields))
+            for name, item_cls, key, short in keyed:
+                mapping = values[name]
+                for item_name, item in mapping.items():
+                    if item.__class__ is str:
+                        proto = self.proto(item_cls, {key: item_name, short: item})
+                        mapping[item_name] = _clone(proto, {}, {key, short})
+                    elif item.__dict__[key] is None:
+                        item.__dict__[key] = item_name
+                        item.__pydantic_fields_set__.add(key)
+            walk(p)
+            links = values["objectives"]
+            resolved = []
+            for j, link in enumerate(links):
+                if link.__class__ is str:
+                    link = links[j] = _clone(link_proto, {"objective": link}, {"objective"})
+                objective = objectives.get(link.__dict__["objective"])
+                if objective is None:
+                    raise _Problem
+                link.__dict__["objective"] = objective
+                resolved.append(objective)
+                objective.__dict__["projects"].append(p)
+            values["objective_links"] = links
+            values["objectives"] = resolved
+            program = values["program"]
+            if program is not None:
+                program.__dict__["projects"].append(p)
+            for key in ("milestones", "risks", "issues"):
+                for item in values[key]:
+                    item.__dict__["project"] = p
+            self.lifecycle(p, values, default_lifecycle)
+
+    def lifecycle(self, p: Project, values: dict[str, Any], default: str) -> None:
+        key = (values["lifecycle"] or default, values["phase"])
+        if key in self.stages:
+            stage = self.stages[key]
+        else:
+            model = self.registry.get(key[0])
+            if model is None:
+                raise _Problem
+            stage = None if key[1] is None else model.stage_of(key[1])
+            if key[1] is not None and stage is None:
+                raise _Problem
+            self.stages[key] = stage
+        if stage is not None:
+            values["stage"] = stage
+
+    def dependencies(
+        self, by_project: dict[str, Any], by_milestone: dict[str, Any]
+    ) -> list[Dependency]:
+        people = self.index["person"]
+        entry_proto = self.proto(DependsOn, {"id": ""})
+        dep_proto = self.proto(Dependency, {"predecessor": "", "successor": ""})
+        dep_fields = ("type", "lag_days", "kind", "status", "owner")
+        items: list[Dependency] = list(self.doc.dependencies)
+        for p in self.doc.projects:
+            entries = p.__dict__["depends_on"]
+            successor = p.__dict__["id"]
+            for j, entry in enumerate(entries):
+                if entry.__class__ is str:
+                    entry = entries[j] = _clone(entry_proto, {"id": entry}, {"id"})
+                values = entry.__dict__
+                fields_set = {"predecessor", "successor"}
+                fields_set.update(f for f in entry.__pydantic_fields_set__ if f in dep_fields)
+                changes = {f: values[f] for f in dep_fields}
+                changes["predecessor"] = values["id"]
+                changes["successor"] = successor
+                if values["custom"]:
+                    changes["custom"] = dict(values["custom"])
+                    fields_set.add("custom")
+                items.append(_clone(dep_proto, changes, fields_set))
+        out: list[Dependency] = []
+        seen: set[str] = set()
+        for d in items:
+            values = d.__dict__
+            if values["id"] is None:
+                values["id"] = f"{values['predecessor']}->{values['successor']}"
+            if values["id"] in seen:
+                raise _Problem
+            seen.add(values["id"])
+            pred = by_project.get(values["predecessor"]) or by_milestone.get(values["predecessor"])
+            succ = by_project.get(values["successor"]) or by_milestone.get(values["successor"])
+            if pred is None or succ is None or pred is succ:
+                raise _Problem
+            values["predecessor"], values["successor"] = pred, succ
+            owner = values["owner"]
+            if owner is not None:
+                values["owner"] = people.get(owner)
+                if values["owner"] is None:
+                    raise _Problem
+            out.append(d)
+        return out
+
+
+def fast_resolve(
+    doc: PortfolioFile, registry: LifecycleRegistry
+) -> tuple[list[Dependency], Index] | None:
+    """Resolve `doc` in place; None at the first problem (then `doc` is spoilt: discard it)."""
+    resolver = _FastResolver(doc, registry)
+    try:
+        dependencies = resolver.run()
+    except _Problem:
+        return None
+    return dependencies, resolver.index
+

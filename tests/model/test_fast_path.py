@@ -1,0 +1,226 @@
+"""The fast load path gives exactly what the exact path gives, and defers every problem to it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from pmo_rules.diagnostics import DiagnosticError
+from pmo_rules.model import load as load_module
+from pmo_rules.model.entities import Entity
+from pmo_rules.model.fast_resolve import fast_resolve
+from pmo_rules.model.fast_schema import fast_validator
+from pmo_rules.model.lifecycles import builtin_lifecycles
+from pmo_rules.model.load import load_portfolio
+from pmo_rules.model.portfolio import LoadedPortfolio
+from tests.model.test_load import GOOD
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from gen_portfolio import generate  # noqa: E402
+
+
+def canon(value: Any, top: bool = True) -> Any:
+    """A comparable form: models by type, set fields, extras and values; entities met
+    through a reference by (type, id)."""
+    if isinstance(value, BaseModel):
+        ident = value.__dict__.get("id")
+        if not top and isinstance(value, Entity) and isinstance(ident, str):
+            return (type(value).__name__, ident)
+        return (
+            type(value).__name__,
+            sorted(value.__pydantic_fields_set__),
+            value.__pydantic_extra__,
+            {k: canon(v, False) for k, v in value.__dict__.items()},
+        )
+    if isinstance(value, list):
+        return [canon(v, False) for v in value]
+    if isinstance(value, dict):
+        return {k: canon(v, False) for k, v in value.items()}
+    return value
+
+
+def snapshot(lp: LoadedPortfolio) -> dict[str, Any]:
+    """Every entity of a loaded portfolio, in comparable form, plus the id tables."""
+    out: dict[str, Any] = {
+        key: [canon(e) for e in getattr(lp, key)]
+        for key in ("people", "objectives", "programs", "projects", "dependencies",
+                    "milestones", "risks", "issues")
+    }
+    out["pmo"], out["portfolio"] = canon(lp.pmo), canon(lp.portfolio)
+    out["tables"] = {
+        key: sorted(getattr(lp, key)) for key in vars(lp) if key.endswith("_by_id")
+    }
+    out["rest"] = (lp.as_of, lp.currency, lp.sources, lp.warnings)
+    return out
+
+
+def exact(path: Path) -> LoadedPortfolio:
+    """Load through the exact path only."""
+    return load_module._load(path, None, builtin_lifecycles())
+
+
+def fast(path: Path) -> LoadedPortfolio | None:
+    """Load through the fast path only; None when it defers."""
+    return load_module._load_fast(path, None, builtin_lifecycles())[0]
+
+
+def write(tmp_path: Path, name: str, doc: Any) -> Path:
+    path = tmp_path / name
+    text = json.dumps(doc, default=str) if name.endswith(".json") else yaml.safe_dump(doc)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def good_doc() -> dict[str, Any]:
+    doc: dict[str, Any] = yaml.safe_load(GOOD)
+    return doc
+
+
+@pytest.mark.parametrize("name", ["p.json", "p.yaml"])
+@pytest.mark.parametrize("source", ["good", "generated", "example"])
+def test_fast_path_equals_exact_path(tmp_path: Path, name: str, source: str) -> None:
+    if source == "good":
+        doc = good_doc()
+    elif source == "generated":
+        doc = generate(60, seed=3, cycles=2)
+    else:
+        doc = yaml.safe_load((ROOT / "examples" / "portfolio.yaml").read_text(encoding="utf-8"))
+    path = write(tmp_path, name, doc)
+    quick = fast(path)
+    assert quick is not None
+    assert snapshot(quick) == snapshot(exact(path))
+
+
+def test_benchmark_conversion_loads_on_the_fast_path(tmp_path: Path) -> None:
+    perf = Path("/work/shared/perf")
+    if not (perf / "convert.py").is_file():
+        pytest.skip("the shared benchmark scripts are not here")
+    bench = tmp_path / "b.json"
+    bench.write_text(subprocess.run(
+        [sys.executable, str(perf / "gen_portfolio.py"), "300", "--seed", "2"],
+        check=True, capture_output=True, text=True).stdout, encoding="utf-8")
+    converted = tmp_path / "p.json"
+    converted.write_text(subprocess.run(
+        [sys.executable, str(perf / "convert.py"), str(bench)],
+        check=True, capture_output=True, text=True).stdout, encoding="utf-8")
+    quick = fast(converted)
+    assert quick is not None and len(quick.projects) == 300
+    assert snapshot(quick) == snapshot(exact(converted))
+
+
+def _edit(doc: dict[str, Any], change: str) -> None:
+    p1, p2 = doc["projects"]
+    if change == "unknown key":
+        p2["colour"] = "blue"
+    elif change == "bad health":
+        p1["health"] = "crimson"
+    elif change == "bad gate decision":
+        p2["gates"] = {"G2": "maybe"}
+    elif change == "duplicate keyed item":
+        p2["artifacts"] = [{"type": "charter"}, {"type": "charter"}]
+    elif change == "unknown objective":
+        p2["objectives"] = ["O-9"]
+    elif change == "unknown dependency end":
+        p2["depends_on"] = ["P-9"]
+    elif change == "self dependency":
+        p2["depends_on"] = ["P-2"]
+    elif change == "duplicate dependency":
+        p2["depends_on"] = ["P-1", "P-1"]
+    elif change == "milestone named like a project":
+        p1["milestones"][0]["id"] = "P-2"
+    elif change == "unknown phase":
+        p1["phase"] = "planing"
+    elif change == "unknown lifecycle":
+        p1["lifecycle"] = "prince"
+    elif change == "no as_of":
+        del doc["as_of"]
+    elif change == "unknown owner":
+        doc["dependencies"][0]["owner"] = "U-9"
+    elif change == "wrong type":
+        p1["risks"][0]["probability"] = "high"
+
+
+CHANGES = ["unknown key", "bad health", "bad gate decision", "duplicate keyed item",
+           "unknown objective", "unknown dependency end", "self dependency",
+           "duplicate dependency", "milestone named like a project", "unknown phase",
+           "unknown lifecycle", "no as_of", "unknown owner", "wrong type"]
+
+
+@pytest.mark.parametrize("name", ["p.json", "p.yaml"])
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_problem_is_left_to_the_exact_path(tmp_path: Path, name: str, change: str) -> None:
+    doc = good_doc()
+    _edit(doc, change)
+    path = write(tmp_path, name, doc)
+    assert fast(path) is None
+    try:
+        expected: Any = snapshot(exact(path))
+    except DiagnosticError as exc:
+        expected = [d.render() for d in exc.diagnostics]
+    try:
+        found: Any = snapshot(load_portfolio(path))
+    except DiagnosticError as exc:
+        found = [d.render() for d in exc.diagnostics]
+    assert found == expected
+
+
+_SHORT = st.sampled_from(["approved", "draft", {"status": "approved"}, {"type": "x"},
+                          {"status": "draft", "approved_by": "U-1"}])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    health=st.sampled_from(["red", "green", {"overall": "amber", "trend": "stable"}, None]),
+    artifacts=st.dictionaries(st.sampled_from(["charter", "plan", "case"]), _SHORT,
+                              max_size=3),
+    listed=st.booleans(),
+    depends=st.lists(st.sampled_from(["P-1", {"id": "M-1", "type": "SS"},
+                                      {"id": "P-1", "lag_days": 2, "owner": "U-2"}]),
+                     max_size=2, unique_by=lambda v: json.dumps(v)),
+    links=st.lists(st.sampled_from(["O-1", {"id": "O-1", "contribution": "low"}]), max_size=2),
+)
+def test_shorthands_expand_as_on_the_exact_path(
+    tmp_path_factory: pytest.TempPathFactory, health: Any, artifacts: dict[str, Any],
+    listed: bool, depends: list[Any], links: list[Any],
+) -> None:
+    doc = good_doc()
+    p2 = doc["projects"][1]
+    if health is not None:
+        p2["health"] = health
+    p2["artifacts"] = (
+        [{"type": k, **(v if isinstance(v, dict) else {"status": v})} for k, v in artifacts.items()]
+        if listed else artifacts
+    )
+    ids = [d if isinstance(d, str) else d["id"] for d in depends]
+    if len(set(ids)) != len(ids):
+        return
+    p2["depends_on"], p2["objectives"] = depends, links
+    path = write(tmp_path_factory.mktemp("p"), "p.json", doc)
+    try:
+        expected: Any = snapshot(exact(path))
+    except DiagnosticError as exc:
+        expected = [d.render() for d in exc.diagnostics]
+    quick = fast(path)
+    if quick is not None:
+        assert snapshot(quick) == expected
+    else:
+        assert isinstance(expected, list)
+
+
+def test_fast_validator_refuses_extras_and_keeps_shorthands_as_written() -> None:
+    doc = fast_validator().validate_python(
+        {"projects": [{"id": "P", "name": "n", "health": "red", "depends_on": ["A"]}]})
+    assert doc.projects[0].health == "red" and doc.projects[0].depends_on == ["A"]
+    with pytest.raises(ValueError, match="unknown key"):
+        fast_validator().validate_python({"projects": [{"id": "P", "name": "n", "x": 1}]})
+    assert fast_resolve(doc, builtin_lifecycles()) is None  # `A` is not declared
