@@ -102,7 +102,10 @@ def compatible(a: Type, b: Type) -> bool:
     if a.kind != b.kind:
         return False
     if a.kind is Kind.ENTITY:
-        return a.name == b.name or a.name is None or b.name is None
+        names = {a.name, b.name}
+        # A dependency end ("node") is a project or a milestone.
+        return len(names) == 1 or None in names or names in ({"node", "project"},
+                                                               {"node", "milestone"})
     if a.kind in (Kind.LIST, Kind.MAP) and a.elem is not None and b.elem is not None:
         return compatible(a.elem, b.elem)
     return True

@@ -225,3 +225,11 @@ def test_quantifiers_over_a_map_see_its_values(run: Runner) -> None:
     (finding,) = report.findings
     assert [e.clause for e in finding.evidence] == ['none g in p.gates: g.decision == "kill"']
     assert finding.evidence[0].witnesses == ("G2",)
+
+
+def test_a_dependency_end_compares_with_a_project(run: Runner) -> None:
+    projects = [proj("A"), proj("B", depends_on=["A"]), proj("C")]
+    report = run(rule('    for p in projects\n'
+                      '    require count(d in dependencies where d.successor == p) == 0'),
+                 projects)
+    assert outcomes(report) == {"B": "fail"}
