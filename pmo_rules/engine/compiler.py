@@ -122,6 +122,8 @@ class ExprCompiler:
         self.closures: dict[int, Compiled] = {}
         # Planned graph quantifiers: id(node) -> reach function, for evidence chains.
         self.reach: dict[int, Callable[[Any], tuple[Any, ...] | None]] = {}
+        # Whether planned graph quantifiers may use a generated predicate (fastpath.py).
+        self.generate = True
 
     # ------------------------------------------------------------ entry point
 
@@ -469,7 +471,10 @@ class ExprCompiler:
 
         def reach(entity: Any) -> tuple[Any, ...] | None:
             if not reach_box:  # planned lazily: rules that never run cost nothing
-                reach_box.append(graph.reach_witness(matches, direction))
+                from pmo_rules.engine.fastpath import predicate
+
+                test = predicate(node, self.ctx, self) if self.generate else None
+                reach_box.append(graph.reach_witness(test or matches, direction))
             return reach_box[0](entity)
 
         self.reach[id(node)] = reach

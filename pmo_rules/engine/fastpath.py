@@ -365,6 +365,67 @@ class _Gen:
                 f"_none_of(_fold({self.const(node.kind)}, {values}, {durations})))")
 
 
+def predicate(
+    node: ast.Quantifier, ctx: RunContext, closures: ExprCompiler
+) -> Callable[[Any], bool] | None:
+    """For a planned graph quantifier: is one element a witness? (the body holds for
+    `any`/`none`, fails for `all`), generated like a rule; None where unsupported."""
+    gen = _Gen(ctx, closures)
+    gen.nonnull.add("v0")
+    scope = {node.var: "v0"}
+    try:
+        where = gen.expr(node.where, scope) if node.where is not None else "True"
+        body = gen.expr(node.body, scope)
+    except Unsupported:
+        return None
+    test = f"({body}) is not True" if node.kind == "all" else f"({body}) is True"
+    source = (
+        "def _witness(v0):\n"
+        "    try:\n"
+        f"        return ({where}) is True and {test}\n"
+        "    except Exception:\n"
+        "        return _slow(v0)\n"
+    )
+    witness: Callable[[Any], bool] | None = _compile(
+        source, f"<pmo-rules quantifier at {node.span}>", "_witness", gen,
+        {"_slow": _slow_witness(node, closures)})
+    return witness
+
+
+def _slow_witness(node: ast.Quantifier, closures: ExprCompiler) -> Callable[[Any], bool]:
+    """The closures' answer for one element, where the generated code raised."""
+    where = closures.closures.get(id(node.where)) if node.where is not None else None
+    body = closures.closures[id(node.body)]
+
+    def witness(entity: Any) -> bool:
+        env = {node.var: entity}
+        try:
+            if where is not None and where(env) is not True:
+                return False
+            holds = body(env) is True
+        except Exception:
+            return False
+        return not holds if node.kind == "all" else holds
+
+    return witness
+
+
+def _compile(
+    source: str, filename: str, name: str, gen: _Gen, extra: Mapping[str, Any]
+) -> Any:
+    try:
+        code = compile(source, filename, "exec")
+    except (SyntaxError, RecursionError, MemoryError):  # too deeply nested for CPython
+        return None
+    namespace = {**gen.namespace, **extra, "__builtins__": _BUILTINS}
+    exec(code, namespace)  # generated from the checked AST, never policy text: see above
+    return namespace[name]
+
+
+_BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getattr,
+             "isinstance": isinstance, "str": str, "Exception": Exception}
+
+
 def build_fast_rule(
     rule: ast.Rule, ctx: RunContext, closures: ExprCompiler
 ) -> FastRule | None:
@@ -409,17 +470,8 @@ def build_fast_rule(
         f"            _fail({subject})",
         "    return _passed, _failed, _na",
     ]
-    source = "\n".join(lines)
-    try:
-        code = compile(source, f"<pmo-rules rule {rule.id}>", "exec")
-    except (SyntaxError, RecursionError, MemoryError):  # too deeply nested for CPython
-        return None
-    namespace = dict(gen.namespace)
-    namespace["__builtins__"] = {"any": any, "all": all, "sum": sum, "bool": bool,
-                                 "getattr": getattr, "isinstance": isinstance, "str": str,
-                                 "Exception": Exception}
-    exec(code, namespace)  # generated from the checked AST, never policy text: see above
-    fast: FastRule = namespace["_rule"]
+    fast: FastRule | None = _compile("\n".join(lines), f"<pmo-rules rule {rule.id}>", "_rule",
+                                     gen, {})
     return fast
 
 

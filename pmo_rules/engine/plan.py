@@ -84,6 +84,7 @@ def build_plan(
     defines.update({k: v for k, v in visible_defines(checked, resolved.origin).items()
                     if k not in defines})
     compiler = ExprCompiler(ctx, defines, resolved.policy)
+    compiler.generate = fast
     var: str | None = None
     subjects: Compiled | None = None
     where: Compiled | None = None

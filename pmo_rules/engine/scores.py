@@ -29,11 +29,11 @@ def owning_project(entity: Any) -> Any:
 
 
 def scopes_of(entity: Any, portfolio_id: str) -> tuple[Scope, ...]:
-    """The scopes a result weighs on: its project, that project's program, the portfolio."""
+    """The scopes a result weighs on: the portfolio, its project, that project's program."""
     keys: list[Scope] = [("portfolio", portfolio_id)]
     if entity is None:
         return tuple(keys)
-    project = owning_project(entity)
+    project = entity if type(entity).__name__ == "Project" else owning_project(entity)
     if project is not None:
         keys.append(("project", project.id))
         program = getattr(project, "program", None)
@@ -68,34 +68,35 @@ class ScoreBoard:
     def _tally(self) -> tuple[dict[Scope, float], dict[Scope, float]]:
         if self._totals is not None:
             return self._totals
-        # Weight per entity first (C-level counting over the pass lists), then one walk
-        # over distinct entities to spread it to their scopes.
-        earned_of: dict[int, float] = {}
-        possible_of: dict[int, float] = {}
+        # Weight per entity, counted in C: a pass of weight w adds the entity w times.
+        earned_of: Counter[int] = Counter()
+        possible_of: Counter[int] = Counter()
         entity_of: dict[int, Any] = {}
         for weight, entities in self._passes:
-            counted = Counter(map(id, entities))
-            entity_of.update(zip(map(id, entities), entities, strict=True))
-            for eid, n in counted.items():
-                earned_of[eid] = earned_of.get(eid, 0.0) + weight * n
-                possible_of[eid] = possible_of.get(eid, 0.0) + weight * n
+            ids = list(map(id, entities))
+            entity_of.update(zip(ids, entities, strict=True))
+            for _ in range(weight):
+                earned_of.update(ids)
+        possible_of.update(earned_of)
         for f in self._findings:
             weight = SEVERITY_WEIGHT.get(f.rule.severity, 1)
-            if not weight:
-                continue
-            eid = id(f.entity)
-            entity_of[eid] = f.entity
-            possible_of[eid] = possible_of.get(eid, 0.0) + weight
-            if f.status == "waived":
-                earned_of[eid] = earned_of.get(eid, 0.0) + weight
+            if weight:
+                eid = id(f.entity)
+                entity_of[eid] = f.entity
+                possible_of[eid] += weight
+                if f.status == "waived":
+                    earned_of[eid] += weight
+        # Then once per distinct subject: its project, that project's program, the portfolio.
         earned: dict[Scope, float] = {}
         possible: dict[Scope, float] = {}
-        pid = self.portfolio_id
+        portfolio = ("portfolio", self.portfolio_id)
         for eid, total in possible_of.items():
-            gained = earned_of.get(eid, 0.0)
-            for key in scopes_of(entity_of[eid], pid):
+            gained = float(earned_of.get(eid, 0))
+            for key in scopes_of(entity_of[eid], self.portfolio_id)[1:]:
                 possible[key] = possible.get(key, 0.0) + total
                 earned[key] = earned.get(key, 0.0) + gained
+        possible[portfolio] = float(sum(possible_of.values()))
+        earned[portfolio] = float(sum(earned_of.values()))
         self._totals = (earned, possible)
         return self._totals
 
