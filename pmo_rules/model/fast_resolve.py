@@ -29,6 +29,10 @@ from pmo_rules.model.resolve import _shape
 
 _new = object.__new__
 _set = object.__setattr__
+# BaseModel's slots, set through their descriptors: what model_construct does, minus its checks.
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 Index = dict[str, dict[str, Any]]
 
@@ -39,14 +43,19 @@ class _Problem(Exception):
 
 def _clone(proto: BaseModel, changes: dict[str, Any], fields_set: set[str]) -> Any:
     """A copy of a validated scalar-only model with `changes`, skipping re-validation."""
-    obj = _new(type(proto))
     values = proto.__dict__.copy()
     values["custom"] = {}
     values.update(changes)
+    return _make(type(proto), values, fields_set)
+
+
+def _make(cls: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> Any:
+    """An instance of `cls` holding `values` (every field, in declaration order)."""
+    obj = _new(cls)
     _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", fields_set)
-    _set(obj, "__pydantic_extra__", {})
-    _set(obj, "__pydantic_private__", None)
+    _set_fields_set(obj, fields_set)
+    _set_extra(obj, {})
+    _set_private(obj, None)
     return obj
 
 
@@ -64,14 +73,18 @@ def _keyed_fields() -> tuple[tuple[str, type[Entity], str, str], ...]:
     return tuple(out)
 
 
+Plan = tuple[frozenset[str], list[tuple[str, str, bool]], list[tuple[str, str]]]
+
+
 @cache
-def _plan(cls: type[BaseModel]) -> tuple[list[tuple[str, str, bool]], list[tuple[str, str]]]:
-    """Reference fields, and nested fields whose models hold references somewhere."""
+def _plan(cls: type[BaseModel]) -> Plan:
+    """Fields worth a look (only fields given in the input can hold anything), reference
+    fields, and nested fields whose models hold references somewhere."""
     refs, nested = _shape(cls)
     hints = {name: _nested_model(cls, name) for name, _ in nested}
     kept = [(name, form) for name, form in nested
             if (model := hints[name]) is not None and _holds_refs(model)]
-    return refs, kept
+    return frozenset([r[0] for r in refs] + [k[0] for k in kept]), refs, kept
 
 
 def _nested_model(cls: type[BaseModel], name: str) -> type[BaseModel] | None:
@@ -98,6 +111,7 @@ class _FastResolver:
         self.index: Index = {}
         self.protos: dict[Any, BaseModel] = {}
         self.stages: dict[tuple[str, str | None], str | None] = {}
+        self.plans: dict[type, Plan] = {}
 
     def proto(self, cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         key = (cls, *data.items())
@@ -118,7 +132,12 @@ class _FastResolver:
         return table
 
     def walk(self, obj: BaseModel) -> None:
-        refs, nested = _plan(type(obj))
+        plan = self.plans.get(obj.__class__)
+        if plan is None:
+            plan = self.plans[obj.__class__] = _plan(obj.__class__)
+        look, refs, nested = plan
+        if look.isdisjoint(obj.__pydantic_fields_set__):
+            return
         values = obj.__dict__
         index = self.index
         for name, kind, is_list in refs:
@@ -234,48 +253,73 @@ class _FastResolver:
     def dependencies(
         self, by_project: dict[str, Any], by_milestone: dict[str, Any]
     ) -> list[Dependency]:
+        """Declared dependencies, then each project's `depends_on` entries, in order."""
         people = self.index["person"]
-        entry_proto = self.proto(DependsOn, {"id": ""})
-        dep_proto = self.proto(Dependency, {"predecessor": "", "successor": ""})
+        out: list[Dependency] = []
+        seen: set[str] = set()
+        for d in self.doc.dependencies:
+            values = d.__dict__
+            if values["id"] is None:
+                values["id"] = f"{values['predecessor']}->{values['successor']}"
+            values["predecessor"] = self.node(values["predecessor"], by_project, by_milestone)
+            values["successor"] = self.node(values["successor"], by_project, by_milestone)
+            self.add(d, values, seen, out, people)
+        entry_template = self.proto(DependsOn, {"id": ""}).__dict__
+        dep_template = self.proto(Dependency, {"predecessor": "", "successor": ""}).__dict__
         dep_fields = ("type", "lag_days", "kind", "status", "owner")
-        items: list[Dependency] = list(self.doc.dependencies)
         for p in self.doc.projects:
             entries = p.__dict__["depends_on"]
             successor = p.__dict__["id"]
             for j, entry in enumerate(entries):
                 if entry.__class__ is str:
-                    entry = entries[j] = _clone(entry_proto, {"id": entry}, {"id"})
+                    # The common shorthand, built directly: `depends_on: [P-1]`.
+                    pred = by_project.get(entry) or by_milestone.get(entry)
+                    if pred is None or pred is p:
+                        raise _Problem
+                    values = {**entry_template, "custom": {}, "id": entry}
+                    entries[j] = _make(DependsOn, values, {"id"})
+                    dep_id = f"{entry}->{successor}"
+                    if dep_id in seen:
+                        raise _Problem
+                    seen.add(dep_id)
+                    out.append(_make(Dependency, {
+                        **dep_template, "custom": {}, "id": dep_id, "predecessor": pred,
+                        "successor": p}, {"predecessor", "successor"}))
+                    continue
                 values = entry.__dict__
                 fields_set = {"predecessor", "successor"}
                 fields_set.update(f for f in entry.__pydantic_fields_set__ if f in dep_fields)
-                changes = {f: values[f] for f in dep_fields}
-                changes["predecessor"] = values["id"]
-                changes["successor"] = successor
+                record = {**dep_template, **{f: values[f] for f in dep_fields}}
+                record["custom"] = {}
                 if values["custom"]:
-                    changes["custom"] = dict(values["custom"])
+                    record["custom"] = dict(values["custom"])
                     fields_set.add("custom")
-                items.append(_clone(dep_proto, changes, fields_set))
-        out: list[Dependency] = []
-        seen: set[str] = set()
-        for d in items:
-            values = d.__dict__
-            if values["id"] is None:
-                values["id"] = f"{values['predecessor']}->{values['successor']}"
-            if values["id"] in seen:
-                raise _Problem
-            seen.add(values["id"])
-            pred = by_project.get(values["predecessor"]) or by_milestone.get(values["predecessor"])
-            succ = by_project.get(values["successor"]) or by_milestone.get(values["successor"])
-            if pred is None or succ is None or pred is succ:
-                raise _Problem
-            values["predecessor"], values["successor"] = pred, succ
-            owner = values["owner"]
-            if owner is not None:
-                values["owner"] = people.get(owner)
-                if values["owner"] is None:
-                    raise _Problem
-            out.append(d)
+                record["id"] = f"{values['id']}->{successor}"
+                record["predecessor"] = self.node(values["id"], by_project, by_milestone)
+                record["successor"] = p
+                d = _make(Dependency, record, fields_set)
+                self.add(d, record, seen, out, people)
         return out
+
+    @staticmethod
+    def node(ident: str, by_project: dict[str, Any], by_milestone: dict[str, Any]) -> Any:
+        found = by_project.get(ident) or by_milestone.get(ident)
+        if found is None:
+            raise _Problem
+        return found
+
+    @staticmethod
+    def add(d: Dependency, values: dict[str, Any], seen: set[str], out: list[Dependency],
+            people: dict[str, Any]) -> None:
+        if values["id"] in seen or values["predecessor"] is values["successor"]:
+            raise _Problem
+        seen.add(values["id"])
+        owner = values["owner"]
+        if owner is not None:
+            values["owner"] = people.get(owner)
+            if values["owner"] is None:
+                raise _Problem
+        out.append(d)
 
 
 def fast_resolve(
