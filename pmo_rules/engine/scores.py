@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pmo_rules.engine.results import SEVERITY_WEIGHT, Finding
+from pmo_rules.model.entities import Project
 
 Scope = tuple[str, str]
 
@@ -26,22 +27,6 @@ def owning_project(entity: Any) -> Any:
     if project is not None and type(project).__name__ == "Project":
         return project
     return None
-
-
-def scopes_of(entity: Any, portfolio_id: str) -> tuple[Scope, ...]:
-    """The scopes a result weighs on: the portfolio, its project, that project's program."""
-    keys: list[Scope] = [("portfolio", portfolio_id)]
-    if entity is None:
-        return tuple(keys)
-    project = entity if type(entity).__name__ == "Project" else owning_project(entity)
-    if project is not None:
-        keys.append(("project", project.id))
-        program = getattr(project, "program", None)
-        if program is not None and hasattr(program, "id"):
-            keys.append(("program", program.id))
-    elif type(entity).__name__ == "Program":
-        keys.append(("program", entity.id))
-    return tuple(keys)
 
 
 class ScoreBoard:
@@ -86,15 +71,35 @@ class ScoreBoard:
                 possible_of[eid] += weight
                 if f.status == "waived":
                     earned_of[eid] += weight
-        # Then once per distinct subject: its project, that project's program, the portfolio.
+        # Then once per distinct subject: its project (and that project's program).
+        project_possible: Counter[int] = Counter()  # keyed by id(project): models don't hash
+        project_earned: Counter[int] = Counter()
+        project_of: dict[int, Any] = {}
         earned: dict[Scope, float] = {}
         possible: dict[Scope, float] = {}
-        portfolio = ("portfolio", self.portfolio_id)
         for eid, total in possible_of.items():
-            gained = float(earned_of.get(eid, 0))
-            for key in scopes_of(entity_of[eid], self.portfolio_id)[1:]:
+            entity = entity_of[eid]
+            project = entity if type(entity) is Project else owning_project(entity)
+            if project is not None:
+                pid = id(project)
+                project_of[pid] = project
+                project_possible[pid] += total
+                project_earned[pid] += earned_of.get(eid, 0)
+            elif type(entity).__name__ == "Program":
+                key = ("program", entity.id)
+                possible[key] = possible.get(key, 0.0) + total
+                earned[key] = earned.get(key, 0.0) + earned_of.get(eid, 0)
+        for pid, total in project_possible.items():
+            project = project_of[pid]
+            gained = float(project_earned[pid])
+            possible[("project", project.id)] = float(total)
+            earned[("project", project.id)] = gained
+            program = project.program
+            if program is not None:
+                key = ("program", program.id)
                 possible[key] = possible.get(key, 0.0) + total
                 earned[key] = earned.get(key, 0.0) + gained
+        portfolio = ("portfolio", self.portfolio_id)
         possible[portfolio] = float(sum(possible_of.values()))
         earned[portfolio] = float(sum(earned_of.values()))
         self._totals = (earned, possible)
