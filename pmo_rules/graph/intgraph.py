@@ -25,41 +25,48 @@ def strongly_connected(succ: Adjacency) -> tuple[list[int], list[list[int]]]:
     for root in range(n):
         if index[root] != -1:
             continue
-        work = [(root, 0)]
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
         on_stack[root] = True
+        # Each frame keeps an iterator over its edges: resuming a node costs no allocation.
+        work = [(root, iter(succ[root]))]
         while work:
-            v, i = work[-1]
-            edges = succ[v]
-            if i < len(edges):
-                work[-1] = (v, i + 1)
-                w = edges[i]
+            v, edges = work[-1]
+            for w in edges:
                 if index[w] == -1:
                     index[w] = low[w] = counter
                     counter += 1
                     stack.append(w)
                     on_stack[w] = True
-                    work.append((w, 0))
-                elif on_stack[w] and index[w] < low[v]:
+                    work.append((w, iter(succ[w])))
+                    break
+                if on_stack[w] and index[w] < low[v]:
                     low[v] = index[w]
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                if low[v] < low[parent]:
-                    low[parent] = low[v]
-            if low[v] == index[v]:
-                comp: list[int] = []
-                while True:
-                    w = stack.pop()
-                    on_stack[w] = False
-                    comp_of[w] = len(comps)
-                    comp.append(w)
-                    if w == v:
-                        break
-                comps.append(comp)
+            else:
+                work.pop()
+                lv = low[v]
+                if work:
+                    parent = work[-1][0]
+                    if lv < low[parent]:
+                        low[parent] = lv
+                if lv == index[v]:
+                    cid = len(comps)
+                    if stack[-1] == v:  # the usual case: a node on no cycle
+                        stack.pop()
+                        on_stack[v] = False
+                        comp_of[v] = cid
+                        comps.append([v])
+                        continue
+                    comp: list[int] = []
+                    while True:
+                        w = stack.pop()
+                        on_stack[w] = False
+                        comp_of[w] = cid
+                        comp.append(w)
+                        if w == v:
+                            break
+                    comps.append(comp)
     return comp_of, comps
 
 

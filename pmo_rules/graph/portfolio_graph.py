@@ -34,14 +34,14 @@ class _IntGraph:
     def __init__(self, nodes: Sequence[Node], edges: list[tuple[int, int]]) -> None:
         self.nodes = nodes
         n = len(nodes)
-        self.succ: list[list[int]] = [[] for _ in range(n)]
-        self.pred: list[list[int]] = [[] for _ in range(n)]
-        seen: set[tuple[int, int]] = set()
-        for a, b in edges:
-            if a != b and (a, b) not in seen:
-                seen.add((a, b))
-                self.succ[a].append(b)
-                self.pred[b].append(a)
+        succ: list[list[int]] = [[] for _ in range(n)]
+        pred: list[list[int]] = [[] for _ in range(n)]
+        for a, b in dict.fromkeys(edges):  # distinct edges, first occurrence first
+            if a != b:
+                succ[a].append(b)
+                pred[b].append(a)
+        self.succ = succ
+        self.pred = pred
 
     @cached_property
     def components(self) -> tuple[list[int], list[list[int]]]:
@@ -75,12 +75,13 @@ class PortfolioGraph:
     def __init__(self, portfolio: LoadedPortfolio) -> None:
         self.portfolio = portfolio
         self.projects: list[Project] = portfolio.projects
-        self._pindex: dict[int, int] = {id(p): i for i, p in enumerate(self.projects)}
-        edges = []
-        for d in portfolio.dependencies:
-            a = self._pindex[id(_owner(d.predecessor))]
-            b = self._pindex[id(_owner(d.successor))]
-            edges.append((a, b))
+        pindex = self._pindex = {id(p): i for i, p in enumerate(self.projects)}
+        deps = portfolio.dependencies
+        try:
+            edges = [(pindex[id(d.predecessor)], pindex[id(d.successor)]) for d in deps]
+        except KeyError:  # a milestone at one end: lift it to its project
+            edges = [(pindex[id(_owner(d.predecessor))], pindex[id(_owner(d.successor))])
+                     for d in deps]
         self._projects = _IntGraph(self.projects, edges)
 
     # -- the networkx views ---------------------------------------------------------------
