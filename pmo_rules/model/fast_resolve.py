@@ -131,12 +131,17 @@ class _FastResolver:
         self.index[kind] = table
         return table
 
-    def walk(self, obj: BaseModel) -> None:
-        plan = self.plans.get(obj.__class__)
+    def plan(self, cls: type[BaseModel]) -> Plan:
+        plan = self.plans.get(cls)
         if plan is None:
-            plan = self.plans[obj.__class__] = _plan(obj.__class__)
-        look, refs, nested = plan
-        if look.isdisjoint(obj.__pydantic_fields_set__):
+            plan = self.plans[cls] = _plan(cls)
+        return plan
+
+    def walk(self, obj: BaseModel) -> None:
+        """Resolve the references of `obj` and of the models it nests, in place."""
+        look, refs, nested = self.plan(obj.__class__)
+        fields_set = obj.__pydantic_fields_set__
+        if look.isdisjoint(fields_set):
             return
         values = obj.__dict__
         index = self.index
@@ -162,13 +167,13 @@ class _FastResolver:
             value = values[name]
             if not value:
                 continue
-            if form == "one":
-                self.walk(value)
-            elif form == "list":
-                for item in value:
-                    self.walk(item)
-            else:
-                for item in value.values():
+            items = [value] if form == "one" else value.values() if form == "dict" else value
+            look = None
+            for item in items:
+                if look is None:  # a field's records are all of one model
+                    look = self.plan(item.__class__)[0]
+                # Most nested records name nobody: skip them without a call.
+                if not look.isdisjoint(item.__pydantic_fields_set__):
                     self.walk(item)
 
     def run(self) -> list[Dependency]:
@@ -192,48 +197,66 @@ class _FastResolver:
         return self.dependencies(by_project, by_milestone)
 
     def projects(self) -> None:
+        """Expand each project's shorthands, resolve its references, link its children."""
         objectives = self.index["objective"]
         keyed = _keyed_fields()
         default_lifecycle = self.doc.portfolio.default_lifecycle
-        health_fields = {"overall"}
         link_proto = self.proto(ObjectiveLink, {"id": ""})
         walk = self.walk
+        stages = self.stages
+        healths: dict[str, BaseModel] = {}
+        shorts: dict[tuple[str, str, str], BaseModel] = {}
         for p in self.doc.projects:
             values = p.__dict__
             health = values["health"]
             if health.__class__ is str:
-                values["health"] = _clone(self.proto(Health, {"overall": health}), {},
-                                          set(health_fields))
+                proto = healths.get(health)
+                if proto is None:
+                    proto = healths[health] = self.proto(Health, {"overall": health})
+                values["health"] = _clone(proto, {}, {"overall"})
             for name, item_cls, key, short in keyed:
                 mapping = values[name]
+                if not mapping:
+                    continue
                 for item_name, item in mapping.items():
                     if item.__class__ is str:
-                        proto = self.proto(item_cls, {key: item_name, short: item})
+                        proto = shorts.get((name, item_name, item))
+                        if proto is None:
+                            proto = shorts[name, item_name, item] = self.proto(
+                                item_cls, {key: item_name, short: item})
                         mapping[item_name] = _clone(proto, {}, {key, short})
                     elif item.__dict__[key] is None:
                         item.__dict__[key] = item_name
                         item.__pydantic_fields_set__.add(key)
             walk(p)
             links = values["objectives"]
-            resolved = []
-            for j, link in enumerate(links):
-                if link.__class__ is str:
-                    link = links[j] = _clone(link_proto, {"objective": link}, {"objective"})
-                objective = objectives.get(link.__dict__["objective"])
-                if objective is None:
-                    raise _Problem
-                link.__dict__["objective"] = objective
-                resolved.append(objective)
-                objective.__dict__["projects"].append(p)
-            values["objective_links"] = links
-            values["objectives"] = resolved
+            if links:
+                resolved = []
+                for j, link in enumerate(links):
+                    if link.__class__ is str:
+                        link = links[j] = _clone(link_proto, {"objective": link}, {"objective"})
+                    objective = objectives.get(link.__dict__["objective"])
+                    if objective is None:
+                        raise _Problem
+                    link.__dict__["objective"] = objective
+                    resolved.append(objective)
+                    objective.__dict__["projects"].append(p)
+                values["objective_links"] = links
+                values["objectives"] = resolved
+            else:
+                values["objective_links"] = links
+                values["objectives"] = []
             program = values["program"]
             if program is not None:
                 program.__dict__["projects"].append(p)
             for key in ("milestones", "risks", "issues"):
                 for item in values[key]:
                     item.__dict__["project"] = p
-            self.lifecycle(p, values, default_lifecycle)
+            stage = stages.get((values["lifecycle"] or default_lifecycle, values["phase"]), "")
+            if stage == "":
+                self.lifecycle(p, values, default_lifecycle)
+            elif stage is not None:
+                values["stage"] = stage
 
     def lifecycle(self, p: Project, values: dict[str, Any], default: str) -> None:
         key = (values["lifecycle"] or default, values["phase"])
@@ -267,6 +290,9 @@ class _FastResolver:
         entry_template = self.proto(DependsOn, {"id": ""}).__dict__
         dep_template = self.proto(Dependency, {"predecessor": "", "successor": ""}).__dict__
         dep_fields = ("type", "lag_days", "kind", "status", "owner")
+        # Bound once: this loop runs once per dependency (hundreds of thousands).
+        new, set_, append = _new, _set, out.append
+        set_fields_set, set_extra, set_private = _set_fields_set, _set_extra, _set_private
         for p in self.doc.projects:
             entries = p.__dict__["depends_on"]
             successor = p.__dict__["id"]
@@ -276,15 +302,29 @@ class _FastResolver:
                     pred = by_project.get(entry) or by_milestone.get(entry)
                     if pred is None or pred is p:
                         raise _Problem
-                    values = {**entry_template, "custom": {}, "id": entry}
-                    entries[j] = _make(DependsOn, values, {"id"})
+                    values = entry_template.copy()
+                    values["custom"] = {}
+                    values["id"] = entry
+                    made = entries[j] = new(DependsOn)
+                    set_(made, "__dict__", values)
+                    set_fields_set(made, {"id"})
+                    set_extra(made, {})
+                    set_private(made, None)
                     dep_id = f"{entry}->{successor}"
                     if dep_id in seen:
                         raise _Problem
                     seen.add(dep_id)
-                    out.append(_make(Dependency, {
-                        **dep_template, "custom": {}, "id": dep_id, "predecessor": pred,
-                        "successor": p}, {"predecessor", "successor"}))
+                    values = dep_template.copy()
+                    values["custom"] = {}
+                    values["id"] = dep_id
+                    values["predecessor"] = pred
+                    values["successor"] = p
+                    made = new(Dependency)
+                    set_(made, "__dict__", values)
+                    set_fields_set(made, {"predecessor", "successor"})
+                    set_extra(made, {})
+                    set_private(made, None)
+                    append(made)
                     continue
                 values = entry.__dict__
                 fields_set = {"predecessor", "successor"}
