@@ -168,12 +168,12 @@ class _FastResolver:
             if not value:
                 continue
             items = [value] if form == "one" else value.values() if form == "dict" else value
-            look = None
+            child: frozenset[str] | None = None
             for item in items:
-                if look is None:  # a field's records are all of one model
-                    look = self.plan(item.__class__)[0]
+                if child is None:  # a field's records are all of one model
+                    child = self.plan(item.__class__)[0]
                 # Most nested records name nobody: skip them without a call.
-                if not look.isdisjoint(item.__pydantic_fields_set__):
+                if not child.isdisjoint(item.__pydantic_fields_set__):
                     self.walk(item)
 
     def run(self) -> list[Dependency]:
@@ -305,11 +305,11 @@ class _FastResolver:
                     values = entry_template.copy()
                     values["custom"] = {}
                     values["id"] = entry
-                    made = entries[j] = new(DependsOn)
-                    set_(made, "__dict__", values)
-                    set_fields_set(made, {"id"})
-                    set_extra(made, {})
-                    set_private(made, None)
+                    entry_obj = entries[j] = new(DependsOn)
+                    set_(entry_obj, "__dict__", values)
+                    set_fields_set(entry_obj, {"id"})
+                    set_extra(entry_obj, {})
+                    set_private(entry_obj, None)
                     dep_id = f"{entry}->{successor}"
                     if dep_id in seen:
                         raise _Problem
