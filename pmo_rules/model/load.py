@@ -76,7 +76,7 @@ def _load_fast(
     resolved = fast_resolve(doc, registry)
     if resolved is None:
         return None, raw
-    dependencies, index = resolved
+    dependencies, index, children = resolved
     return LoadedPortfolio(
         as_of=as_of or doc.as_of,  # type: ignore[arg-type]
         currency=doc.currency,
@@ -91,6 +91,7 @@ def _load_fast(
         sources=sources,
         warnings=[],
         index=index,
+        children=children,
     ), raw
 
 

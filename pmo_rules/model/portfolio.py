@@ -49,6 +49,7 @@ class LoadedPortfolio:
         sources: list[SourceFile],
         warnings: list[Diagnostic],
         index: dict[str, dict[str, Any]] | None = None,
+        children: dict[str, list[Any]] | None = None,
     ) -> None:
         self.as_of = as_of
         self.currency = currency
@@ -59,9 +60,12 @@ class LoadedPortfolio:
         self.programs = programs
         self.projects = projects
         self.dependencies = dependencies
-        self.milestones: list[Milestone] = [m for p in projects for m in p.milestones]
-        self.risks: list[Risk] = [r for p in projects for r in p.risks]
-        self.issues: list[Issue] = [i for p in projects for i in p.issues]
+        # `children`: every project's milestones, risks and issues, when already gathered.
+        flat = children or {}
+        self.milestones: list[Milestone] = flat.get("milestones") or [
+            m for p in projects for m in p.milestones]
+        self.risks: list[Risk] = flat.get("risks") or [r for p in projects for r in p.risks]
+        self.issues: list[Issue] = flat.get("issues") or [i for p in projects for i in p.issues]
         # `index`: the resolver's id tables by kind, when it has them (they hold no duplicates).
         known = index or {}
         self.people_by_id = known.get("person") or {e.id: e for e in people}
