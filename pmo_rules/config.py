@@ -34,6 +34,27 @@ def load_config(directory: Path | None = None) -> tuple[dict[str, Any], Path | N
     return {}, None
 
 
+def _text_or_texts(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+_SEVERITIES = ("info", "low", "medium", "high", "critical")
+_SHAPES: dict[str, tuple[Any, str, str]] = {
+    "policy": (_text_or_texts, "a path or a list of paths", '`policy = ["policies/"]`'),
+    "pack": (_text_or_texts, "a pack name or a list of them", '`pack = ["lifecycle"]`'),
+    "select": (_text_or_texts, "a rule id or a list of them", '`select = ["LC-*"]`'),
+    "ignore": (_text_or_texts, "a rule id or a list of them", '`ignore = ["PFB-04"]`'),
+    "format": (_text_or_texts, "a format name or a list of them", '`format = "text"`'),
+    "waivers": (lambda v: isinstance(v, str), "a path", '`waivers = "waivers.yaml"`'),
+    "fail_on": (lambda v: v in _SEVERITIES, f"one of {', '.join(_SEVERITIES)}",
+                '`fail_on = "high"`'),
+    "params": (lambda v: isinstance(v, dict) and all(
+        isinstance(x, str | int | float | bool) for x in v.values()),
+        "a table of POLICY.NAME = value", '`params = { "epmo-portfolio.max_red_share" = "15%" }`'),
+}
+
+
 def _validated(data: dict[str, Any], path: Path) -> dict[str, Any]:
     problems = []
     for key in data:
@@ -43,9 +64,16 @@ def _validated(data: dict[str, Any], path: Path) -> dict[str, Any]:
                 "PMO702", f"unknown setting `{key}`", Span(str(path), 1, 1, 1, 2),
                 help=f"did you mean `{guess}`?" if guess else f"settings are {', '.join(KEYS)}",
             ))
+    out = {k.replace("-", "_"): v for k, v in data.items()}
+    for key, value in out.items():
+        expected = _SHAPES.get(key)
+        if expected is not None and not expected[0](value):
+            problems.append(Diagnostic(
+                "PMO703", f"setting `{key}` must be {expected[1]}", Span(str(path), 1, 1, 1, 2),
+                help=f"for example {expected[2]}",
+            ))
     if problems:
         raise DiagnosticError(problems)
-    out = {k.replace("-", "_"): v for k, v in data.items()}
     for key in ("policy", "pack", "select", "ignore"):
         if isinstance(out.get(key), str):
             out[key] = [out[key]]

@@ -12,13 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
 
 from pmo_rules.engine import functions
 from pmo_rules.engine.runtime import (
+    ATTRIBUTE,
     MISSING,
     SEVERITY_ORDER,
     STAGE_ORDER,
@@ -28,7 +29,7 @@ from pmo_rules.engine.runtime import (
     RunContext,
 )
 from pmo_rules.language import ast
-from pmo_rules.language.types import Kind, Type
+from pmo_rules.language.types import Kind
 
 _UNSET = object()
 
@@ -198,11 +199,12 @@ class ExprCompiler:
                 return MISSING
             if isinstance(container, list | tuple | str) and isinstance(key, int | float):
                 i = int(key)
-                return container[i] if -len(container) <= i < len(container) else MISSING
-            if isinstance(container, dict) and isinstance(key, str):
+                value = container[i] if -len(container) <= i < len(container) else None
+            elif isinstance(container, dict) and isinstance(key, str):
                 value = container.get(key)
-                return MISSING if value is None else value
-            return MISSING
+            else:
+                return MISSING
+            return MISSING if value is None else value
 
         return index
 
@@ -280,7 +282,7 @@ class ExprCompiler:
 
             return not_
 
-        if isinstance(operand, Const):
+        if isinstance(operand, Const) and isinstance(operand.value, int | float):
             return Const(-operand.value)
         return lambda env: MISSING if (v := operand(env)) is MISSING else -v
 
@@ -293,10 +295,14 @@ class ExprCompiler:
             return _or(left, right)
         op = _ARITH[node.op]
         if isinstance(left, Const) and isinstance(right, Const):
+            if left.value is MISSING or right.value is MISSING:
+                return Const(MISSING)
             try:
                 return Const(op(left.value, right.value))
-            except (ZeroDivisionError, TypeError):
+            except ZeroDivisionError:
                 return Const(MISSING)
+            except (TypeError, OverflowError, ValueError):
+                pass  # not folded: each subject reports the problem as an error
 
         def arith(env: Env) -> Any:
             a = left(env)
@@ -309,8 +315,8 @@ class ExprCompiler:
                 return op(a, b)
             except ZeroDivisionError:
                 return MISSING
-            except TypeError as exc:
-                raise RuleError(f"cannot apply `{node.op}` to {a!r} and {b!r}") from exc
+            except (TypeError, OverflowError, ValueError) as exc:
+                raise RuleError(f"cannot apply `{node.op}` to {a!r} and {b!r}: {exc}") from exc
 
         return arith
 
@@ -342,7 +348,15 @@ class ExprCompiler:
         if _kind(node.left) is not Kind.PHASE:
             phase_side, other_side, swapped = node.right, node.left, True
         if not isinstance(phase_side, ast.Field):
-            raise RuleError("a phase can only be compared where its project is known")
+            if node.op in ("==", "!=", "in", "not in", "contains"):
+                left, right = self.compile(node.left), self.compile(node.right)
+                if node.op in ("==", "!="):
+                    return _equality(node.op == "!=", left, right, False)
+                if node.op == "contains":
+                    left, right = right, left
+                return _membership(node.op == "not in", left, right)
+            raise RuleError("a phase is ordered only within its project's lifecycle: "
+                            "compare `p.phase` itself, not a copy of it")
         project = self.compile(phase_side.obj)
         self.compile(phase_side)
         other = self.compile(other_side)
@@ -414,7 +428,7 @@ class ExprCompiler:
             saved = env.get(var, _UNSET)
             result = kind != "any"
             for item in items:
-                env[var] = item
+                env[var] = MISSING if item is None else item  # a null element is missing
                 if where is not None and where(env) is not True:
                     continue
                 holds = body(env) is True
@@ -459,9 +473,12 @@ class ExprCompiler:
 
         def matches(entity: Any) -> bool:
             env: Env = {var: entity}
-            if where is not None and where(env) is not True:
-                return False
-            holds = body(env) is True
+            try:
+                if where is not None and where(env) is not True:
+                    return False
+                holds = body(env) is True
+            except Exception:  # as a missing value would: the body does not hold
+                holds = False
             return not holds if kind == "all" else holds
 
         graph = self.ctx.graph
@@ -473,7 +490,7 @@ class ExprCompiler:
             if not reach_box:  # planned lazily: rules that never run cost nothing
                 from pmo_rules.engine.fastpath import predicate
 
-                test = predicate(node, self.ctx, self) if self.generate else None
+                test = predicate(node, self.ctx, self, matches) if self.generate else None
                 reach_box.append(graph.reach_witness(test or matches, direction))
             return reach_box[0](entity)
 
@@ -507,7 +524,7 @@ class ExprCompiler:
             values: list[Any] = []
             count = 0
             for item in items:
-                env[var] = item
+                env[var] = MISSING if item is None else item  # a null element is missing
                 if where is not None and where(env) is not True:
                     continue
                 count += 1
@@ -535,6 +552,8 @@ def _restore(env: Env, var: str, saved: object) -> None:
 
 def _chain(root: Compiled, steps: tuple[tuple[bool, str], ...]) -> Compiled:
     """A field path read in one closure: `p.artifacts.charter.status`."""
+    steps = tuple((is_attr, ATTRIBUTE.get(name, name) if is_attr else name)
+                  for is_attr, name in steps)
     if len(steps) == 1 and steps[0][0]:
         name = steps[0][1]
 
@@ -678,11 +697,4 @@ def _membership(negate: bool, item: Compiled, container: Compiled) -> Compiled:
     return member
 
 
-def compile_all(
-    compiler: ExprCompiler, nodes: Iterable[ast.Expr]
-) -> list[Compiled]:
-    """Compile several expressions with one compiler."""
-    return [compiler.compile(n) for n in nodes]
-
-
-__all__ = ["Const", "ExprCompiler", "Type", "free_names", "literal_value"]
+__all__ = ["Const", "ExprCompiler", "free_names", "literal_value"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from pmo_rules.engine.evidence import Explainer, SourceText
 from pmo_rules.engine.plan import RulePlan
-from pmo_rules.engine.results import Finding, RuleCounts, Status, Subject
+from pmo_rules.engine.results import Evidence, Finding, RuleCounts, Status, Subject
 from pmo_rules.engine.runtime import MISSING, Env, RuleError, display, entity_id
 from pmo_rules.language import ast
 
@@ -117,7 +117,10 @@ class Evaluator:
         counts.not_applicable += not_applicable
         for entity, env, failed_clauses in failures:
             subject = self._subject(plan, entity)
-            evidence = tuple(explainer.explain(req, env, subject.id) for req in failed_clauses)
+            try:
+                evidence = tuple(explainer.explain(req, env, subject.id) for req in failed_clauses)
+            except Exception:  # the verdict stands; say which clauses failed, without values
+                evidence = tuple(Evidence(req.text, {}, (subject.id,)) for req in failed_clauses)
             message = self._message(plan, env, evidence)
             self._record(plan, entity, "fail", message, evidence, counts, subject)
         if keep_passes:

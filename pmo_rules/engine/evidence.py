@@ -17,6 +17,7 @@ from pmo_rules.language import ast
 
 _LITERALS = (ast.Number, ast.String, ast.Bool, ast.Date, ast.Duration, ast.ListLit)
 _MAX_WITNESSES = 5
+_MAX_LISTED = 10
 
 
 class SourceText:
@@ -71,12 +72,18 @@ class Explainer:
         return self.source.text(node.span, type(node).__name__.lower())
 
     def _record(self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str]) -> None:
-        if isinstance(node, _LITERALS) or (isinstance(node, ast.Name) and node.binding == "param"):
+        if isinstance(node, _LITERALS):
             return
         value = self._value(node, env)
         text = self._text(node)
-        values[text] = to_plain(value)
-        self._shown[text] = show(value)
+        if isinstance(value, list | tuple) and len(value) > _MAX_LISTED:
+            # Long collections (`people`, `projects`) would swamp every finding.
+            values[text] = {"count": len(value),
+                            "first": [to_plain(v) for v in value[:_MAX_LISTED]]}
+            self._shown[text] = f"{len(value)} items: {show(list(value[:_MAX_LISTED]))[:-1]}, ...]"
+        else:
+            values[text] = to_plain(value)
+            self._shown[text] = show(value)
         if value is MISSING:
             missing.append(text)
 
@@ -139,10 +146,13 @@ class Explainer:
             return
         inner = dict(env)
         for item in items:
-            inner[node.var] = item
-            if where is not None and where(inner) is not True:
-                continue
-            holds = body(inner) is True
+            inner[node.var] = MISSING if item is None else item
+            try:
+                if where is not None and where(inner) is not True:
+                    continue
+                holds = body(inner) is True
+            except Exception:  # evidence is best effort; the verdict already stands
+                holds = False
             # A witness is an element that made the quantifier fail.
             if (node.kind == "all" and not holds) or (node.kind == "none" and holds):
                 witnesses.append(entity_id(item))

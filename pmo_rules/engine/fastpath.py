@@ -27,7 +27,7 @@ from pydantic import BaseModel
 
 from pmo_rules.engine import functions
 from pmo_rules.engine.compiler import ExprCompiler
-from pmo_rules.engine.runtime import MISSING, SEVERITY_ORDER, STAGE_ORDER, RunContext
+from pmo_rules.engine.runtime import ATTRIBUTE, MISSING, SEVERITY_ORDER, STAGE_ORDER, RunContext
 from pmo_rules.language import ast
 from pmo_rules.language.types import Kind
 
@@ -43,7 +43,6 @@ _GRAPH_METHODS = frozenset({
     "on_critical_path", "depth", "cycles", "critical_path",
 })
 _CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-_ATTRIBUTE = {"from": "from_"}  # data names that are not Python attribute names
 
 
 def _none(value: Any) -> Any:
@@ -193,7 +192,7 @@ class _Gen:
         obj = self.expr(node.obj, scope)
         kind = node.obj.ty.kind if node.obj.ty is not None else Kind.ANY
         if kind is Kind.ENTITY:
-            name = _ATTRIBUTE.get(node.name, node.name)
+            name = ATTRIBUTE.get(node.name, node.name)
             if not name.isidentifier() or keyword.iskeyword(name) or name.startswith("_"):
                 raise Unsupported(f"field {name!r}")
             text = self.lift([obj], lambda o: f"{o[0]}.{name}")
@@ -279,7 +278,7 @@ class _Gen:
             return self._via_closure(node, scope)
         op = node.op
         for order, table in ((Kind.STAGE, STAGE_ORDER), (Kind.SEVERITY, SEVERITY_ORDER)):
-            if order in kinds:
+            if order in kinds and op in _CMP:
                 left = self._ranked(node.left, scope, table)
                 right = self._ranked(node.right, scope, table)
                 return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
@@ -366,7 +365,8 @@ class _Gen:
 
 
 def predicate(
-    node: ast.Quantifier, ctx: RunContext, closures: ExprCompiler
+    node: ast.Quantifier, ctx: RunContext, closures: ExprCompiler,
+    slow: Callable[[Any], bool],
 ) -> Callable[[Any], bool] | None:
     """For a planned graph quantifier: is one element a witness? (the body holds for
     `any`/`none`, fails for `all`), generated like a rule; None where unsupported."""
@@ -376,7 +376,7 @@ def predicate(
     try:
         where = gen.expr(node.where, scope) if node.where is not None else "True"
         body = gen.expr(node.body, scope)
-    except Unsupported:
+    except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
         return None
     test = f"({body}) is not True" if node.kind == "all" else f"({body}) is True"
     source = (
@@ -388,25 +388,7 @@ def predicate(
     )
     witness: Callable[[Any], bool] | None = _compile(
         source, f"<pmo-rules quantifier at {node.span}>", "_witness", gen,
-        {"_slow": _slow_witness(node, closures)})
-    return witness
-
-
-def _slow_witness(node: ast.Quantifier, closures: ExprCompiler) -> Callable[[Any], bool]:
-    """The closures' answer for one element, where the generated code raised."""
-    where = closures.closures.get(id(node.where)) if node.where is not None else None
-    body = closures.closures[id(node.body)]
-
-    def witness(entity: Any) -> bool:
-        env = {node.var: entity}
-        try:
-            if where is not None and where(env) is not True:
-                return False
-            holds = body(env) is True
-        except Exception:
-            return False
-        return not holds if node.kind == "all" else holds
-
+        {"_slow": slow})
     return witness
 
 
@@ -458,7 +440,7 @@ def build_fast_rule(
                 scope[item.name] = local
             else:
                 tests.append(f"({gen.expr(item.expr, scope)}) is True")
-    except Unsupported:
+    except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
         return None
     lines += [
         f"            _ok = {' and '.join(tests) or 'True'}",

@@ -20,8 +20,10 @@ def parse_value(text: str) -> tuple[Any, Kind]:
     """A literal as written on the command line: 15%, 2.5M, 30d, 2w, 2026-12-31, true, text."""
     raw = text.strip()
     if m := _DURATION.match(raw):
-        days = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
-        return dt.timedelta(days=days), Kind.DURATION
+        days = int(m.group(1)[:12]) * (7 if m.group(2) == "w" else 1)
+        if abs(days) <= 999_999_999:
+            return dt.timedelta(days=days), Kind.DURATION
+        return raw, Kind.STRING  # too long for a duration: reported as the wrong type
     if m := _NUMBER.match(raw):
         number = float(m.group(1).replace("_", "")) * _SCALE[m.group(2)]
         return (int(number) if number.is_integer() and m.group(2) != "%" else number), Kind.NUMBER

@@ -43,6 +43,10 @@ SEVERITY_ORDER: Final[Mapping[str, int]] = {
 }
 
 
+# Data names that are not Python attribute names (`allocation.from`).
+ATTRIBUTE: Final[Mapping[str, str]] = {"from": "from_"}
+
+
 class RuleError(Exception):
     """A rule could not be evaluated for a subject (bad data shape, a plugin that raised)."""
 
@@ -70,17 +74,14 @@ class RunContext:
         return model.phase_index(phase)
 
 
-def is_missing(value: Any) -> bool:
-    """Missing or null data."""
-    return value is MISSING or value is None
-
-
 _NATURAL_KEYS = ("id", "gate", "type", "name", "title", "text")
 
 
 def entity_id(value: Any) -> str:
     """A short, stable label for an entity in evidence: its id, else its natural key
     (a gate's id, an artifact's type), else its kind."""
+    if isinstance(value, str | int | float | dt.date | dt.timedelta):
+        return display(value)  # a plain value (from a custom list) stands for itself
     for key in _NATURAL_KEYS:
         ident = getattr(value, key, None)
         if isinstance(ident, str):

@@ -55,11 +55,16 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     """Read and validate a waiver register; every problem is reported at once (exit 2)."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise DiagnosticError([Diagnostic(
             "PMO501", f"cannot read the waiver register: {exc.strerror}",
             Span(file, 1, 1, 1, 1), help="check the path given to --waivers",
+        )]) from None
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError([Diagnostic(
+            "PMO501", f"the waiver register is not UTF-8 text (byte {exc.start})",
+            Span(file, 1, 1, 1, 1), help="save the register as UTF-8",
         )]) from None
     try:
         data = yaml.load(text, Loader=_LineLoader)
@@ -119,6 +124,17 @@ def _parse_entry(
                       else f"waiver fields are {', '.join(KNOWN)}"),
             ))
             ok = False
+    for key in KNOWN:
+        value = entry.get(key)
+        if isinstance(value, dict | list):
+            kline = key_lines.get(key, line)
+            problems.append(Diagnostic(
+                "PMO507", f"waiver {index + 1} has a list or a mapping as `{key}`",
+                Span(file, kline, 1, kline, 1 + len(key)), path=f"[{index}].{key}",
+                help=f"write `{key}` as a single value",
+            ))
+            entry.pop(key)
+            ok = False
     for key in REQUIRED:
         value = entry.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -158,6 +174,7 @@ def apply_waivers(
     failing = {(f.rule.id, f.subject.id): f for f in findings if f.status == "fail"}
     rules = set(known_rules)
     outcomes: list[WaiverOutcome] = []
+    applied: dict[tuple[str, str], int] = {}  # (rule, subject) -> line of the waiver used
     for w in waivers:
         expires = w.expires.isoformat() if w.expires else None
         finding = failing.get((w.rule, w.subject))
@@ -169,6 +186,8 @@ def apply_waivers(
 
         if w.expires is not None and w.expires < as_of:
             fate("expired", f"expired on {expires}; the finding is reported again")
+        elif (w.rule, w.subject) in applied:
+            fate("stale", f"duplicates the waiver on line {applied[(w.rule, w.subject)]}")
         elif finding is None:
             note = ("no rule with this id ran" if w.rule not in rules
                     else "matches no failing finding; remove it from the register")
@@ -181,5 +200,6 @@ def apply_waivers(
             finding.waiver = {
                 "reason": w.reason, "approved_by": w.approved_by, "expires": expires,
             }
+            applied[(w.rule, w.subject)] = w.line
             fate("applied", "the finding is waived")
     return outcomes

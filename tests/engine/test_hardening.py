@@ -1,0 +1,133 @@
+"""Odd data and odd policies: the two evaluation paths agree, and nothing escapes as a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pmo_rules import api
+from pmo_rules.config import load_config
+from pmo_rules.diagnostics import DiagnosticError
+from pmo_rules.engine.report import Report
+from pmo_rules.engine.waivers import load_waivers
+
+
+def both(tmp_path: Path, policy: str, projects: list[dict[str, Any]],
+         **data: Any) -> tuple[Report, Report]:
+    pol = tmp_path / "p.pmo"
+    pol.write_text(policy, encoding="utf-8")
+    pf = tmp_path / "d.yaml"
+    pf.write_text(yaml.safe_dump({"as_of": "2026-11-26", "projects": projects, **data}),
+                  encoding="utf-8")
+    checked, loaded = api.load_policies([pol]), api.load_portfolio(pf)
+    return api.check(loaded, checked), api.check(loaded, checked, fast=False)
+
+
+def statuses(report: Report) -> dict[tuple[str, str], str]:
+    return {(f.rule.id, f.subject.id): f.status for f in report.findings}
+
+
+def rules(*bodies: str) -> str:
+    inner = "".join(f'  rule T-{i} "t{i}" {{\n    for p in projects\n    require {b}\n  }}\n'
+                    for i, b in enumerate(bodies, 1))
+    return f'policy "t" {{\n{inner}}}\n'
+
+
+def test_null_list_elements_are_missing_on_both_paths(tmp_path: Path) -> None:
+    fast, slow = both(tmp_path, rules(
+        "p.custom.xs[1] is missing",
+        "count(x in p.custom.xs where x exists) == 1",
+        "sum(x in p.custom.nums: x) == 4",
+        "none x in p.custom.xs: x is missing",
+    ), [{"id": "A", "name": "A", "xs": [1, None], "nums": [1, None, 3]}])
+    assert statuses(fast) == statuses(slow) == {("T-4", "A"): "fail"}
+
+
+def test_allocation_from_is_read(tmp_path: Path) -> None:
+    fast, slow = both(tmp_path, rules("all a in p.allocations: a.from exists"), [
+        {"id": "A", "name": "A", "allocations": [{"person": "U", "from": "2027-03-01"}]}],
+        people=[{"id": "U", "name": "U"}])
+    assert statuses(fast) == statuses(slow) == {}
+
+
+def test_membership_of_stages_and_severities(tmp_path: Path) -> None:
+    fast, slow = both(tmp_path, rules(
+        'p.stage in ["planning", "executing"]',
+        'all i in p.issues: i.severity not in ["critical"]',
+    ), [{"id": "A", "name": "A", "phase": "closing",
+         "issues": [{"id": "I-1", "severity": "critical"}]}])
+    assert statuses(fast) == statuses(slow) == {("T-1", "A"): "fail", ("T-2", "A"): "fail"}
+
+
+def test_evidence_survives_values_that_cannot_be_compared(tmp_path: Path) -> None:
+    fast, slow = both(tmp_path, rules("all x in p.custom.xs: x > 1"),
+                      [{"id": "A", "name": "A", "xs": [0, "a"]}])
+    assert statuses(fast) == statuses(slow) == {("T-1", "A"): "fail"}
+    assert fast.findings[0].evidence[0].witnesses == ("0", "a")
+
+
+def test_planned_quantifier_treats_an_erroring_element_as_missing(tmp_path: Path) -> None:
+    projects = [{"id": "P1", "name": "1", "b": 10}, {"id": "P2", "name": "2", "b": "abc",
+                 "depends_on": ["P1"]}, {"id": "P3", "name": "3", "b": 3, "depends_on": ["P2"]}]
+    fast, slow = both(tmp_path, rules("all a in ancestors(p): a.custom.b > 5"), projects)
+    assert statuses(fast) == statuses(slow) == {("T-1", "P3"): "fail"}
+
+
+def test_a_phase_copied_into_a_let_still_compares_by_name(tmp_path: Path) -> None:
+    policy = ('policy "t" {\n  rule T-1 "t" {\n    for p in projects\n    let ph = p.phase\n'
+              '    require ph == "planning"\n  }\n}\n')
+    fast, slow = both(tmp_path, policy, [{"id": "A", "name": "A", "phase": "executing"}])
+    assert statuses(fast) == statuses(slow) == {("T-1", "A"): "fail"}
+
+
+@pytest.mark.parametrize("literal", ["1000000000d", "1" * 40])
+def test_out_of_range_literals_are_diagnostics(tmp_path: Path, literal: str) -> None:
+    pol = tmp_path / "p.pmo"
+    pol.write_text(rules(f"p.tier < {literal}"), encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        api.load_policies([pol])
+    assert info.value.diagnostics[0].code == "PMO103"
+
+
+def test_a_duplicate_waiver_is_stale_and_counts_stay_sane(tmp_path: Path) -> None:
+    waiver = {"rule": "T-1", "subject": "A", "reason": "r", "approved_by": "X"}
+    wf = tmp_path / "w.yaml"
+    wf.write_text(yaml.safe_dump([waiver, waiver]), encoding="utf-8")
+    pol = tmp_path / "p.pmo"
+    pol.write_text(rules("p.tier == 1"), encoding="utf-8")
+    pf = tmp_path / "d.yaml"
+    pf.write_text(yaml.safe_dump({"as_of": "2026-11-26", "projects": [
+        {"id": "A", "name": "A", "tier": 2}]}), encoding="utf-8")
+    report = api.check(api.load_portfolio(pf), api.load_policies([pol]), waivers=wf)
+    assert [w.status for w in report.waivers] == ["applied", "stale"]
+    assert "duplicates the waiver on line 1" in report.waivers[1].note
+    assert (report.summary()["fail"], report.summary()["waived"]) == (0, 1)
+
+
+def test_bad_waiver_files_are_diagnostics(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("- rule: X\n  reason: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(DiagnosticError) as info:
+        load_waivers(latin)
+    assert info.value.diagnostics[0].code == "PMO501"
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("- rule: X\n  subject: {a: 1}\n  reason: r\n  approved_by: Y\n",
+                      encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        load_waivers(nested)
+    assert "PMO507" in {d.code for d in info.value.diagnostics}
+
+
+def test_settings_of_the_wrong_type_are_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "pmo-rules.toml").write_text('fail_on = "urgent"\npolicy = 5\n',
+                                             encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        load_config(tmp_path)
+    messages = sorted(d.message for d in info.value.diagnostics)
+    assert messages == ["setting `fail_on` must be one of info, low, medium, high, critical",
+                        "setting `policy` must be a path or a list of paths"]
+    assert json.dumps(messages)
