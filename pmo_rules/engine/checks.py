@@ -76,7 +76,12 @@ def run_check(
     blocking = (plan.info.enforcement != "advisory"
                 and _SEVERITY_RANK.get(plan.info.severity, 2) >= evaluator.fail_rank)
     for result in results:
-        entity, subject = _subject(evaluator, ctx, check.decl.subject, result.subject)
+        try:
+            entity, subject = _subject(evaluator, ctx, check.decl.subject, result.subject)
+        except Exception as exc:  # a result naming its subject in a way we cannot read
+            evaluator.rule_error(plan, f"check `{check.decl.name}` returned a result whose "
+                                 f"subject cannot be read: {type(exc).__name__}: {exc}")
+            continue
         if result.not_applicable:
             counts.not_applicable += 1
         elif result.passed:
@@ -112,7 +117,9 @@ def _clause(name: str, args: Mapping[str, Any]) -> str:
     return f"check {name}({shown})"
 
 
-def _evidence(clause: str, values: Mapping[str, Any], subject_id: str) -> Evidence:
-    plain = {str(k): to_plain(v) for k, v in sorted(values.items())}
-    return Evidence(clause, plain, (subject_id,),
-                    shown={str(k): show(v) for k, v in sorted(values.items())})
+def _evidence(clause: str, values: Any, subject_id: str) -> Evidence:
+    # A plugin's evidence is whatever it returned: keep what can be shown, never crash.
+    items = sorted(values.items(), key=lambda kv: str(kv[0])) if isinstance(values, Mapping) \
+        else []
+    plain = {str(k): to_plain(v) for k, v in items}
+    return Evidence(clause, plain, (subject_id,), shown={str(k): show(v) for k, v in items})

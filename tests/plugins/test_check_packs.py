@@ -29,3 +29,11 @@ def test_unknown_pack_is_an_input_error() -> None:
         "check", str(ROOT / "examples" / "portfolio.yaml"), "--pack", "no-such-pack"])
     assert result.exit_code == 2
     assert "PMO604" in result.stderr
+
+
+def test_odd_plugin_evidence_is_shown_not_fatal() -> None:
+    from pmo_rules.engine.checks import _evidence
+
+    ev = _evidence("check x()", {1: "x", "a": 2}, "P-1")
+    assert ev.values == {"1": "x", "a": 2}
+    assert _evidence("check x()", None, "P-1").values == {}
