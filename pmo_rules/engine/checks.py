@@ -15,7 +15,6 @@ from pmo_rules.engine.results import Evidence, Finding, RuleCounts, Subject
 from pmo_rules.engine.runtime import RunContext, entity_id, show, to_plain
 from pmo_rules.plugins.types import CheckContext, CheckResult, PluginCheck
 
-_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 _BY_ID = {
     "project": "projects_by_id", "program": "programs_by_id", "person": "people_by_id",
     "objective": "objectives_by_id", "milestone": "milestones_by_id", "risk": "risks_by_id",
@@ -73,8 +72,7 @@ def run_check(
     passed: list[Any] = []
     outcome.passes.append((plan.info.severity, passed))
     clause = _clause(check.decl.name, args)
-    blocking = (plan.info.enforcement != "advisory"
-                and _SEVERITY_RANK.get(plan.info.severity, 2) >= evaluator.fail_rank)
+    blocking = evaluator.blocks(plan.info)
     for result in results:
         try:
             entity, subject = _subject(evaluator, ctx, check.decl.subject, result.subject)

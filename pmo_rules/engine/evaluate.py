@@ -8,11 +8,9 @@ from typing import Any
 
 from pmo_rules.engine.evidence import Explainer, SourceText
 from pmo_rules.engine.plan import RulePlan
-from pmo_rules.engine.results import Evidence, Finding, RuleCounts, Status, Subject
-from pmo_rules.engine.runtime import MISSING, Env, RuleError, display, entity_id
+from pmo_rules.engine.results import Evidence, Finding, RuleCounts, RuleInfo, Status, Subject
+from pmo_rules.engine.runtime import MISSING, SEVERITY_ORDER, Env, RuleError, display, entity_id
 from pmo_rules.language import ast
-
-_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
 @dataclass(slots=True)
@@ -34,8 +32,13 @@ class Evaluator:
         self.source = source
         self.portfolio_subject = Subject("portfolio", portfolio_id, portfolio_name)
         self.show_passes = show_passes
-        self.fail_rank = _SEVERITY_RANK.get(fail_on or "info", 0)
+        self.fail_rank = SEVERITY_ORDER.get(fail_on or "info", 0)
         self.outcome = Outcome()
+
+    def blocks(self, info: RuleInfo) -> bool:
+        """Whether a failure of this rule blocks: not advisory, and at or above --fail-on."""
+        return (info.enforcement != "advisory"
+                and SEVERITY_ORDER.get(info.severity, 2) >= self.fail_rank)
 
     def run(self, plans: Iterable[RulePlan], tick: Callable[[], None] | None = None) -> Outcome:
         """Evaluate every plan in order."""
@@ -139,10 +142,7 @@ class Evaluator:
             blocking = False
         else:
             counts.failed += 1
-            blocking = (
-                plan.info.enforcement != "advisory"
-                and _SEVERITY_RANK.get(plan.info.severity, 2) >= self.fail_rank
-            )
+            blocking = self.blocks(plan.info)
         self.outcome.findings.append(
             Finding(plan.info, subject, status, message, evidence, blocking, entity=entity)
         )
