@@ -30,7 +30,6 @@ from pmo_rules.language.types import (
 
 MAX_PATTERN = 500
 # A group holding a quantifier, itself quantified: (a+)+ backtracks exponentially.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}]\)\s*[+*{]")
 
 
 @dataclass(frozen=True)
@@ -481,6 +480,34 @@ def regex_problem(pattern: str) -> str | None:
         re.compile(pattern)
     except re.error as exc:
         return f"the pattern does not compile: {exc}"
-    if _NESTED_QUANTIFIER.search(pattern):
+    if _nests_repeats(pattern):
         return "the pattern nests quantifiers (like `(a+)+`), which can take exponential time"
     return None
+
+
+def _nests_repeats(pattern: str) -> bool:
+    """Whether an unbounded repeat contains another repeat, at any depth: the shape of
+    catastrophic backtracking (`(a+)+`, `((a+))+`, `(\\w+\\s?)+`)."""
+    from re import _parser  # the standard library's own pattern parser
+
+    def walk(items: Any, inside_repeat: bool) -> bool:
+        for op, arg in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                _, high, sub = arg
+                repeats = high is _parser.MAXREPEAT or high > 1
+                if inside_repeat and repeats:
+                    return True
+                if walk(sub, inside_repeat or high is _parser.MAXREPEAT):
+                    return True
+            elif name == "SUBPATTERN":
+                if walk(arg[-1], inside_repeat):
+                    return True
+            elif name == "BRANCH":
+                if any(walk(branch, inside_repeat) for branch in arg[1]):
+                    return True
+            elif name in ("ASSERT", "ASSERT_NOT") and walk(arg[1], inside_repeat):
+                return True
+        return False
+
+    return walk(_parser.parse(pattern), False)

@@ -131,3 +131,13 @@ def test_settings_of_the_wrong_type_are_diagnostics(tmp_path: Path) -> None:
     assert messages == ["setting `fail_on` must be one of info, low, medium, high, critical",
                         "setting `policy` must be a path or a list of paths"]
     assert json.dumps(messages)
+
+
+@pytest.mark.parametrize("pattern", [r"^(\\w+\\s?)+$", "((a+))+", "(a*)*"])
+def test_patterns_that_can_backtrack_exponentially_are_refused(tmp_path: Path,
+                                                               pattern: str) -> None:
+    pol = tmp_path / "p.pmo"
+    pol.write_text(rules(f'p.name matches "{pattern}"'), encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        api.load_policies([pol])
+    assert info.value.diagnostics[0].code == "PMO211"
