@@ -77,6 +77,10 @@ class PortfolioGraph:
         self.projects: list[Project] = portfolio.projects
         pindex = self._pindex = {id(p): i for i, p in enumerate(self.projects)}
         deps = portfolio.dependencies
+        edges = getattr(portfolio, "project_edges", None)
+        if edges is not None and len(edges) == len(deps):
+            self._projects = _IntGraph(self.projects, edges)
+            return
         try:
             edges = [(pindex[id(d.predecessor)], pindex[id(d.successor)]) for d in deps]
         except KeyError:  # a milestone at one end: lift it to its project

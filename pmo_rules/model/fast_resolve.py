@@ -10,7 +10,7 @@ again through the exact path, which reports every problem with its place.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
@@ -117,6 +117,7 @@ class _FastResolver:
         self.protos: dict[Any, BaseModel] = {}
         self.stages: dict[tuple[str, str | None], str | None] = {}
         self.flat: dict[str, list[Any]] = {}
+        self.edges: list[tuple[int, int]] = []
 
     def proto(self, cls: type[BaseModel], data: dict[str, Any]) -> BaseModel:
         key = (cls, *data.items())
@@ -289,6 +290,14 @@ class _FastResolver:
         people = self.index["person"]
         out: list[Dependency] = []
         seen: set[str] = set()
+        # The position in `projects` of each dependency's (lifted) ends, for the graph.
+        position = {ident: i for i, ident in enumerate(by_project)}
+        edges = self.edges
+
+        def at(node: Any) -> int:
+            owner = node if node.__class__ is Project else node.__dict__["project"]
+            return position[owner.__dict__["id"]]
+
         for d in self.doc.dependencies:
             values = d.__dict__
             if values["id"] is None:
@@ -296,13 +305,15 @@ class _FastResolver:
             values["predecessor"] = self.node(values["predecessor"], by_project, by_milestone)
             values["successor"] = self.node(values["successor"], by_project, by_milestone)
             self.add(d, values, seen, out, people)
+            edges.append((at(values["predecessor"]), at(values["successor"])))
         entry_template = self.proto(DependsOn, {"id": ""}).__dict__
         dep_template = self.proto(Dependency, {"predecessor": "", "successor": ""}).__dict__
         dep_fields = ("type", "lag_days", "kind", "status", "owner")
         # Bound once: this loop runs once per dependency (hundreds of thousands).
         new, set_, append = _new, _set, out.append
         set_fields_set, set_extra, set_private = _set_fields_set, _set_extra, _set_private
-        for p in self.doc.projects:
+        add_edge = edges.append
+        for i, p in enumerate(self.doc.projects):
             entries = p.__dict__["depends_on"]
             successor = p.__dict__["id"]
             for j, entry in enumerate(entries):
@@ -311,6 +322,8 @@ class _FastResolver:
                     pred = by_project.get(entry) or by_milestone.get(entry)
                     if pred is None or pred is p:
                         raise _Problem
+                    a = position.get(entry)
+                    add_edge((at(pred) if a is None else a, i))
                     values = entry_template.copy()
                     values["custom"] = {}
                     values["id"] = entry
@@ -348,6 +361,7 @@ class _FastResolver:
                 record["successor"] = p
                 d = _make(Dependency, record, fields_set)
                 self.add(d, record, seen, out, people)
+                add_edge((at(record["predecessor"]), i))
         return out
 
     @staticmethod
@@ -371,18 +385,21 @@ class _FastResolver:
         out.append(d)
 
 
-def fast_resolve(
-    doc: PortfolioFile, registry: LifecycleRegistry
-) -> tuple[list[Dependency], Index, dict[str, list[Any]]] | None:
-    """Resolve `doc` in place; None at the first problem (then `doc` is spoilt: discard it).
+class Resolved(NamedTuple):
+    """What the fast path adds to the document's own entities."""
 
-    Gives the dependencies, the id tables by kind, and every project's milestones,
-    risks and issues in one list each.
-    """
+    dependencies: list[Dependency]
+    tables: Index  # id tables by kind
+    children: dict[str, list[Any]]  # every project's milestones, risks and issues
+    project_edges: list[tuple[int, int]]  # per dependency: its projects' positions
+
+
+def fast_resolve(doc: PortfolioFile, registry: LifecycleRegistry) -> Resolved | None:
+    """Resolve `doc` in place; None at the first problem (then `doc` is spoilt: discard it)."""
     resolver = _FastResolver(doc, registry)
     try:
         dependencies = resolver.run()
     except _Problem:
         return None
-    return dependencies, resolver.index, resolver.flat
+    return Resolved(dependencies, resolver.index, resolver.flat, resolver.edges)
 

@@ -129,7 +129,8 @@ def fast_validator() -> SchemaValidator:
     for cls in classes:
         type.__setattr__(cls, "__pydantic_complete__", False)
     try:
-        return SchemaValidator(schema)
+        # Keys repeat in every record and are worth caching; values (ids, names) mostly not.
+        return SchemaValidator(schema, {"cache_strings": "keys"})
     finally:
         for cls in classes:
             type.__setattr__(cls, "__pydantic_complete__", True)

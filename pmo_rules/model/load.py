@@ -76,7 +76,6 @@ def _load_fast(
     resolved = fast_resolve(doc, registry)
     if resolved is None:
         return None, raw
-    dependencies, index, children = resolved
     return LoadedPortfolio(
         as_of=as_of or doc.as_of,  # type: ignore[arg-type]
         currency=doc.currency,
@@ -86,12 +85,13 @@ def _load_fast(
         objectives=doc.objectives,
         programs=doc.programs,
         projects=doc.projects,
-        dependencies=dependencies,
+        dependencies=resolved.dependencies,
         lifecycles=registry,
         sources=sources,
         warnings=[],
-        index=index,
-        children=children,
+        index=resolved.tables,
+        children=resolved.children,
+        project_edges=resolved.project_edges,
     ), raw
 
 

@@ -50,6 +50,7 @@ class LoadedPortfolio:
         warnings: list[Diagnostic],
         index: dict[str, dict[str, Any]] | None = None,
         children: dict[str, list[Any]] | None = None,
+        project_edges: list[tuple[int, int]] | None = None,
     ) -> None:
         self.as_of = as_of
         self.currency = currency
@@ -76,6 +77,10 @@ class LoadedPortfolio:
         self.risks_by_id = known.get("risk") or {e.id: e for e in self.risks}
         self.issues_by_id = known.get("issue") or {e.id: e for e in self.issues}
         self.dependencies_by_id = {str(e.id): e for e in dependencies}
+        # Per dependency, the positions in `projects` of the projects at its ends (a
+        # milestone lifted to its project), when the loader had them at hand; the
+        # graph computes them itself otherwise.
+        self.project_edges = project_edges
         self.lifecycles = lifecycles
         self.sources = sources
         self.warnings = warnings
