@@ -298,12 +298,19 @@ def check_rule(rule: Rule, ctx: Context) -> Rule:
         coll = checker.check(for_.coll)
         t = coll.ty or ANY
         elem: Type = ANY
-        if t.kind is Kind.LIST:
+        if t.kind in (Kind.LIST, Kind.MAP):
             elem = t.elem or ANY
         elif t.kind is not Kind.ANY:
             ctx.diags.append(Diagnostic(
                 "PMO217", f"cannot iterate over a {t}", for_.coll.span,
                 help="use a collection such as `projects`, or a list field such as `p.risks`"))
+        if elem.kind not in (Kind.ENTITY, Kind.ANY) or (t.kind is Kind.LIST and elem.kind is
+                                                         Kind.ENTITY and elem.name is None):
+            # Findings name their subject by id: a rule's subjects must be entities.
+            ctx.diags.append(Diagnostic(
+                "PMO218", f"a rule's subjects must be entities, not {elem}s", for_.coll.span,
+                help="iterate over a collection such as `projects` or `risks`, and test "
+                     "plain values inside `require` with a quantifier"))
         checker.bind(for_.var, elem, "var", for_.span)
         where = checker.condition(for_.where, "where") if for_.where is not None else None
         for_ = replace(for_, coll=coll, where=where)

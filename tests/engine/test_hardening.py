@@ -141,3 +141,13 @@ def test_patterns_that_can_backtrack_exponentially_are_refused(tmp_path: Path,
     with pytest.raises(DiagnosticError) as info:
         api.load_policies([pol])
     assert info.value.diagnostics[0].code == "PMO211"
+
+
+@pytest.mark.parametrize("coll", ['["a", "b"]', "cycles()"])
+def test_rule_subjects_must_be_entities(tmp_path: Path, coll: str) -> None:
+    pol = tmp_path / "p.pmo"
+    pol.write_text(f'policy "t" {{\n  rule T-1 "t" {{\n    for s in {coll}\n'
+                   '    require true\n  }\n}\n', encoding="utf-8")
+    with pytest.raises(DiagnosticError) as info:
+        api.load_policies([pol])
+    assert info.value.diagnostics[0].code == "PMO218"
