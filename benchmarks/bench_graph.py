@@ -1,11 +1,15 @@
 """Load, build the graph and run the ancestor pass for 10k and 100k projects; print the ratio.
 
-    python benchmarks/bench_graph.py [--sizes 10000 100000]
+    python benchmarks/bench_graph.py [--sizes 10000 100000] [--file PORTFOLIO.json ...]
+
+`--file` also times portfolio files made elsewhere, such as the shared benchmark's
+(`gen_portfolio.py 100000 --seed 1` then `convert.py`).
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
@@ -24,6 +28,11 @@ def measure(n: int, workdir: Path) -> dict[str, float]:
     """Seconds spent loading, building the graph, and propagating over ancestors."""
     path = workdir / f"portfolio-{n}.json"
     path.write_text(json.dumps(generate(n, seed=1, cycles=5)), encoding="utf-8")
+    return measure_file(path, n)
+
+
+def measure_file(path: Path, n: int | str) -> dict[str, float]:
+    """The same three figures for one portfolio file."""
     t0 = time.perf_counter()
     portfolio = load_portfolio(path)
     t1 = time.perf_counter()
@@ -33,8 +42,12 @@ def measure(n: int, workdir: Path) -> dict[str, float]:
     witness = graph.reach_witness(lambda p: p.health.overall == "red", "ancestors")
     hits = sum(1 for p in portfolio.projects if witness(p) is not None)
     t3 = time.perf_counter()
+    n = n if isinstance(n, int) else f"{n} ({len(portfolio.projects)})"
     print(f"{n:>7} projects, {len(portfolio.dependencies):>7} deps: load {t1 - t0:6.2f}s  "
           f"graph {t2 - t1:6.2f}s  ancestors-any-red {t3 - t2:6.2f}s ({hits} hits)")
+    del portfolio, graph, witness
+    gc.unfreeze()  # let the next measurement start from an empty heap
+    gc.collect()
     return {"load": t1 - t0, "graph": t2 - t1, "reach": t3 - t2}
 
 
@@ -42,9 +55,12 @@ def main() -> None:
     """Run the sizes and print each time and the ratio of the largest to the smallest."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--file", type=Path, nargs="*", default=[])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         results = [measure(n, Path(tmp)) for n in args.sizes]
+    for path in args.file:
+        measure_file(path, path.name)
     small, large = results[0], results[-1]
     for key in ("load", "graph", "reach"):
         ratio = large[key] / small[key] if small[key] else float("nan")

@@ -28,8 +28,16 @@ def load_portfolio(
     *,
     as_of: dt.date | None = None,
     lifecycles: LifecycleRegistry | None = None,
+    freeze: bool = True,
 ) -> LoadedPortfolio:
-    """Load a portfolio file or directory; raise DiagnosticError listing every problem."""
+    """Load a portfolio file or directory; raise DiagnosticError listing every problem.
+
+    `freeze` moves everything alive after loading out of the cyclic collector's
+    reach (gc.freeze): what a run that loads one portfolio wants, since later
+    collections no longer walk its millions of objects. Resolved entities refer to
+    each other in cycles, so a frozen portfolio is never reclaimed: a process that
+    loads many should pass False (or call gc.unfreeze() when done with one).
+    """
     # Loading allocates millions of objects and no cycles worth collecting yet; the
     # collector's repeated full passes would otherwise dominate at 100k projects.
     enabled = gc.isenabled()
@@ -42,10 +50,8 @@ def load_portfolio(
     finally:
         if enabled:
             gc.enable()
-    # The portfolio lives for the whole run: keep every later collection (graph, engine)
-    # from walking its millions of objects again. They are still freed by reference
-    # counting; only cycles among them outlive a discarded portfolio.
-    gc.freeze()
+    if freeze:
+        gc.freeze()
     return loaded
 
 

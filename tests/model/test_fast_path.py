@@ -224,3 +224,13 @@ def test_fast_validator_refuses_extras_and_keeps_shorthands_as_written() -> None
     with pytest.raises(ValueError, match="unknown key"):
         fast_validator().validate_python({"projects": [{"id": "P", "name": "n", "x": 1}]})
     assert fast_resolve(doc, builtin_lifecycles()) is None  # `A` is not declared
+
+
+@pytest.mark.parametrize("freeze", [True, False])
+def test_freeze_is_optional(tmp_path: Path, freeze: bool) -> None:
+    import gc
+
+    gc.unfreeze()
+    load_portfolio(write(tmp_path, "p.json", good_doc()), freeze=freeze)
+    assert (gc.get_freeze_count() > 0) is freeze
+    gc.unfreeze()
