@@ -68,9 +68,9 @@ def _shorthand(node: dict[str, Any]) -> Any:
     inner = _derive(node["schema"])
     name = getattr(function, "__name__", "")
     if name == "_health_shorthand":
-        return core_schema.union_schema([inner, _STR], mode="left_to_right")
+        return core_schema.union_schema([_STR, inner], mode="left_to_right")
     if name == "_id_shorthand" and inner.get("type") == "list":
-        items = core_schema.union_schema([inner["items_schema"], _STR], mode="left_to_right")
+        items = core_schema.union_schema([_STR, inner["items_schema"]], mode="left_to_right")
         return {**inner, "items_schema": items}
     keyed = keyed_shorthand(function)
     if keyed is not None and inner.get("type") == "dict":
@@ -78,7 +78,7 @@ def _shorthand(node: dict[str, Any]) -> Any:
         if values.get("type") == "model":
             values = _without_key(values, keyed[0])
         mapping = {**inner, "values_schema": core_schema.union_schema(
-            [values, _STR], mode="left_to_right")}
+            [_STR, values], mode="left_to_right")}
         listed = {**node, "schema": _strip_refs(inner)}
         return core_schema.union_schema([mapping, listed], mode="left_to_right")
     raise TypeError(f"no fast form for the normaliser {function!r}")
