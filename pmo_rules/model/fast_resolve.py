@@ -43,10 +43,16 @@ class _Problem(Exception):
 
 def _clone(proto: BaseModel, changes: dict[str, Any], fields_set: set[str]) -> Any:
     """A copy of a validated scalar-only model with `changes`, skipping re-validation."""
+    obj = _new(proto.__class__)
     values = proto.__dict__.copy()
     values["custom"] = {}
-    values.update(changes)
-    return _make(type(proto), values, fields_set)
+    if changes:
+        values.update(changes)
+    _set(obj, "__dict__", values)
+    _set_fields_set(obj, fields_set)
+    _set_extra(obj, {})
+    _set_private(obj, None)
+    return obj
 
 
 def _make(cls: type[BaseModel], values: dict[str, Any], fields_set: set[str]) -> Any:
