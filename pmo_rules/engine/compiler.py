@@ -18,6 +18,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel
 
 from pmo_rules.engine import functions
+from pmo_rules.engine.joins import Join, lookup, plan_join
 from pmo_rules.engine.runtime import (
     ATTRIBUTE,
     MISSING,
@@ -125,6 +126,8 @@ class ExprCompiler:
         self.reach: dict[int, Callable[[Any], tuple[Any, ...] | None]] = {}
         # Whether planned graph quantifiers may use a generated predicate (fastpath.py).
         self.generate = True
+        # Quantifiers and aggregates planned as index lookups: id(node) -> join.
+        self.joins: dict[int, Join] = {}
 
     # ------------------------------------------------------------ entry point
 
@@ -409,12 +412,34 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ quantifiers
 
+    def _source(
+        self, node: ast.Quantifier | ast.Aggregate
+    ) -> tuple[Compiled, Compiled | None]:
+        """The elements to look at and their filter: a whole collection, or a join's
+        candidates looked up in an index (joins.py)."""
+        coll = self.compile(node.coll)
+        where = self.compile(node.where) if node.where is not None else None
+        join = plan_join(node)
+        if join is None:
+            return coll, where
+        key = self.compile(join.key)
+        residual = self.compile(join.residual) if join.residual is not None else None
+        ctx = self.ctx
+        box: list[Callable[[Any], list[Any]]] = []
+
+        def candidates(env: Env) -> Any:
+            if not box:  # indexed on first use: rules that never run cost nothing
+                box.append(lookup(ctx, join))
+            return box[0](key(env))
+
+        self.joins[id(node)] = join
+        return candidates, residual
+
     def _c_quantifier(self, node: ast.Quantifier) -> Compiled:
         planned = self._plan_graph_quantifier(node)
         if planned is not None:
             return planned
-        coll = self.compile(node.coll)
-        where = self.compile(node.where) if node.where is not None else None
+        coll, where = self._source(node)
         body = self.compile(node.body)
         var = node.var
         kind = node.kind
@@ -507,8 +532,7 @@ class ExprCompiler:
         return planned
 
     def _c_aggregate(self, node: ast.Aggregate) -> Compiled:
-        coll = self.compile(node.coll)
-        where = self.compile(node.where) if node.where is not None else None
+        coll, where = self._source(node)
         body = self.compile(node.body) if node.body is not None else None
         var = node.var
         kind = node.kind

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 from pmo_rules.engine import functions
 from pmo_rules.engine.compiler import ExprCompiler
+from pmo_rules.engine.joins import lookup
 from pmo_rules.engine.runtime import ATTRIBUTE, MISSING, SEVERITY_ORDER, STAGE_ORDER, RunContext
 from pmo_rules.language import ast
 from pmo_rules.language.types import Kind
@@ -332,11 +333,11 @@ class _Gen:
             found = "is not None" if node.kind == "any" else "is None"
             subject = self.expr(node.coll.args[0], scope)
             return self.lift([subject], lambda o: f"{fn}({o[0]}) {found}")
-        coll = self.expr(node.coll, scope)
+        coll, where_node = self._source(node, scope)
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if ({self.expr(node.where, inner)}) is True" if node.where is not None else ""
+        where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
         body = self.expr(node.body, inner)
 
         def test(o: list[str]) -> str:
@@ -345,12 +346,31 @@ class _Gen:
 
         return self.lift([coll], test)
 
+    def _source(
+        self, node: ast.Quantifier | ast.Aggregate, scope: Mapping[str, str]
+    ) -> tuple[str, ast.Expr | None]:
+        """The elements and their filter, with a join looked up in its index (joins.py)."""
+        join = self.closures.joins.get(id(node))
+        if join is None:
+            return self.expr(node.coll, scope), node.where
+        ctx = self.ctx
+        box: list[Callable[[Any], list[Any]]] = []
+
+        def candidates(key: Any) -> list[Any]:
+            if not box:
+                box.append(lookup(ctx, join))
+            return box[0](key)
+
+        text = f"{self.const(candidates)}({self.expr(join.key, scope)})"
+        self.nonnull.add(text)
+        return text, join.residual
+
     def _aggregate(self, node: ast.Aggregate, scope: Mapping[str, str]) -> str:
-        coll = self.expr(node.coll, scope)
+        coll, where_node = self._source(node, scope)
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if ({self.expr(node.where, inner)}) is True" if node.where is not None else ""
+        where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
         t = self.temp()
         if node.kind == "count":
             return self.lift([coll], lambda o: f"sum(1 for {var} in _items({o[0]}){where})")

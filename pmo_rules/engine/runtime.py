@@ -60,6 +60,9 @@ class RunContext:
     as_of: dt.date
     params: Mapping[tuple[str, str], Any] = field(default_factory=dict)
     plugin_functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    # Per-run indexes of top-level collections, by (collection, field path): joins.py.
+    indexes: dict[tuple[str, tuple[str, ...]], Callable[[Any], list[Any]]] = field(
+        default_factory=dict)
 
     def phase_index(self, project: Any, phase: Any) -> int | None:
         """The position of `phase` in `project`'s own lifecycle, or None if it has no such phase."""

@@ -151,3 +151,37 @@ def test_rule_subjects_must_be_entities(tmp_path: Path, coll: str) -> None:
     with pytest.raises(DiagnosticError) as info:
         api.load_policies([pol])
     assert info.value.diagnostics[0].code == "PMO218"
+
+
+def test_equality_joins_use_an_index_and_keep_their_meaning(tmp_path: Path) -> None:
+    policy = rules(
+        'count(q in projects where q.program == p.program and q.id != p.id) >= 1',
+        'any s in projects where s.id == coalesce(p.custom.twin, "none"): s.tier == p.tier',
+    )
+    projects = [
+        {"id": "A", "name": "A", "program": "G1", "tier": 1, "twin": "B"},
+        {"id": "B", "name": "B", "program": "G1", "tier": 2},
+        {"id": "C", "name": "C", "program": "G2", "tier": 2, "twin": "B"},
+        {"id": "D", "name": "D", "tier": 1, "twin": "nobody"},
+    ]
+    fast, slow = both(tmp_path, policy, projects,
+                      programs=[{"id": "G1", "name": "1"}, {"id": "G2", "name": "2"}])
+    expected = {("T-1", "C"): "fail", ("T-1", "D"): "fail", ("T-2", "A"): "fail",
+                ("T-2", "B"): "fail", ("T-2", "D"): "fail"}
+    assert statuses(fast) == statuses(slow) == expected
+
+
+def test_joins_are_planned(tmp_path: Path) -> None:
+    from pmo_rules.engine.joins import plan_join
+    from pmo_rules.language import ast
+
+    pol = tmp_path / "p.pmo"
+    pol.write_text(rules("count(q in projects where q.tier > 1 and q.program == p.program) >= 0"),
+                   encoding="utf-8")
+    (require,) = api.load_policies([pol]).rules[0].rule.requires
+    assert isinstance(require.expr, ast.Compare)
+    assert isinstance(require.expr.left, ast.Aggregate)
+    join = plan_join(require.expr.left)
+    assert join is not None
+    assert (join.collection, join.path) == ("projects", ("program",))
+    assert join.residual is not None

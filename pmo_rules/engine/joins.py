@@ -1,0 +1,138 @@
+"""Equality joins planned as index lookups.
+
+`count(p in projects where p.program == g)` inside `for g in programs`, or
+`any s in projects where s.id == d.successor.id: ...` inside `for d in
+dependencies`, would scan a whole collection per subject: quadratic. When a
+quantifier or aggregate ranges over a top-level collection and its `where` has
+a conjunct `x.PATH == EXPR` in which EXPR does not read `x`, the collection is
+grouped once per run by `x.PATH`, and each evaluation looks its candidates up;
+the other conjuncts still filter them. Both evaluation paths use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from pmo_rules.engine.runtime import ATTRIBUTE, MISSING, RunContext
+from pmo_rules.language import ast
+from pmo_rules.language.types import BOOL, Kind
+
+Lookup = Callable[[Any], list[Any]]
+_UNORDERED_KINDS = (Kind.PHASE, Kind.STAGE, Kind.SEVERITY)  # their == is not plain equality
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """A planned join: group `collection` by `path`, look up `key`, filter by `residual`."""
+
+    collection: str
+    path: tuple[str, ...]
+    key: ast.Expr
+    residual: ast.Expr | None
+
+
+def _conjuncts(node: ast.Expr) -> list[ast.Expr]:
+    if isinstance(node, ast.Binary) and node.op == "and":
+        return [*_conjuncts(node.left), *_conjuncts(node.right)]
+    return [node]
+
+
+def _path_of(node: ast.Expr, var: str) -> tuple[str, ...] | None:
+    """`x.a.b` as ("a", "b") when it reads entity fields of the variable `x` only."""
+    names: list[str] = []
+    while isinstance(node, ast.Field):
+        if node.obj.ty is None or node.obj.ty.kind is not Kind.ENTITY:
+            return None
+        names.append(node.name)
+        node = node.obj
+    if isinstance(node, ast.Name) and node.id == var and node.binding == "var" and names:
+        return tuple(reversed(names))
+    return None
+
+
+def plan_join(node: ast.Quantifier | ast.Aggregate) -> Join | None:
+    """The join in a quantifier's or aggregate's `where`, if it has one."""
+    from pmo_rules.engine.compiler import free_names
+
+    coll = node.coll
+    if not (isinstance(coll, ast.Name) and coll.binding == "collection") or node.where is None:
+        return None
+    conjuncts = _conjuncts(node.where)
+    for i, part in enumerate(conjuncts):
+        if not (isinstance(part, ast.Compare) and part.op == "=="):
+            continue
+        kinds = {t.kind for t in (part.left.ty, part.right.ty) if t is not None}
+        if kinds & set(_UNORDERED_KINDS):
+            continue
+        for side, other in ((part.left, part.right), (part.right, part.left)):
+            path = _path_of(side, node.var)
+            if path is None or node.var in free_names(other):
+                continue
+            rest = conjuncts[:i] + conjuncts[i + 1:]
+            residual: ast.Expr | None = None
+            for extra in rest:
+                residual = extra if residual is None else ast.Binary(
+                    "and", residual, extra, span=extra.span, ty=BOOL)
+            return Join(coll.id, path, other, residual)
+    return None
+
+
+def _key(value: Any) -> Any:
+    # Entities are equal only when they are the same entity.
+    return ("entity", id(value)) if isinstance(value, BaseModel) else value
+
+
+def lookup(ctx: RunContext, join: Join) -> Lookup:
+    """The candidates of a join for a key value; the index is built once per run."""
+    cache_key = (join.collection, join.path)
+    found = ctx.indexes.get(cache_key)
+    if found is not None:
+        return found
+    groups: dict[Any, list[Any]] = {}
+    attrs = [ATTRIBUTE.get(name, name) for name in join.path]
+    for item in getattr(ctx.portfolio, join.collection):
+        value: Any = item
+        for attr in attrs:
+            value = getattr(value, attr, None)
+            if value is None:
+                break
+        if value is None:
+            continue
+        try:
+            groups.setdefault(_key(value), []).append(item)
+        except TypeError:  # an unhashable value (a list): fall back to a scan
+            items = list(getattr(ctx.portfolio, join.collection))
+            ctx.indexes[cache_key] = scan = _scan(items, attrs)
+            return scan
+    empty: list[Any] = []
+
+    def find(key: Any) -> list[Any]:
+        if key is MISSING or key is None:
+            return empty
+        try:
+            return groups.get(_key(key), empty)
+        except TypeError:
+            return empty
+
+    ctx.indexes[cache_key] = find
+    return find
+
+
+def _scan(items: list[Any], attrs: list[str]) -> Lookup:
+    def find(key: Any) -> list[Any]:
+        out = []
+        for item in items:
+            value: Any = item
+            for attr in attrs:
+                value = getattr(value, attr, None)
+                if value is None:
+                    break
+            if value is not None and _key(value) == _key(key):
+                out.append(item)
+        return out
+
+    return find
