@@ -25,7 +25,7 @@ from pmo_rules.engine.evidence import SourceText
 from pmo_rules.engine.params import resolve_overrides
 from pmo_rules.engine.plan import build_plan, param_values, rule_info
 from pmo_rules.engine.report import Report
-from pmo_rules.engine.runtime import RuleError, RunContext
+from pmo_rules.engine.runtime import SEVERITY_ORDER, RuleError, RunContext
 from pmo_rules.engine.scores import ScoreBoard
 from pmo_rules.engine.waivers import Waiver, apply_waivers, load_waivers
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
@@ -167,6 +167,12 @@ def _check(
     from pmo_rules.plugins.extend import installed, run_functions, unavailable, used_plugins
 
     plugins = plugins if plugins is not None else installed()
+    if fail_on is not None and fail_on not in SEVERITY_ORDER:
+        guess = did_you_mean(str(fail_on), SEVERITY_ORDER)
+        raise DiagnosticError([Diagnostic(
+            "PMO607", f"`{fail_on}` is not a severity for --fail-on",
+            help=f"did you mean `{guess}`?" if guess else f"use one of {', '.join(SEVERITY_ORDER)}",
+        )])
     register: list[Waiver] = []
     waiver_input: dict[str, Any] | None = None
     if isinstance(waivers, str | Path):

@@ -163,6 +163,11 @@ def _run(
         loaded = api.load_portfolio(portfolio, as_of=as_of)
     except DiagnosticError as exc:
         problems += exc.diagnostics
+    if waivers is not None:
+        try:  # validated with the rest, so every input problem shows at once
+            api.load_waivers(waivers)
+        except DiagnosticError as exc:
+            problems += exc.diagnostics
     if problems or checked is None or loaded is None:
         raise DiagnosticError(problems)
     interactive = fmt == "text" and sys.stderr.isatty()

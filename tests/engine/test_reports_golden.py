@@ -115,3 +115,25 @@ def test_exit_code_3_when_a_rule_cannot_be_evaluated(tmp_path: Path) -> None:
     assert code == 3
     (error,) = json.loads(out)["errors"]
     assert error["rule"] == "X-1" and error["status"] == "error"
+
+
+def test_bad_waivers_and_bad_policies_are_reported_together(tmp_path: Path) -> None:
+    bad_policy = tmp_path / "bad.pmo"
+    bad_policy.write_text('policy "x" {\n  rule A-1 "t" {\n    requre true\n  }\n}\n',
+                          encoding="utf-8")
+    bad_waivers = tmp_path / "w.yaml"
+    bad_waivers.write_text("- rule: LC-001\n  subject: P-1\n", encoding="utf-8")
+    code, _, err = invoke("check", "portfolio.yaml", "--policy", str(bad_policy),
+                          "--waivers", str(bad_waivers))
+    assert code == 2
+    assert "PMO101" in err and "PMO505" in err
+
+
+def test_unknown_fail_on_is_an_input_error() -> None:
+    from pmo_rules import api
+    from pmo_rules.diagnostics import DiagnosticError
+
+    with pytest.raises(DiagnosticError) as info:
+        api.check(api.load_portfolio("portfolio.yaml"), api.load_policies(["policy.pmo"]),
+                  fail_on="hgh")
+    assert "did you mean `high`?" in str(info.value)
