@@ -49,7 +49,7 @@ _OVERRIDES: dict[tuple[str, str], Type] = {
     ("objective", "projects"): list_of(entity("project")),
 }
 # Collections spread across projects, readable at top level.
-_FLATTENED = ("milestones", "risks", "issues")
+_FLATTENED = ("milestones", "risks", "issues", "allocations")
 ENTITIES = ("portfolio", "pmo")
 
 

@@ -357,6 +357,7 @@ class Allocation(Entity):
     fte: float | None = None
     from_: dt.date | None = Field(default=None, alias="from")
     to: dt.date | None = None
+    project: Annotated[Id | None, Ref("project"), Derived()] = None
 
 
 class Dependency(Entity):

@@ -192,7 +192,8 @@ class _FastResolver:
                 self.walk(entity)
         # One pass over the projects collects their children too: at 100k projects
         # every extra pass costs a tenth of a second in cache misses alone.
-        children: dict[str, list[Any]] = {"milestones": [], "risks": [], "issues": []}
+        children: dict[str, list[Any]] = {"milestones": [], "risks": [], "issues": [],
+                                          "allocations": []}
         by_project = self.projects(children)
         self.flat = children
         by_milestone = self.table("milestone", children["milestones"])

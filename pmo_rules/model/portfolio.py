@@ -8,6 +8,7 @@ from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic
 from pmo_rules.model.entities import (
+    Allocation,
     Dependency,
     Issue,
     Milestone,
@@ -67,6 +68,8 @@ class LoadedPortfolio:
             m for p in projects for m in p.milestones]
         self.risks: list[Risk] = flat.get("risks") or [r for p in projects for r in p.risks]
         self.issues: list[Issue] = flat.get("issues") or [i for p in projects for i in p.issues]
+        self.allocations: list[Allocation] = flat.get("allocations") or [
+            a for p in projects for a in p.allocations]
         # `index`: the resolver's id tables by kind, when it has them (they hold no duplicates).
         known = index or {}
         self.people_by_id = known.get("person") or {e.id: e for e in people}

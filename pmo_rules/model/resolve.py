@@ -209,7 +209,7 @@ class Resolver:
         program = values["program"]
         if program is not None:
             program.__dict__["projects"].append(p)
-        for key in ("milestones", "risks", "issues"):
+        for key in ("milestones", "risks", "issues", "allocations"):
             for item in values[key]:
                 item.__dict__["project"] = p
         self._lifecycle(p, path)
