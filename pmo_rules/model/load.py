@@ -28,15 +28,15 @@ def load_portfolio(
     *,
     as_of: dt.date | None = None,
     lifecycles: LifecycleRegistry | None = None,
-    freeze: bool = True,
+    freeze: bool = False,
 ) -> LoadedPortfolio:
     """Load a portfolio file or directory; raise DiagnosticError listing every problem.
 
-    `freeze` moves everything alive after loading out of the cyclic collector's
-    reach (gc.freeze): what a run that loads one portfolio wants, since later
-    collections no longer walk its millions of objects. Resolved entities refer to
-    each other in cycles, so a frozen portfolio is never reclaimed: a process that
-    loads many should pass False (or call gc.unfreeze() when done with one).
+    `freeze=True` moves everything alive after loading out of the cyclic collector's
+    reach (gc.freeze), so later collections no longer walk its millions of objects.
+    Resolved entities refer to each other in cycles, so a frozen portfolio is never
+    reclaimed: off by default, for a library may load many. (The `pmo-rules`
+    executable runs with the collector off, and `api.check` pauses it.)
     """
     # Loading allocates millions of objects and no cycles worth collecting yet; the
     # collector's repeated full passes would otherwise dominate at 100k projects.
