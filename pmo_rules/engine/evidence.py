@@ -46,6 +46,7 @@ class Explainer:
         self.compiler = compiler
         self.source = source
         self._shown: dict[str, str] = {}
+        self._texts: dict[int, str] = {}
 
     def explain(self, require: ast.Require, env: Env, subject_id: str) -> Evidence:
         """Evidence for one failed clause."""
@@ -69,7 +70,10 @@ class Explainer:
             return MISSING
 
     def _text(self, node: ast.Expr) -> str:
-        return self.source.text(node.span, type(node).__name__.lower())
+        text = self._texts.get(id(node))
+        if text is None:  # sliced once per node, not once per failing subject
+            text = self._texts[id(node)] = self.source.text(node.span, type(node).__name__.lower())
+        return text
 
     def _record(self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str]) -> None:
         if isinstance(node, _LITERALS):

@@ -122,6 +122,8 @@ def show(value: Any) -> str:
 
 def display(value: Any) -> str:
     """A human rendering of a run-time value for messages (`{expr}` placeholders)."""
+    if value.__class__ is str:  # the common case first: messages are mostly names
+        return value
     if value is MISSING or value is None:
         return "missing"
     if isinstance(value, bool):
