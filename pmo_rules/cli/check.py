@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from pmo_rules.cli.common import EXIT_INPUT, emit_diagnostics, user_errors
+from pmo_rules.cli.common import as_list, emit_diagnostics, policy_sources, user_errors
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -114,20 +114,10 @@ def command(
     fmt = "json" if output_formats == ("json",) else "text"
     with user_errors(fmt):
         config, _ = load_config()
-        formats = _formats(output_formats or _as_list(config.get("format", "text")))
+        formats = _formats(output_formats or as_list(config.get("format", "text")))
         fmt = "json" if formats == ["json"] else "text"
         destinations = _destinations(formats, output, output_dir)
-        pack_names = list(packs) or _as_list(config.get("pack", []))
-        policy_paths = list(policies) or [Path(p) for p in config.get("policy", [])]
-        if not policy_paths and not pack_names:
-            policy_paths = [Path("policies")]  # the default only when nothing was named
-        missing = [p for p in policy_paths if not p.exists()]
-        if missing:
-            emit_diagnostics([Diagnostic(
-                "PMO605", f"no policies at `{p}`",
-                help="pass --policy PATH (a .pmo file or a directory), or run where ./policies is",
-            ) for p in missing], fmt)
-            sys.exit(EXIT_INPUT)
+        policy_paths, pack_names = policy_sources(policies, packs)
         merged_params = {**{k: str(v) for k, v in config.get("params", {}).items()},
                          **_params(params)}
         report, loaded = _run(
@@ -177,12 +167,6 @@ def _run(
         progress=_progress(interactive),
     )
     return report, loaded
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return [str(value)] if value else []
 
 
 def _formats(requested: Any) -> list[str]:

@@ -8,6 +8,7 @@ import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -58,3 +59,25 @@ def user_errors(fmt: str = "text") -> Iterator[None]:
         )
         sys.exit(EXIT_INTERNAL)
 
+
+
+def as_list(value: object) -> list[str]:
+    """A setting that may be one value or a list of them, as a list of strings."""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)] if value else []
+
+
+def policy_sources(
+    policies: Sequence[Path], packs: Sequence[str]
+) -> tuple[list[Path], list[str]]:
+    """The policy paths and plugin packs of a run: the options given, else the settings
+    file's, else ./policies (the loader reports a path that does not exist)."""
+    from pmo_rules.config import load_config
+
+    config, _ = load_config()
+    pack_names = list(packs) or as_list(config.get("pack", []))
+    paths = list(policies) or [Path(p) for p in as_list(config.get("policy", []))]
+    if not paths and not pack_names:
+        paths = [Path("policies")]  # the default only when nothing was named
+    return paths, pack_names

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import click
 
-from pmo_rules.cli.common import EXIT_OK, user_errors
+from pmo_rules.cli.common import EXIT_OK, policy_sources, user_errors
 
 
 @click.command()
 @click.argument("rule")
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
               help="A .pmo file or a directory of them (repeatable; default ./policies).")
-def command(rule: str, policies: tuple[Path, ...]) -> None:
+@click.option("--pack", "packs", multiple=True, metavar="NAME",
+              help="A policy pack from an installed plugin (repeatable).")
+def command(rule: str, policies: tuple[Path, ...], packs: tuple[str, ...]) -> None:
     """Explain RULE: title, doc, source (file:line), severity, enforcement, params and a sample
     finding from the rule's failing test case.
 
@@ -24,8 +26,8 @@ def command(rule: str, policies: tuple[Path, ...]) -> None:
     from pmo_rules.explain import explain, render_text
 
     with user_errors():
-        paths = list(policies) or [Path("policies")]
-        checked = api.load_policies(paths)
+        paths, pack_names = policy_sources(policies, packs)
+        checked = api.load_policies(paths, packs=pack_names)
         tests_dirs = [(p if p.is_dir() else p.parent) / "tests" for p in paths]
         click.echo(render_text(explain(rule, checked, tests_dirs)), nl=False)
     sys.exit(EXIT_OK)

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from pmo_rules.cli.common import EXIT_OK, user_errors
+from pmo_rules.cli.common import EXIT_OK, policy_sources, user_errors
 
 
 @click.command()
 @click.argument("portfolio", type=click.Path(path_type=Path))
 @click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
               help="A .pmo file or a directory of them (repeatable; default ./policies).")
+@click.option("--pack", "packs", multiple=True, metavar="NAME",
+              help="A policy pack from an installed plugin (repeatable).")
 @click.option("--waivers", type=click.Path(path_type=Path), help="The waiver register (YAML).")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The evaluation date (default: the portfolio's as_of).")
 @click.option("--param", "params", multiple=True, metavar="POLICY.NAME=VALUE",
               help="Override a policy param for this run (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
 def command(
-    portfolio: Path, policies: tuple[Path, ...], waivers: Path | None, params: tuple[str, ...],
-    output_format: str,
+    portfolio: Path, policies: tuple[Path, ...], packs: tuple[str, ...], waivers: Path | None,
+    as_of: dt.datetime | None, params: tuple[str, ...], output_format: str,
 ) -> None:
     """Show the PMO maturity indicator (levels 2-5, overall and per rule family) for PORTFOLIO.
 
@@ -34,9 +39,11 @@ def command(
     from pmo_rules.maturity import maturity, render_text
 
     with user_errors(output_format):
-        checked = api.load_policies(list(policies) or [Path("policies")])
-        loaded = api.load_portfolio(portfolio)
-        report = api.check(loaded, checked, waivers=waivers, params=_params(params))
+        paths, pack_names = policy_sources(policies, packs)
+        checked = api.load_policies(paths, packs=pack_names)
+        day = as_of.date() if as_of else None
+        loaded = api.load_portfolio(portfolio, as_of=day)
+        report = api.check(loaded, checked, waivers=waivers, params=_params(params), as_of=day)
         result = maturity(report)
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

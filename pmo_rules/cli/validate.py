@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from pmo_rules.cli.common import emit_diagnostics, user_errors
-from pmo_rules.language.checker import check_policies
-from pmo_rules.language.declarations import default_registry
-from pmo_rules.language.loader import load_policy_files
+from pmo_rules.cli.common import emit_diagnostics, policy_sources, user_errors
 
 
 @click.command(name="validate")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--pack", "packs", multiple=True, metavar="NAME",
+              help="Also check a policy pack from an installed plugin (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text for people, json for editors and CI")
-def command(paths: tuple[str, ...], fmt: str) -> None:
-    """Check .pmo policy files (or directories of them) without running them."""
+def command(paths: tuple[Path, ...], packs: tuple[str, ...], fmt: str) -> None:
+    """Check .pmo policy files (or directories of them; default ./policies) without running
+    them."""
+    from pmo_rules import api
+
     with user_errors(fmt):
-        files = load_policy_files(paths)
-        checked = check_policies(files, default_registry())
+        sources, pack_names = policy_sources(paths, packs)
+        checked = api.load_policies(sources, packs=pack_names)
+        files = checked.files
         if checked.warnings:
             emit_diagnostics(list(checked.warnings), fmt)
         elif fmt == "json":
