@@ -80,4 +80,9 @@ def policy_sources(
     paths = list(policies) or [Path(p) for p in as_list(config.get("policy", []))]
     if not paths and not pack_names:
         paths = [Path("policies")]  # the default only when nothing was named
+        if not paths[0].exists():
+            raise DiagnosticError([Diagnostic(
+                "PMO111", "no policies given, and there is no `policies` directory here",
+                help="pass --policy PATH (a .pmo file or a directory) or --pack NAME, "
+                     "or run where ./policies is")])
     return paths, pack_names
