@@ -77,7 +77,7 @@ def parse_file(path: str | Path) -> PolicyFile:
     """Read and parse one .pmo file (UTF-8)."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
     except UnicodeDecodeError as exc:
         raise DiagnosticError([Diagnostic(
             "PMO111", f"`{name}` is not valid UTF-8 (byte {exc.start})", Span(name, 1, 1),
