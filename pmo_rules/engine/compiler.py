@@ -126,8 +126,10 @@ class ExprCompiler:
         self.reach: dict[int, Callable[[Any], tuple[Any, ...] | None]] = {}
         # Whether planned graph quantifiers may use a generated predicate (fastpath.py).
         self.generate = True
-        # Quantifiers and aggregates planned as index lookups: id(node) -> join.
+        # Quantifiers and aggregates planned as index lookups: id(node) -> join, and the
+        # closures of their candidates and residual filter (for evidence).
         self.joins: dict[int, Join] = {}
+        self.sources: dict[int, tuple[Compiled, Compiled | None]] = {}
 
     # ------------------------------------------------------------ entry point
 
@@ -433,6 +435,7 @@ class ExprCompiler:
             return box[0](key(env))
 
         self.joins[id(node)] = join
+        self.sources[id(node)] = (candidates, residual)
         return candidates, residual
 
     def _c_quantifier(self, node: ast.Quantifier) -> Compiled:
@@ -441,6 +444,9 @@ class ExprCompiler:
             return planned
         coll, where = self._source(node)
         body = self.compile(node.body)
+        join = self.joins.get(id(node))
+        if join is not None and join.absorbs_body:
+            body = Const(True)  # the body's conjuncts now filter the candidates
         var = node.var
         kind = node.kind
 

@@ -39,6 +39,10 @@ class SourceText:
         return " ".join(p.strip() for p in parts if p.strip())
 
 
+def _always_true(env: Env) -> bool:
+    return True
+
+
 class Explainer:
     """Builds the evidence of a failed require clause for one subject."""
 
@@ -144,10 +148,18 @@ class Explainer:
             return
         if isinstance(items, dict):
             items = list(items.values())
+        total = len(items)
         where = self.compiler.closures.get(id(node.where)) if node.where is not None else None
         body = self.compiler.closures.get(id(node.body))
         if body is None:
             return
+        joined = self.compiler.sources.get(id(node))
+        if joined is not None:  # look only at the join's candidates, as the verdict did
+            items = joined[0](env)
+            where = joined[1]
+            join = self.compiler.joins[id(node)]
+            if join.absorbs_body:
+                body = _always_true
         inner = dict(env)
         for item in items:
             inner[node.var] = MISSING if item is None else item
@@ -167,5 +179,5 @@ class Explainer:
         if node.kind == "any" and not witnesses:
             # Name how many were looked at, not every element: collections can be huge.
             text = self._text(node.coll)
-            values[text] = {"checked": len(items), "matched": 0}
-            self._shown[text] = f"{len(items)} checked, none matched"
+            values[text] = {"checked": total, "matched": 0}
+            self._shown[text] = f"{total} checked, none matched"

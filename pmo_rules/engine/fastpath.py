@@ -338,7 +338,8 @@ class _Gen:
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
         where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
-        body = self.expr(node.body, inner)
+        join = self.closures.joins.get(id(node))
+        body = "True" if join is not None and join.absorbs_body else self.expr(node.body, inner)
 
         def test(o: list[str]) -> str:
             gen = f"(({body}) is True for {var} in _items({o[0]}){where})"

@@ -27,12 +27,17 @@ _UNORDERED_KINDS = (Kind.PHASE, Kind.STAGE, Kind.SEVERITY)  # their == is not pl
 
 @dataclass(frozen=True, slots=True)
 class Join:
-    """A planned join: group `collection` by `path`, look up `key`, filter by `residual`."""
+    """A planned join: group `collection` by `path`, look up `key`, filter by `residual`.
+
+    With `absorbs_body`, the equality came from the body of an `any`/`none`, whose
+    remaining conjuncts joined the residual: the body is then simply true.
+    """
 
     collection: str
     path: tuple[str, ...]
     key: ast.Expr
     residual: ast.Expr | None
+    absorbs_body: bool = False
 
 
 def _conjuncts(node: ast.Expr) -> list[ast.Expr]:
@@ -55,13 +60,25 @@ def _path_of(node: ast.Expr, var: str) -> tuple[str, ...] | None:
 
 
 def plan_join(node: ast.Quantifier | ast.Aggregate) -> Join | None:
-    """The join in a quantifier's or aggregate's `where`, if it has one."""
+    """The join in a quantifier's or aggregate's `where` (or an any/none's body)."""
+    coll = node.coll
+    if not (isinstance(coll, ast.Name) and coll.binding == "collection"):
+        return None
+    where = _conjuncts(node.where) if node.where is not None else []
+    found = _split(node, where, absorbs_body=False)
+    if found is None and isinstance(node, ast.Quantifier) and node.kind in ("any", "none"):
+        # `any x in C where W: x.k == e and B` holds iff some x has W, x.k == e and B all
+        # true: the body's equality can drive the lookup as well as the where's.
+        found = _split(node, [*where, *_conjuncts(node.body)], absorbs_body=True)
+    return found
+
+
+def _split(
+    node: ast.Quantifier | ast.Aggregate, conjuncts: list[ast.Expr], *, absorbs_body: bool
+) -> Join | None:
     from pmo_rules.engine.compiler import free_names
 
-    coll = node.coll
-    if not (isinstance(coll, ast.Name) and coll.binding == "collection") or node.where is None:
-        return None
-    conjuncts = _conjuncts(node.where)
+    assert isinstance(node.coll, ast.Name)
     for i, part in enumerate(conjuncts):
         if not (isinstance(part, ast.Compare) and part.op == "=="):
             continue
@@ -77,7 +94,7 @@ def plan_join(node: ast.Quantifier | ast.Aggregate) -> Join | None:
             for extra in rest:
                 residual = extra if residual is None else ast.Binary(
                     "and", residual, extra, span=extra.span, ty=BOOL)
-            return Join(coll.id, path, other, residual)
+            return Join(node.coll.id, path, other, residual, absorbs_body)
     return None
 
 

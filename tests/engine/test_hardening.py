@@ -185,3 +185,23 @@ def test_joins_are_planned(tmp_path: Path) -> None:
     assert join is not None
     assert (join.collection, join.path) == ("projects", ("program",))
     assert join.residual is not None
+
+
+def test_an_equality_in_the_body_of_any_or_none_drives_a_join(tmp_path: Path) -> None:
+    policy = rules(
+        'any r in risks where r.status == "open": r.linked_dependency == p.custom.dep',
+        'none r in risks: r.linked_dependency == p.custom.dep and r.score >= 20',
+    )
+    projects = [
+        {"id": "A", "name": "A", "dep": "X->A", "risks": [
+            {"id": "R1", "status": "open", "linked_dependency": "X->A", "probability": 5,
+             "impact": 4}]},
+        {"id": "B", "name": "B", "dep": "Y->B", "risks": [
+            {"id": "R2", "status": "closed", "linked_dependency": "Y->B"}]},
+        {"id": "C", "name": "C"},
+    ]
+    fast, slow = both(tmp_path, policy, projects)
+    assert statuses(fast) == statuses(slow) == {
+        ("T-1", "B"): "fail", ("T-1", "C"): "fail", ("T-2", "A"): "fail"}
+    t2 = next(f for f in fast.findings if f.rule.id == "T-2")
+    assert t2.evidence[0].witnesses == ("R1",)
