@@ -60,25 +60,38 @@ def _path_of(node: ast.Expr, var: str) -> tuple[str, ...] | None:
 
 
 def plan_join(node: ast.Quantifier | ast.Aggregate) -> Join | None:
-    """The join in a quantifier's or aggregate's `where` (or an any/none's body)."""
+    """The join in a quantifier's or aggregate's `where` (or an any/none's body).
+
+    An equality with a value from the enclosing rule (`r.linked_dependency == d.id`)
+    is a join and is preferred; one with a constant (`r.status == "open"`) only
+    filters, and drives the lookup only when there is nothing better.
+    """
     coll = node.coll
     if not (isinstance(coll, ast.Name) and coll.binding == "collection"):
         return None
     where = _conjuncts(node.where) if node.where is not None else []
-    found = _split(node, where, absorbs_body=False)
-    if found is None and isinstance(node, ast.Quantifier) and node.kind in ("any", "none"):
+    options = [(join, False) for join in _equalities(node, where, absorbs_body=False)]
+    if isinstance(node, ast.Quantifier) and node.kind in ("any", "none"):
         # `any x in C where W: x.k == e and B` holds iff some x has W, x.k == e and B all
         # true: the body's equality can drive the lookup as well as the where's.
-        found = _split(node, [*where, *_conjuncts(node.body)], absorbs_body=True)
-    return found
+        body = [*where, *_conjuncts(node.body)]
+        options += [(join, True) for join in _equalities(node, body, absorbs_body=True)]
+    if not options:
+        return None
+    from pmo_rules.engine.compiler import free_names
+
+    correlated = [join for join, _ in options if free_names(join.key)]
+    return correlated[0] if correlated else options[0][0]
 
 
-def _split(
+def _equalities(
     node: ast.Quantifier | ast.Aggregate, conjuncts: list[ast.Expr], *, absorbs_body: bool
-) -> Join | None:
+) -> list[Join]:
+    """Every way to drive a lookup by one `x.PATH == EXPR` conjunct."""
     from pmo_rules.engine.compiler import free_names
 
     assert isinstance(node.coll, ast.Name)
+    out = []
     for i, part in enumerate(conjuncts):
         if not (isinstance(part, ast.Compare) and part.op == "=="):
             continue
@@ -94,8 +107,9 @@ def _split(
             for extra in rest:
                 residual = extra if residual is None else ast.Binary(
                     "and", residual, extra, span=extra.span, ty=BOOL)
-            return Join(node.coll.id, path, other, residual, absorbs_body)
-    return None
+            out.append(Join(node.coll.id, path, other, residual, absorbs_body))
+            break
+    return out
 
 
 def _key(value: Any) -> Any:
