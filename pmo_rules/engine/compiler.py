@@ -136,6 +136,11 @@ class ExprCompiler:
     def compile(self, node: ast.Expr) -> Compiled:
         """The closure computing `node`."""
         fn = self._compile(node)
+        if isinstance(node, ast.Aggregate | ast.Quantifier) and not isinstance(fn, Const) \
+                and not free_names(node):
+            # Reads no subject, let or argument: the same for every subject of the run
+            # (`sum(p in projects: ...)` inside `for o in objectives`). Computed once.
+            fn = _once(fn)
         self.closures[id(node)] = fn
         return fn
 
@@ -571,6 +576,19 @@ class ExprCompiler:
 
 
 # ---------------------------------------------------------------- closure builders
+
+
+def _once(fn: Compiled) -> Compiled:
+    """A closure of a run-invariant value, computed on first use and then remembered."""
+    box: list[Any] = []
+
+    def once(env: Env) -> Any:
+        if not box:
+            box.append(fn(env))
+        return box[0]
+
+    once.invariant = True  # type: ignore[attr-defined]
+    return once
 
 
 def _restore(env: Env, var: str, saved: object) -> None:

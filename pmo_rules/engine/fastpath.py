@@ -153,6 +153,11 @@ class _Gen:
         return f"_t{self.counter}"
 
     def expr(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
+        closure = self.closures.closures.get(id(node))
+        if getattr(closure, "invariant", False):  # computed once per run by the closures
+            assert closure is not None
+            name = self.const(lambda: _none(closure({})))
+            return f"{name}()"
         method = getattr(self, "_" + type(node).__name__.lower(), None)
         if method is None:
             raise Unsupported(type(node).__name__)
