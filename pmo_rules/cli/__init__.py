@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
+import sys
 
 import click
 
@@ -58,4 +60,17 @@ def run() -> None:
     # A run is short and builds one large object graph that lives to the end: the cyclic
     # collector would only re-scan it (seconds at 100k projects), never free it.
     gc.disable()
-    main()
+    try:
+        main()
+    except SystemExit as done:
+        # Tearing down a large portfolio object by object takes seconds at 100k projects,
+        # and nothing is left to do: flush what was written and leave at once.
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if isinstance(done.code, str):
+            print(done.code, file=sys.stderr)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (BrokenPipeError, OSError):  # a reader that went away (`| head`)
+                pass
+        os._exit(code)
