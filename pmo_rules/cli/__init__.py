@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import os
@@ -69,8 +70,6 @@ def run() -> None:
         if isinstance(done.code, str):
             print(done.code, file=sys.stderr)
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError):  # a reader that went away (`| head`)
                 stream.flush()
-            except (BrokenPipeError, OSError):  # a reader that went away (`| head`)
-                pass
         os._exit(code)
