@@ -78,11 +78,7 @@ class Report:
 
     def score_table(self) -> dict[str, dict[str, float]]:
         """Compliance scores per project and per program, sorted by id."""
-        out: dict[str, dict[str, float]] = {"project": {}, "program": {}}
-        for kind, ident in self.scores.scopes():
-            if kind in out:
-                out[kind][ident] = self.scores.score((kind, ident))
-        return out
+        return {"project": self.scores.table("project"), "program": self.scores.table("program")}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report as a dict (DESIGN.md, schema pmo-rules/report/v1)."""

@@ -72,23 +72,25 @@ class ScoreBoard:
                 if f.status == "waived":
                     earned_of[eid] += weight
         # Then once per distinct subject: its project (and that project's program).
-        project_possible: Counter[int] = Counter()  # keyed by id(project): models don't hash
-        project_earned: Counter[int] = Counter()
+        # Plain dicts keyed by id(project) (models don't hash; Counter's misses are slow).
+        project_possible: dict[int, int] = {}
+        project_earned: dict[int, int] = {}
         project_of: dict[int, Any] = {}
         earned: dict[Scope, float] = {}
         possible: dict[Scope, float] = {}
+        gained_of = earned_of.get
         for eid, total in possible_of.items():
             entity = entity_of[eid]
-            project = entity if type(entity) is Project else owning_project(entity)
+            project = entity if entity.__class__ is Project else owning_project(entity)
             if project is not None:
                 pid = id(project)
                 project_of[pid] = project
-                project_possible[pid] += total
-                project_earned[pid] += earned_of.get(eid, 0)
+                project_possible[pid] = project_possible.get(pid, 0) + total
+                project_earned[pid] = project_earned.get(pid, 0) + gained_of(eid, 0)
             elif type(entity).__name__ == "Program":
                 key = ("program", entity.id)
                 possible[key] = possible.get(key, 0.0) + total
-                earned[key] = earned.get(key, 0.0) + earned_of.get(eid, 0)
+                earned[key] = earned.get(key, 0.0) + gained_of(eid, 0)
         for pid, total in project_possible.items():
             project = project_of[pid]
             gained = float(project_earned[pid])
@@ -113,6 +115,11 @@ class ScoreBoard:
             return 1.0
         return round(earned.get(key, 0.0) / total, 4)
 
-    def scopes(self) -> list[Scope]:
-        """Every scope that has a score, sorted."""
-        return sorted(self._tally()[1])
+    def table(self, kind: str) -> dict[str, float]:
+        """Every score of one kind of scope (`project`, `program`), sorted by id."""
+        earned, possible = self._tally()
+        out = {}
+        for (k, ident), total in sorted(possible.items()):
+            if k == kind:
+                out[ident] = 1.0 if total == 0 else round(earned.get((k, ident), 0.0) / total, 4)
+        return out
