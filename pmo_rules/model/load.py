@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -82,21 +83,9 @@ def _load_fast(
     resolved = fast_resolve(doc, registry)
     if resolved is None:
         return None, raw
-    return LoadedPortfolio(
-        as_of=as_of or doc.as_of,  # type: ignore[arg-type]
-        currency=doc.currency,
-        pmo=doc.pmo,
-        portfolio=doc.portfolio,
-        people=doc.people,
-        objectives=doc.objectives,
-        programs=doc.programs,
-        projects=doc.projects,
-        dependencies=resolved.dependencies,
-        lifecycles=registry,
-        sources=sources,
-        warnings=[],
-        index=resolved.tables,
-        children=resolved.children,
+    return _portfolio(
+        doc, as_of or doc.as_of, resolved.dependencies, registry, sources, [],  # type: ignore[arg-type]
+        index=resolved.tables, children=resolved.children,
         project_edges=resolved.project_edges,
     ), raw
 
@@ -130,19 +119,19 @@ def _load(
     diagnostics = _with_sources(diagnostics, raw)
     if any(d.level == "error" for d in diagnostics) or effective is None:
         raise DiagnosticError(diagnostics)
+    return _portfolio(doc, effective, resolver.dependencies, registry, raw.sources, diagnostics)
+
+
+def _portfolio(
+    doc: PortfolioFile, as_of: dt.date, dependencies: list[Any], registry: LifecycleRegistry,
+    sources: list[Any], warnings: list[Diagnostic], **prepared: Any,
+) -> LoadedPortfolio:
+    """The LoadedPortfolio of a validated, resolved document (either load path)."""
     return LoadedPortfolio(
-        as_of=effective,
-        currency=doc.currency,
-        pmo=doc.pmo,
-        portfolio=doc.portfolio,
-        people=doc.people,
-        objectives=doc.objectives,
-        programs=doc.programs,
-        projects=doc.projects,
-        dependencies=resolver.dependencies,
-        lifecycles=registry,
-        sources=raw.sources,
-        warnings=diagnostics,
+        as_of=as_of, currency=doc.currency, pmo=doc.pmo, portfolio=doc.portfolio,
+        people=doc.people, objectives=doc.objectives, programs=doc.programs,
+        projects=doc.projects, dependencies=dependencies, lifecycles=registry,
+        sources=sources, warnings=warnings, **prepared,
     )
 
 
