@@ -312,7 +312,11 @@ class _FastResolver:
             values["predecessor"] = self.node(values["predecessor"], by_project, by_milestone)
             values["successor"] = self.node(values["successor"], by_project, by_milestone)
             self.add(d, values, seen, out, people)
-            edges.append((at(values["predecessor"]), at(values["successor"])))
+            edge = (at(values["predecessor"]), at(values["successor"]))
+            ends = (values["predecessor"].__class__, values["successor"].__class__)
+            if edge[0] == edge[1] and Project in ends:
+                raise _Problem  # a project linked with its own milestone: the exact path warns
+            edges.append(edge)
         entry_template = self.proto(DependsOn, {"id": ""}).__dict__
         dep_template = self.proto(Dependency, {"predecessor": "", "successor": ""}).__dict__
         dep_fields = ("type", "lag_days", "kind", "status", "owner")
@@ -330,6 +334,8 @@ class _FastResolver:
                     if pred is None or pred is p:
                         raise _Problem
                     a = position.get(entry)
+                    if a is None and at(pred) == i:
+                        raise _Problem  # its own milestone: the exact path warns
                     add_edge((at(pred) if a is None else a, i))
                     values = entry_template.copy()
                     values["custom"] = {}

@@ -290,7 +290,18 @@ class Resolver:
                             path, "remove this dependency")
                 continue
             if None not in ends:
+                self._own_milestone(ends, path)
                 self.dependencies.append(d)
+
+    def _own_milestone(self, ends: list[Any], path: DocPath) -> None:
+        """Warn about a project linked with one of its own milestones: it is kept as a
+        dependency, but the project graph cannot show a project waiting on itself."""
+        owners = [e if isinstance(e, Project) else milestone_project(e) for e in ends]
+        if owners[0] is owners[1] and any(isinstance(e, Project) for e in ends):
+            self.report(E.OWN_MILESTONE,
+                        f"`{owners[0].id}` is linked with its own milestone", path,
+                        "link the milestone with another milestone of the project, or remove it",
+                        level="warning")
 
 
 def milestone_project(m: Milestone) -> Project:

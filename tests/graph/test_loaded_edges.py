@@ -20,8 +20,9 @@ def _with_milestone_edges(n: int) -> dict[str, object]:
     doc = generate(n, seed=5, cycles=2)
     projects: list[dict[str, object]] = doc["projects"]  # type: ignore[assignment]
     projects[3]["depends_on"] = [*projects[3]["depends_on"], "M-1"]  # type: ignore[list-item]
+    # M-3 is P-3's own milestone (a warning, and the exact load path): link P-5 instead.
     doc["dependencies"] = [{"predecessor": "M-2", "successor": "M-4", "type": "SS"},
-                           {"predecessor": "M-3", "successor": "P-3"}]
+                           {"predecessor": "M-3", "successor": "P-5"}]
     return doc
 
 
