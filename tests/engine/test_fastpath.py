@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pmo_rules import api
 from pmo_rules.engine.report import Report
@@ -65,3 +67,33 @@ def test_policy_strings_stay_data(tmp_path: Path) -> None:
     fast, slow = _both(api.load_portfolio(data), api.load_policies([policy]))
     assert _outcome(fast) == _outcome(slow)
     assert fast.counts["T-1"].passed == 1
+
+
+_POLICIES: list[object] = []
+
+
+def _bundled() -> object:
+    if not _POLICIES:
+        _POLICIES.append(api.load_policies([ROOT / "policies"]))
+    return _POLICIES[0]
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), n=st.integers(3, 60), cycles=st.integers(0, 3),
+       holes=st.integers(0, 4))
+def test_agree_on_random_portfolios(tmp_path: Path, seed: int, n: int, cycles: int,
+                                    holes: int) -> None:
+    spec = importlib.util.spec_from_file_location("gen", ROOT / "benchmarks" / "gen_portfolio.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    doc = gen.generate(n, seed=seed, cycles=cycles)
+    # Punch holes: missing budgets, health and schedules, where rules must cope.
+    for project in doc["projects"][: holes * 3]:
+        for key in ("budget", "health", "schedule", "evm")[:holes]:
+            project.pop(key, None)
+    path = tmp_path / f"random-{seed}-{n}.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    fast, slow = _both(api.load_portfolio(path), _bundled())
+    assert _outcome(fast) == _outcome(slow)
