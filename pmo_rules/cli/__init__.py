@@ -62,14 +62,24 @@ def run() -> None:
     # collector would only re-scan it (seconds at 100k projects), never free it.
     gc.disable()
     try:
-        main()
+        main(standalone_mode=False)
+        code = 0
+    except click.exceptions.Exit as done:  # --help, --version
+        code = done.exit_code
+    except click.ClickException as problem:  # a usage error
+        problem.show()
+        code = problem.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Interrupted: not a verdict, so not 1 ("blocking findings"); 130 as shells do.
+        print("interrupted", file=sys.stderr)
+        code = 130
     except SystemExit as done:
-        # Tearing down a large portfolio object by object takes seconds at 100k projects,
-        # and nothing is left to do: flush what was written and leave at once.
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if isinstance(done.code, str):
             print(done.code, file=sys.stderr)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError):  # a reader that went away (`| head`)
-                stream.flush()
-        os._exit(code)
+    # Tearing down a large portfolio object by object takes seconds at 100k projects,
+    # and nothing is left to do: flush what was written and leave at once.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a reader that went away (`| head`)
+            stream.flush()
+    os._exit(code)

@@ -76,8 +76,10 @@ def policy_sources(
     from pmo_rules.config import load_config
 
     config, _ = load_config()
-    pack_names = list(packs) or as_list(config.get("pack", []))
-    paths = list(policies) or [Path(p) for p in as_list(config.get("policy", []))]
+    if policies or packs:  # the command line says what to run; settings fill in nothing
+        return list(policies), list(packs)
+    pack_names = as_list(config.get("pack", []))
+    paths = [Path(p) for p in as_list(config.get("policy", []))]
     if not paths and not pack_names:
         paths = [Path("policies")]  # the default only when nothing was named
         if not paths[0].exists():

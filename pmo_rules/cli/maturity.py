@@ -36,6 +36,7 @@ def command(
     """
     from pmo_rules import api
     from pmo_rules.cli.check import _params
+    from pmo_rules.config import load_config
     from pmo_rules.maturity import maturity, render_text
 
     with user_errors(output_format):
@@ -43,7 +44,10 @@ def command(
         checked = api.load_policies(paths, packs=pack_names)
         day = as_of.date() if as_of else None
         loaded = api.load_portfolio(portfolio, as_of=day)
-        report = api.check(loaded, checked, waivers=waivers, params=_params(params), as_of=day)
+        config, _ = load_config()  # the same settings `check` reads
+        merged = {**{k: str(v) for k, v in config.get("params", {}).items()}, **_params(params)}
+        report = api.check(loaded, checked, waivers=waivers or config.get("waivers"),
+                           params=merged, as_of=day)
         result = maturity(report)
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

@@ -419,16 +419,10 @@ class ExprCompiler:
 
     # ------------------------------------------------------------ quantifiers
 
-    def _source(
-        self, node: ast.Quantifier | ast.Aggregate
+    def _joined(
+        self, node: ast.Quantifier | ast.Aggregate, join: Join
     ) -> tuple[Compiled, Compiled | None]:
-        """The elements to look at and their filter: a whole collection, or a join's
-        candidates looked up in an index (joins.py)."""
-        coll = self.compile(node.coll)
-        where = self.compile(node.where) if node.where is not None else None
-        join = plan_join(node)
-        if join is None:
-            return coll, where
+        """A join's candidates, looked up in an index (joins.py), and their filter."""
         key = self.compile(join.key)
         residual = self.compile(join.residual) if join.residual is not None else None
         ctx = self.ctx
@@ -447,42 +441,18 @@ class ExprCompiler:
         planned = self._plan_graph_quantifier(node)
         if planned is not None:
             return planned
-        coll, where = self._source(node)
+        coll = self.compile(node.coll)
+        where = self.compile(node.where) if node.where is not None else None
         body = self.compile(node.body)
-        join = self.joins.get(id(node))
-        if join is not None and join.absorbs_body:
-            body = Const(True)  # the body's conjuncts now filter the candidates
-        var = node.var
-        kind = node.kind
-
-        def quantify(env: Env) -> Any:
-            items = coll(env)
-            if items is MISSING:
-                return MISSING
-            if isinstance(items, dict):  # a map iterates over its values
-                items = items.values()
-            saved = env.get(var, _UNSET)
-            result = kind != "any"
-            for item in items:
-                env[var] = MISSING if item is None else item  # a null element is missing
-                if where is not None and where(env) is not True:
-                    continue
-                holds = body(env) is True
-                if kind == "any":
-                    if holds:
-                        result = True
-                        break
-                elif kind == "all":
-                    if not holds:
-                        result = False
-                        break
-                elif holds:  # none
-                    result = False
-                    break
-            _restore(env, var, saved)
-            return result
-
-        return quantify
+        plain = _quantify(node.var, node.kind, coll, where, body)
+        join = plan_join(node)
+        if join is None:
+            return plain
+        candidates, residual = self._joined(node, join)
+        if join.absorbs_body:  # the body's other conjuncts, or nothing left to test
+            body = self.compile(join.body) if join.body is not None else Const(True)
+        return _prefer(node.var, _quantify(node.var, node.kind, candidates, residual, body),
+                       plain)
 
     def _plan_graph_quantifier(self, node: ast.Quantifier) -> Compiled | None:
         """`any|all|none a in ancestors(x): body(a)` as one pass over the whole graph."""
@@ -543,48 +513,119 @@ class ExprCompiler:
         return planned
 
     def _c_aggregate(self, node: ast.Aggregate) -> Compiled:
-        coll, where = self._source(node)
+        coll = self.compile(node.coll)
+        where = self.compile(node.where) if node.where is not None else None
         body = self.compile(node.body) if node.body is not None else None
-        var = node.var
-        kind = node.kind
-        is_duration = node.ty is not None and node.ty.kind is Kind.DURATION
-
-        def aggregate(env: Env) -> Any:
-            items = coll(env)
-            if items is MISSING:
-                return MISSING
-            if isinstance(items, dict):  # a map iterates over its values
-                items = items.values()
-            saved = env.get(var, _UNSET)
-            values: list[Any] = []
-            count = 0
-            for item in items:
-                env[var] = MISSING if item is None else item  # a null element is missing
-                if where is not None and where(env) is not True:
-                    continue
-                count += 1
-                if body is not None:
-                    v = body(env)
-                    if v is not MISSING:
-                        values.append(v)
-            _restore(env, var, saved)
-            if kind == "count":
-                return count
-            return functions.fold(kind, values, is_duration)
-
-        return aggregate
+        durations = node.ty is not None and node.ty.kind is Kind.DURATION
+        plain = _aggregate(node.var, node.kind, coll, where, body, durations)
+        join = plan_join(node)
+        if join is None:
+            return plain
+        candidates, residual = self._joined(node, join)
+        return _prefer(node.var,
+                       _aggregate(node.var, node.kind, candidates, residual, body, durations),
+                       plain)
 
 
 # ---------------------------------------------------------------- closure builders
 
 
+def _quantify(
+    var: str, kind: str, coll: Compiled, where: Compiled | None, body: Compiled
+) -> Compiled:
+    """all / any / none over a collection's elements that pass `where`."""
+
+    def quantify(env: Env) -> Any:
+        items = coll(env)
+        if items is MISSING:
+            return MISSING
+        if isinstance(items, dict):  # a map iterates over its values
+            items = items.values()
+        saved = env.get(var, _UNSET)
+        result = kind != "any"
+        for item in items:
+            env[var] = MISSING if item is None else item  # a null element is missing
+            if where is not None and where(env) is not True:
+                continue
+            holds = body(env) is True
+            if kind == "any":
+                if holds:
+                    result = True
+                    break
+            elif kind == "all":
+                if not holds:
+                    result = False
+                    break
+            elif holds:  # none
+                result = False
+                break
+        _restore(env, var, saved)
+        return result
+
+    return quantify
+
+
+def _aggregate(
+    var: str, kind: str, coll: Compiled, where: Compiled | None, body: Compiled | None,
+    durations: bool,
+) -> Compiled:
+    """count / sum / min / max / avg over a collection's elements that pass `where`."""
+
+    def aggregate(env: Env) -> Any:
+        items = coll(env)
+        if items is MISSING:
+            return MISSING
+        if isinstance(items, dict):  # a map iterates over its values
+            items = items.values()
+        saved = env.get(var, _UNSET)
+        values: list[Any] = []
+        count = 0
+        for item in items:
+            env[var] = MISSING if item is None else item  # a null element is missing
+            if where is not None and where(env) is not True:
+                continue
+            count += 1
+            if body is not None:
+                v = body(env)
+                if v is not MISSING:
+                    values.append(v)
+        _restore(env, var, saved)
+        if kind == "count":
+            return count
+        return functions.fold(kind, values, durations)
+
+    return aggregate
+
+
+def _prefer(var: str, joined: Compiled, plain: Compiled) -> Compiled:
+    """The joined plan, or the plain loop where the join could not be evaluated (its key
+    raised): then the plain loop decides, with exactly the plain loop's errors."""
+
+    def either(env: Env) -> Any:
+        saved = env.get(var, _UNSET)
+        try:
+            return joined(env)
+        except Exception:
+            _restore(env, var, saved)
+            return plain(env)
+
+    return either
+
+
 def _once(fn: Compiled) -> Compiled:
     """A closure of a run-invariant value, computed on first use and then remembered."""
     box: list[Any] = []
+    failed: list[Exception] = []
 
     def once(env: Env) -> Any:
+        if failed:  # an error is as invariant as a value: raise it again, don't recompute
+            raise failed[0]
         if not box:
-            box.append(fn(env))
+            try:
+                box.append(fn(env))
+            except Exception as exc:
+                failed.append(exc)
+                raise
         return box[0]
 
     once.invariant = True  # type: ignore[attr-defined]

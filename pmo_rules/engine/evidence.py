@@ -159,7 +159,8 @@ class Explainer:
             where = joined[1]
             join = self.compiler.joins[id(node)]
             if join.absorbs_body:
-                body = _always_true
+                rest = self.compiler.closures.get(id(join.body)) if join.body is not None else None
+                body = rest or _always_true
         inner = dict(env)
         for item in items:
             inner[node.var] = MISSING if item is None else item

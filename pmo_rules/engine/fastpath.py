@@ -344,7 +344,8 @@ class _Gen:
         inner = {**scope, node.var: var}
         where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
         join = self.closures.joins.get(id(node))
-        body = "True" if join is not None and join.absorbs_body else self.expr(node.body, inner)
+        body_node = join.body if join is not None and join.absorbs_body else node.body
+        body = "True" if body_node is None else self.expr(body_node, inner)
 
         def test(o: list[str]) -> str:
             gen = f"(({body}) is True for {var} in _items({o[0]}){where})"
@@ -367,9 +368,9 @@ class _Gen:
                 box.append(lookup(ctx, join))
             return box[0](key)
 
-        text = f"{self.const(candidates)}({self.expr(join.key, scope)})"
-        self.nonnull.add(text)
-        return text, join.residual
+        # Not marked never-missing: `lift` must hoist the call (and any `:=` in the key)
+        # out of the comprehension whose iterable it becomes.
+        return f"{self.const(candidates)}({self.expr(join.key, scope)})", join.residual
 
     def _aggregate(self, node: ast.Aggregate, scope: Mapping[str, str]) -> str:
         coll, where_node = self._source(node, scope)
@@ -385,7 +386,9 @@ class _Gen:
         body = self.expr(node.body, inner)
         v = self.temp()
         durations = node.ty is not None and node.ty.kind is Kind.DURATION
-        values = f"[{v} for {var} in _items({t}){where} for {v} in ({body},) if {v} is not None]"
+        # The body's value is bound in the condition: a `:=` may not sit in an iterable.
+        values = (f"[{v} for {var} in _items({t}){where}"
+                  f" if ({v} := ({body})) is not None]")
         return (f"(None if ({t} := {coll}) is None else "
                 f"_none_of(_fold({self.const(node.kind)}, {values}, {durations})))")
 

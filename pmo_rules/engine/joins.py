@@ -29,8 +29,9 @@ _UNORDERED_KINDS = (Kind.PHASE, Kind.STAGE, Kind.SEVERITY)  # their == is not pl
 class Join:
     """A planned join: group `collection` by `path`, look up `key`, filter by `residual`.
 
-    With `absorbs_body`, the equality came from the body of an `any`/`none`, whose
-    remaining conjuncts joined the residual: the body is then simply true.
+    With `absorbs_body`, the equality came from the body of an `any`/`none`: `body`
+    holds the body's other conjuncts (None: the body is then simply true), still
+    evaluated only for candidates that pass the `where`, as the plain loop would.
     """
 
     collection: str
@@ -38,6 +39,7 @@ class Join:
     key: ast.Expr
     residual: ast.Expr | None
     absorbs_body: bool = False
+    body: ast.Expr | None = None
 
 
 def _conjuncts(node: ast.Expr) -> list[ast.Expr]:
@@ -70,23 +72,30 @@ def plan_join(node: ast.Quantifier | ast.Aggregate) -> Join | None:
     if not (isinstance(coll, ast.Name) and coll.binding == "collection"):
         return None
     where = _conjuncts(node.where) if node.where is not None else []
-    options = [(join, False) for join in _equalities(node, where, absorbs_body=False)]
+    options = _equalities(node, where)
     if isinstance(node, ast.Quantifier) and node.kind in ("any", "none"):
         # `any x in C where W: x.k == e and B` holds iff some x has W, x.k == e and B all
         # true: the body's equality can drive the lookup as well as the where's.
-        body = [*where, *_conjuncts(node.body)]
-        options += [(join, True) for join in _equalities(node, body, absorbs_body=True)]
+        for join in _equalities(node, _conjuncts(node.body)):
+            options.append(Join(join.collection, join.path, join.key, _all(where),
+                                absorbs_body=True, body=join.residual))
     if not options:
         return None
     from pmo_rules.engine.compiler import free_names
 
-    correlated = [join for join, _ in options if free_names(join.key)]
-    return correlated[0] if correlated else options[0][0]
+    correlated = [join for join in options if free_names(join.key)]
+    return correlated[0] if correlated else options[0]
 
 
-def _equalities(
-    node: ast.Quantifier | ast.Aggregate, conjuncts: list[ast.Expr], *, absorbs_body: bool
-) -> list[Join]:
+def _all(conjuncts: list[ast.Expr]) -> ast.Expr | None:
+    """The conjunction of some conditions, or None for none."""
+    out: ast.Expr | None = None
+    for extra in conjuncts:
+        out = extra if out is None else ast.Binary("and", out, extra, span=extra.span, ty=BOOL)
+    return out
+
+
+def _equalities(node: ast.Quantifier | ast.Aggregate, conjuncts: list[ast.Expr]) -> list[Join]:
     """Every way to drive a lookup by one `x.PATH == EXPR` conjunct."""
     from pmo_rules.engine.compiler import free_names
 
@@ -102,14 +111,13 @@ def _equalities(
             path = _path_of(side, node.var)
             if path is None or node.var in free_names(other):
                 continue
-            rest = conjuncts[:i] + conjuncts[i + 1:]
-            residual: ast.Expr | None = None
-            for extra in rest:
-                residual = extra if residual is None else ast.Binary(
-                    "and", residual, extra, span=extra.span, ty=BOOL)
-            out.append(Join(node.coll.id, path, other, residual, absorbs_body))
+            out.append(Join(node.coll.id, path, other, _all(conjuncts[:i] + conjuncts[i + 1:])))
             break
     return out
+
+
+def _nan(value: Any) -> bool:
+    return isinstance(value, float) and value != value
 
 
 def _key(value: Any) -> Any:
@@ -131,7 +139,7 @@ def lookup(ctx: RunContext, join: Join) -> Lookup:
             value = getattr(value, attr, None)
             if value is None:
                 break
-        if value is None:
+        if value is None or _nan(value):  # missing, or NaN (equal to nothing)
             continue
         try:
             groups.setdefault(_key(value), []).append(item)
@@ -142,7 +150,7 @@ def lookup(ctx: RunContext, join: Join) -> Lookup:
     empty: list[Any] = []
 
     def find(key: Any) -> list[Any]:
-        if key is MISSING or key is None:
+        if key is MISSING or key is None or _nan(key):
             return empty
         try:
             return groups.get(_key(key), empty)

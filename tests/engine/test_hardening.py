@@ -205,3 +205,41 @@ def test_an_equality_in_the_body_of_any_or_none_drives_a_join(tmp_path: Path) ->
         ("T-1", "B"): "fail", ("T-1", "C"): "fail", ("T-2", "A"): "fail"}
     t2 = next(f for f in fast.findings if f.rule.id == "T-2")
     assert t2.evidence[0].witnesses == ("R1",)
+
+
+def test_joins_keep_the_plain_loops_errors_and_order(tmp_path: Path) -> None:
+    fast, slow = both(tmp_path, rules(
+        # B's where is missing: its body (with a bad comparison) is never evaluated.
+        "any q in projects where q.custom.flag: q.id == p.custom.ref and q.custom.n > 5",
+        # The key raises, but with no risks the plain loop never evaluates it.
+        "count(r in risks where r.id == lower(p.custom.code)) == 0",
+    ), [{"id": "A", "name": "A", "ref": "B", "code": 5},
+        {"id": "B", "name": "B", "n": "abc", "code": 5}])
+    assert statuses(fast) == statuses(slow) == {("T-1", "A"): "fail", ("T-1", "B"): "fail"}
+
+
+def test_a_nan_key_matches_nothing(tmp_path: Path) -> None:
+    pf = tmp_path / "d.json"
+    pf.write_text('{"as_of": "2026-11-26", "projects": [{"id": "A", "name": "A",'
+                  ' "budget": {"approved": NaN}}]}', encoding="utf-8")
+    pol = tmp_path / "p.pmo"
+    pol.write_text(rules("count(q in projects where q.budget.approved == p.budget.approved)"
+                         " == 1"), encoding="utf-8")
+    checked, loaded = api.load_policies([pol]), api.load_portfolio(pf)
+    for fast in (True, False):
+        report = api.check(loaded, checked, fast=fast)
+        assert statuses(report) == {("T-1", "A"): "fail"}
+
+
+def test_every_bundled_rule_gets_a_generated_loop() -> None:
+    from pmo_rules.engine.plan import build_plan, param_values
+    from pmo_rules.engine.runtime import RunContext
+    from pmo_rules.graph.portfolio_graph import PortfolioGraph
+
+    root = Path(__file__).resolve().parents[2]
+    checked = api.load_policies([root / "policies"])
+    loaded = api.load_portfolio(root / "examples" / "portfolio.yaml")
+    ctx = RunContext(loaded, PortfolioGraph(loaded), loaded.as_of, param_values(checked, {}))
+    slow = [r.rule.id for r in checked.rules
+            if r.rule.for_ is not None and build_plan(r, checked, ctx).fast is None]
+    assert slow == []
