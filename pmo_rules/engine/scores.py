@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from pmo_rules.engine.results import SEVERITY_WEIGHT, Finding
-from pmo_rules.model.entities import Project
 
 Scope = tuple[str, str]
 
@@ -27,6 +27,18 @@ def owning_project(entity: Any) -> Any:
     if project is not None and type(project).__name__ == "Project":
         return project
     return None
+
+
+_OWNED = frozenset({"Milestone", "Risk", "Issue", "Allocation"})
+
+
+def _owners(entities: list[Any], kinds: set[str]) -> list[Any]:
+    """The project each subject belongs to (None where it belongs to none)."""
+    if kinds == {"Project"}:
+        return entities
+    if kinds <= _OWNED:
+        return list(map(attrgetter("project"), entities))
+    return [owning_project(e) for e in entities]
 
 
 class ScoreBoard:
@@ -53,57 +65,63 @@ class ScoreBoard:
     def _tally(self) -> tuple[dict[Scope, float], dict[Scope, float]]:
         if self._totals is not None:
             return self._totals
-        # Weight per entity, counted in C: a pass of weight w adds the entity w times.
-        earned_of: Counter[int] = Counter()
-        possible_of: Counter[int] = Counter()
-        entity_of: dict[int, Any] = {}
+        # Weight per project, counted in C: a rule's passes of weight w add each owning
+        # project w times. A rule's subjects are one kind, so their owners are found by one
+        # attribute read per subject (`.project`), or are the subjects themselves.
+        project_of: dict[int, Any] = {}  # id -> project (models don't hash)
+        earned_by: Counter[int] = Counter()
+        possible_by: Counter[int] = Counter()
+        program_earned: Counter[str] = Counter()
+        program_possible: Counter[str] = Counter()
+        earned_total = possible_total = 0
         for weight, entities in self._passes:
-            ids = list(map(id, entities))
-            entity_of.update(zip(ids, entities, strict=True))
+            kinds = {t.__name__ for t in set(map(type, entities))}
+            owners = _owners(entities, kinds)
+            present = owners if kinds == {"Project"} else [o for o in owners if o is not None]
+            ids = list(map(id, present))
+            project_of.update(zip(ids, present, strict=True))
             for _ in range(weight):
-                earned_of.update(ids)
-        possible_of.update(earned_of)
+                earned_by.update(ids)
+            earned_total += weight * len(entities)
+            if "Program" in kinds:  # a program's own rules
+                for entity in entities:
+                    if type(entity).__name__ == "Program":
+                        program_earned[entity.id] += weight
+        possible_by.update(earned_by)
+        possible_total = earned_total
+        program_possible.update(program_earned)
         for f in self._findings:
             weight = SEVERITY_WEIGHT.get(f.rule.severity, 1)
-            if weight:
-                eid = id(f.entity)
-                entity_of[eid] = f.entity
-                possible_of[eid] += weight
-                if f.status == "waived":
-                    earned_of[eid] += weight
-        # Then once per distinct subject: its project (and that project's program).
-        # Plain dicts keyed by id(project) (models don't hash; Counter's misses are slow).
-        project_possible: dict[int, int] = {}
-        project_earned: dict[int, int] = {}
-        project_of: dict[int, Any] = {}
+            if not weight:
+                continue
+            waived = weight if f.status == "waived" else 0
+            possible_total += weight
+            earned_total += waived
+            owner = owning_project(f.entity)
+            if owner is not None:
+                project_of[id(owner)] = owner
+                possible_by[id(owner)] += weight
+                earned_by[id(owner)] += waived
+            elif type(f.entity).__name__ == "Program":
+                program_possible[f.entity.id] += weight
+                program_earned[f.entity.id] += waived
         earned: dict[Scope, float] = {}
         possible: dict[Scope, float] = {}
-        gained_of = earned_of.get
-        for eid, total in possible_of.items():
-            entity = entity_of[eid]
-            project = entity if entity.__class__ is Project else owning_project(entity)
-            if project is not None:
-                pid = id(project)
-                project_of[pid] = project
-                project_possible[pid] = project_possible.get(pid, 0) + total
-                project_earned[pid] = project_earned.get(pid, 0) + gained_of(eid, 0)
-            elif type(entity).__name__ == "Program":
-                key = ("program", entity.id)
-                possible[key] = possible.get(key, 0.0) + total
-                earned[key] = earned.get(key, 0.0) + gained_of(eid, 0)
-        for pid, total in project_possible.items():
+        for pid, total in possible_by.items():
             project = project_of[pid]
-            gained = float(project_earned[pid])
+            gained = earned_by.get(pid, 0)
             possible[("project", project.id)] = float(total)
-            earned[("project", project.id)] = gained
+            earned[("project", project.id)] = float(gained)
             program = project.program
             if program is not None:
-                key = ("program", program.id)
-                possible[key] = possible.get(key, 0.0) + total
-                earned[key] = earned.get(key, 0.0) + gained
+                program_possible[program.id] += total
+                program_earned[program.id] += gained
+        for ident, total in program_possible.items():
+            possible[("program", ident)] = float(total)
+            earned[("program", ident)] = float(program_earned.get(ident, 0))
         portfolio = ("portfolio", self.portfolio_id)
-        possible[portfolio] = float(sum(possible_of.values()))
-        earned[portfolio] = float(sum(earned_of.values()))
+        possible[portfolio] = float(possible_total)
+        earned[portfolio] = float(earned_total)
         self._totals = (earned, possible)
         return self._totals
 
