@@ -22,11 +22,11 @@ def owning_project(entity: Any) -> Any:
     if kind == "Project":
         return entity
     if kind == "Dependency":
-        return owning_project(getattr(entity, "successor", None))
-    project = getattr(entity, "project", None)
-    if project is not None and type(project).__name__ == "Project":
-        return project
-    return None
+        return owning_project(entity.successor)
+    if kind in _OWNED:
+        project = entity.project
+        return project if type(project).__name__ == "Project" else None
+    return None  # people, programs, objectives, the portfolio: no project
 
 
 _OWNED = frozenset({"Milestone", "Risk", "Issue", "Allocation"})
@@ -38,6 +38,11 @@ def _owners(entities: list[Any], kinds: set[str]) -> list[Any]:
         return entities
     if kinds <= _OWNED:
         return list(map(attrgetter("project"), entities))
+    if kinds == {"Dependency"}:  # a dependency weighs on its successor's project
+        ends = list(map(attrgetter("successor"), entities))
+        if {type(e).__name__ for e in set(map(type, ends))} == {"Project"}:
+            return ends
+        return [e if type(e).__name__ == "Project" else e.project for e in ends]
     return [owning_project(e) for e in entities]
 
 
@@ -74,19 +79,21 @@ class ScoreBoard:
         program_earned: Counter[str] = Counter()
         program_possible: Counter[str] = Counter()
         earned_total = possible_total = 0
+        ids_by_weight: dict[int, list[int]] = {}
         for weight, entities in self._passes:
             kinds = {t.__name__ for t in set(map(type, entities))}
             owners = _owners(entities, kinds)
             present = owners if kinds == {"Project"} else [o for o in owners if o is not None]
             ids = list(map(id, present))
             project_of.update(zip(ids, present, strict=True))
-            for _ in range(weight):
-                earned_by.update(ids)
+            ids_by_weight.setdefault(weight, []).extend(ids)
             earned_total += weight * len(entities)
             if "Program" in kinds:  # a program's own rules
                 for entity in entities:
                     if type(entity).__name__ == "Program":
                         program_earned[entity.id] += weight
+        for weight, ids in ids_by_weight.items():  # one count per weight, then scaled
+            earned_by.update({pid: n * weight for pid, n in Counter(ids).items()})
         possible_by.update(earned_by)
         possible_total = earned_total
         program_possible.update(program_earned)
