@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gc
 import hashlib
@@ -102,9 +103,9 @@ def _load(
     try:
         doc = PortfolioFile.model_validate(raw.document)
     except ValidationError as exc:
-        raise DiagnosticError(
-            _with_sources(E.from_validation_error(exc, raw.document, locator), raw)
-        ) from None
+        problems = E.from_validation_error(exc, raw.document, locator)
+        problems += _resolve_despite(exc, raw.document, registry, locator)
+        raise DiagnosticError(_with_sources(problems, raw)) from None
     resolver = Resolver(doc, raw.document, registry, locator)
     resolver.run()
     diagnostics = resolver.diagnostics
@@ -120,6 +121,36 @@ def _load(
     if any(d.level == "error" for d in diagnostics) or effective is None:
         raise DiagnosticError(diagnostics)
     return _portfolio(doc, effective, resolver.dependencies, registry, raw.sources, diagnostics)
+
+
+def _resolve_despite(
+    exc: ValidationError, document: Any, registry: LifecycleRegistry, locator: Locator
+) -> list[Diagnostic]:
+    """The resolution problems (unknown ids, duplicates, phases) of a document whose values
+    failed validation, so all problems are reported at once: the failing values are left
+    out and the rest resolved. Where leaving them out cannot work (a required field, a
+    whole list item), only the validation problems are reported."""
+    repaired = copy.deepcopy(document)
+    for err in exc.errors(include_url=False):
+        if err["type"] == "missing":
+            return []
+        path = E.clean_loc(document, tuple(err["loc"]))
+        parent: Any = repaired
+        for part in path[:-1]:
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                return []
+        if not path or not isinstance(parent, dict) or not isinstance(path[-1], str):
+            return []
+        parent.pop(path[-1], None)
+    try:
+        doc = PortfolioFile.model_validate(repaired)
+    except ValidationError:
+        return []
+    resolver = Resolver(doc, repaired, registry, locator)
+    resolver.run()
+    return resolver.diagnostics
 
 
 def _portfolio(
