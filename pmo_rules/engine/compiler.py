@@ -28,6 +28,8 @@ from pmo_rules.engine.runtime import (
     Env,
     RuleError,
     RunContext,
+    index_of,
+    member,
 )
 from pmo_rules.language import ast
 from pmo_rules.language.types import Kind
@@ -203,17 +205,7 @@ class ExprCompiler:
         idx = self.compile(node.index)
 
         def index(env: Env) -> Any:
-            container = obj(env)
-            key = idx(env)
-            if container is MISSING or key is MISSING:
-                return MISSING
-            if isinstance(container, list | tuple | str) and isinstance(key, int | float):
-                i = int(key)
-                value = container[i] if -len(container) <= i < len(container) else None
-            elif isinstance(container, dict) and isinstance(key, str):
-                value = container.get(key)
-            else:
-                return MISSING
+            value = index_of(obj(env), idx(env))
             return MISSING if value is None else value
 
         return index
@@ -765,25 +757,16 @@ def _ordered_compare(
 
 
 def _membership(negate: bool, item: Compiled, container: Compiled) -> Compiled:
-    def member(env: Env) -> Any:
+    def membership(env: Env) -> Any:
         x = item(env)
         if x is MISSING:
             return MISSING
-        c = container(env)
-        if c is MISSING:
-            return MISSING
-        if isinstance(c, str):
-            found = isinstance(x, str) and x in c
-        elif isinstance(c, list | tuple | set | frozenset):
-            # Entities are equal only when they are the same entity.
-            found = any(y is x for y in c) if isinstance(x, BaseModel) else x in c
-        elif isinstance(c, dict):
-            found = x in c
-        else:
+        found = member(x, container(env))
+        if found is None:
             return MISSING
         return not found if negate else found
 
-    return member
+    return membership
 
 
 __all__ = ["Const", "ExprCompiler", "free_names", "literal_value"]

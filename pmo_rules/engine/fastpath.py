@@ -28,7 +28,15 @@ from pydantic import BaseModel
 from pmo_rules.engine import functions
 from pmo_rules.engine.compiler import ExprCompiler
 from pmo_rules.engine.joins import lookup
-from pmo_rules.engine.runtime import ATTRIBUTE, MISSING, SEVERITY_ORDER, STAGE_ORDER, RunContext
+from pmo_rules.engine.runtime import (
+    ATTRIBUTE,
+    MISSING,
+    SEVERITY_ORDER,
+    STAGE_ORDER,
+    RunContext,
+    index_of,
+    member,
+)
 from pmo_rules.language import ast
 from pmo_rules.language.types import Kind
 
@@ -72,29 +80,6 @@ def _eq_any(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def _member(x: Any, c: Any) -> Any:
-    if x is None or c is None:
-        return None
-    if isinstance(c, str):
-        return isinstance(x, str) and x in c
-    if isinstance(c, list | tuple | set | frozenset):
-        return any(y is x for y in c) if isinstance(x, BaseModel) else x in c
-    if isinstance(c, dict):
-        return x in c
-    return None
-
-
-def _index(obj: Any, key: Any) -> Any:
-    if obj is None or key is None:
-        return None
-    if isinstance(obj, list | tuple | str) and isinstance(key, int | float):
-        i = int(key)
-        return obj[i] if -len(obj) <= i < len(obj) else None
-    if isinstance(obj, dict) and isinstance(key, str):
-        return obj.get(key)
-    return None
-
-
 def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A run-time function (built-in or plugin) with MISSING mapped to None both ways."""
 
@@ -112,7 +97,7 @@ class _Gen:
         self.closures = closures
         self.namespace: dict[str, Any] = {
             "_get": _get, "_items": _items, "_div": _div, "_eq_any": _eq_any,
-            "_member": _member, "_index": _index, "_STAGE": STAGE_ORDER,
+            "_member": member, "_index": index_of, "_STAGE": STAGE_ORDER,
             "_SEVERITY": SEVERITY_ORDER, "_fold": functions.fold,
         }
         self.counter = 0

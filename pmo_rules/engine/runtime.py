@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from pydantic import BaseModel
+
 if TYPE_CHECKING:
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
     from pmo_rules.model.portfolio import LoadedPortfolio
@@ -75,6 +77,33 @@ class RunContext:
         if model is None:
             return None
         return model.phase_index(phase)
+
+
+def member(x: Any, c: Any) -> bool | None:
+    """`x in c` as the language means it (None: missing). A missing operand is missing;
+    entities are in a list only as themselves; a string holds substrings."""
+    if x is None or x is MISSING or c is None or c is MISSING:
+        return None
+    if isinstance(c, str):
+        return isinstance(x, str) and x in c
+    if isinstance(c, list | tuple | set | frozenset):
+        # Entities are equal only when they are the same entity.
+        return any(y is x for y in c) if isinstance(x, BaseModel) else x in c
+    if isinstance(c, dict):
+        return x in c
+    return None
+
+
+def index_of(obj: Any, key: Any) -> Any:
+    """`obj[key]` as the language means it (None: missing): out of range is missing."""
+    if obj is None or obj is MISSING or key is None or key is MISSING:
+        return None
+    if isinstance(obj, list | tuple | str) and isinstance(key, int | float):
+        i = int(key)
+        return obj[i] if -len(obj) <= i < len(obj) else None
+    if isinstance(obj, dict) and isinstance(key, str):
+        return obj.get(key)
+    return None
 
 
 _NATURAL_KEYS = ("id", "gate", "type", "name", "title", "text")
