@@ -15,8 +15,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel
-
 from pmo_rules.engine import functions
 from pmo_rules.engine.joins import Join, lookup, plan_join
 from pmo_rules.engine.runtime import (
@@ -30,6 +28,7 @@ from pmo_rules.engine.runtime import (
     RunContext,
     index_of,
     member,
+    same,
 )
 from pmo_rules.language import ast
 from pmo_rules.language.types import Kind
@@ -712,11 +711,8 @@ def _equality(negate: bool, left: Compiled, right: Compiled, identity: bool) -> 
         b = right(env)
         if b is MISSING:
             return MISSING
-        if identity or isinstance(a, BaseModel) or isinstance(b, BaseModel):
-            same = a is b  # entities are equal only when they are the same entity
-        else:
-            same = a == b
-        return not same if negate else same
+        equal = a is b if identity else same(a, b)
+        return not equal if negate else equal
 
     return eq
 

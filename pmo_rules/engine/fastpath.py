@@ -23,8 +23,6 @@ import keyword
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel
-
 from pmo_rules.engine import functions
 from pmo_rules.engine.compiler import ExprCompiler
 from pmo_rules.engine.joins import lookup
@@ -36,6 +34,7 @@ from pmo_rules.engine.runtime import (
     RunContext,
     index_of,
     member,
+    same,
 )
 from pmo_rules.language import ast
 from pmo_rules.language.types import Kind
@@ -74,12 +73,6 @@ def _div(a: Any, b: Any) -> Any:
         return None
 
 
-def _eq_any(a: Any, b: Any) -> bool:
-    if isinstance(a, BaseModel) or isinstance(b, BaseModel):
-        return a is b
-    return bool(a == b)
-
-
 def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
     """A run-time function (built-in or plugin) with MISSING mapped to None both ways."""
 
@@ -96,7 +89,7 @@ class _Gen:
         self.ctx = ctx
         self.closures = closures
         self.namespace: dict[str, Any] = {
-            "_get": _get, "_items": _items, "_div": _div, "_eq_any": _eq_any,
+            "_get": _get, "_items": _items, "_div": _div, "_eq_any": same,
             "_member": member, "_index": index_of, "_STAGE": STAGE_ORDER,
             "_SEVERITY": SEVERITY_ORDER, "_fold": functions.fold,
         }

@@ -79,6 +79,13 @@ class RunContext:
         return model.phase_index(phase)
 
 
+def same(a: Any, b: Any) -> bool:
+    """`a == b` as the language means it: entities are equal only to themselves."""
+    if isinstance(a, BaseModel) or isinstance(b, BaseModel):
+        return a is b
+    return bool(a == b)
+
+
 def member(x: Any, c: Any) -> bool | None:
     """`x in c` as the language means it (None: missing). A missing operand is missing;
     entities are in a list only as themselves; a string holds substrings."""
