@@ -11,7 +11,14 @@ from typing import Any
 
 import click
 
-from pmo_rules.cli.common import as_list, emit_diagnostics, policy_sources, user_errors
+from pmo_rules.cli.common import (
+    as_list,
+    emit_diagnostics,
+    policy_options,
+    policy_sources,
+    run_params,
+    user_errors,
+)
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -19,23 +26,6 @@ SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 def _split(values: tuple[str, ...]) -> list[str]:
     return [item.strip() for v in values for item in v.split(",") if item.strip()]
-
-
-def _params(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
-    problems = []
-    for item in values:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            problems.append(Diagnostic(
-                "PMO606", f"`--param {item}` is not of the form POLICY.NAME=VALUE",
-                help="for example `--param enterprise-lifecycle.max_red_share=15%`",
-            ))
-            continue
-        out[key.strip()] = value.strip()
-    if problems:
-        raise DiagnosticError(problems)
-    return out
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -75,10 +65,7 @@ def _stderr_console() -> Any:
 
 @click.command()
 @click.argument("portfolio", type=click.Path(path_type=Path))
-@click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
-              help="A .pmo file or a directory of them (repeatable; default ./policies).")
-@click.option("--pack", "packs", multiple=True, metavar="NAME",
-              help="A policy pack from an installed plugin (repeatable; see `pmo-rules plugins`).")
+@policy_options
 @click.option("--waivers", type=click.Path(path_type=Path), help="The waiver register (YAML).")
 @click.option("--param", "params", multiple=True, metavar="POLICY.NAME=VALUE",
               help="Override a policy param for this run (repeatable).")
@@ -118,8 +105,7 @@ def command(
         fmt = "json" if formats == ["json"] else "text"
         destinations = _destinations(formats, output, output_dir)
         policy_paths, pack_names = policy_sources(policies, packs)
-        merged_params = {**{k: str(v) for k, v in config.get("params", {}).items()},
-                         **_params(params)}
+        merged_params = run_params(config, params)
         report, loaded = _run(
             portfolio, policy_paths, pack_names, waivers or config.get("waivers"), merged_params,
             as_of.date() if as_of else None,

@@ -6,10 +6,10 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 
@@ -88,3 +88,33 @@ def policy_sources(
                 help="pass --policy PATH (a .pmo file or a directory) or --pack NAME, "
                      "or run where ./policies is")])
     return paths, pack_names
+
+
+def policy_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The `--policy` and `--pack` options every command that loads policies takes."""
+    command = click.option(
+        "--pack", "packs", multiple=True, metavar="NAME",
+        help="A policy pack from an installed plugin (repeatable; see `pmo-rules plugins`).",
+    )(command)
+    return click.option(
+        "--policy", "policies", multiple=True, type=click.Path(path_type=Path),
+        help="A .pmo file or a directory of them (repeatable; default ./policies).",
+    )(command)
+
+
+def run_params(config: dict[str, Any], values: Sequence[str]) -> dict[str, str]:
+    """Param overrides: the settings file's, then `--param POLICY.NAME=VALUE` (which win)."""
+    out = {k: str(v) for k, v in config.get("params", {}).items()}
+    problems = []
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            problems.append(Diagnostic(
+                "PMO606", f"`--param {item}` is not of the form POLICY.NAME=VALUE",
+                help="for example `--param enterprise-lifecycle.max_red_share=15%`",
+            ))
+            continue
+        out[key.strip()] = value.strip()
+    if problems:
+        raise DiagnosticError(problems)
+    return out

@@ -7,15 +7,12 @@ from pathlib import Path
 
 import click
 
-from pmo_rules.cli.common import EXIT_OK, policy_sources, user_errors
+from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, user_errors
 
 
 @click.command()
 @click.argument("rule")
-@click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
-              help="A .pmo file or a directory of them (repeatable; default ./policies).")
-@click.option("--pack", "packs", multiple=True, metavar="NAME",
-              help="A policy pack from an installed plugin (repeatable).")
+@policy_options
 def command(rule: str, policies: tuple[Path, ...], packs: tuple[str, ...]) -> None:
     """Explain RULE: title, doc, source (file:line), severity, enforcement, params and a sample
     finding from the rule's failing test case.

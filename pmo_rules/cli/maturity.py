@@ -9,15 +9,12 @@ from pathlib import Path
 
 import click
 
-from pmo_rules.cli.common import EXIT_OK, policy_sources, user_errors
+from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, run_params, user_errors
 
 
 @click.command()
 @click.argument("portfolio", type=click.Path(path_type=Path))
-@click.option("--policy", "policies", multiple=True, type=click.Path(path_type=Path),
-              help="A .pmo file or a directory of them (repeatable; default ./policies).")
-@click.option("--pack", "packs", multiple=True, metavar="NAME",
-              help="A policy pack from an installed plugin (repeatable).")
+@policy_options
 @click.option("--waivers", type=click.Path(path_type=Path), help="The waiver register (YAML).")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="The evaluation date (default: the portfolio's as_of).")
@@ -35,7 +32,6 @@ def command(
     Exit codes: 0 shown, 2 the inputs are wrong, 3 an internal error.
     """
     from pmo_rules import api
-    from pmo_rules.cli.check import _params
     from pmo_rules.config import load_config
     from pmo_rules.maturity import maturity, render_text
 
@@ -45,7 +41,7 @@ def command(
         day = as_of.date() if as_of else None
         loaded = api.load_portfolio(portfolio, as_of=day)
         config, _ = load_config()  # the same settings `check` reads
-        merged = {**{k: str(v) for k, v in config.get("params", {}).items()}, **_params(params)}
+        merged = run_params(config, params)
         report = api.check(loaded, checked, waivers=waivers or config.get("waivers"),
                            params=merged, as_of=day)
         result = maturity(report)
