@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from pmo_rules import lined_yaml
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, with_source
 from pmo_rules.engine.results import Finding, WaiverOutcome
 
@@ -30,27 +31,6 @@ class Waiver:
     file: str
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping it builds."""
-
-
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping: dict[str, Any] = {
-        str(k): v for k, v in loader.construct_mapping(node, deep=True).items()
-    }
-    mapping["__line__"] = node.start_mark.line + 1
-    mapping["__lines__"] = {
-        str(k.value): k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)
-    }
-    return mapping
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _mapping_with_line,
-)
-
-
 def load_waivers(path: str | Path) -> list[Waiver]:
     """Read and validate a waiver register; every problem is reported at once (exit 2)."""
     file = str(path)
@@ -67,7 +47,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
             Span(file, 1, 1, 1, 1), help="save the register as UTF-8",
         )]) from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = lined_yaml.load(text, key_lines=True)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -109,8 +89,8 @@ def _parse_entry(
             help="each waiver is a mapping with rule, subject, reason, approved_by, expires",
         ))
         return None
-    line = int(entry.pop("__line__", 1))
-    key_lines: dict[str, int] = entry.pop("__lines__", {})
+    line = int(entry.pop(lined_yaml.LINE, 1))
+    key_lines: dict[str, int] = entry.pop(lined_yaml.KEY_LINES, {})
     ok = True
     for key in entry:
         if key not in KNOWN:

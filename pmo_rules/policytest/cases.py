@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from pmo_rules import lined_yaml
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
 
 STATUSES = ("pass", "fail", "waived", "error", "not_applicable")
@@ -62,19 +63,6 @@ class TestFile:
     policies: tuple[Path, ...]
     base: Path | None
     cases: tuple[Case, ...]
-
-
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping, for diagnostics."""
-
-
-def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    out: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
-    out["__line__"] = node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
 def strip_lines(value: Any) -> Any:
@@ -124,7 +112,7 @@ def load_test_file(path: Path) -> TestFile:
     """Parse one test file; every problem is a diagnostic naming the file and line."""
     text = path.read_text(encoding="utf-8")
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+        doc = lined_yaml.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
