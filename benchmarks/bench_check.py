@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = HERE / "data"
@@ -26,7 +28,7 @@ DATA = HERE / "data"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    ap.add_argument("--policy", default=str(ROOT / "policies"))
+    ap.add_argument("--policy", default=str(STANDARD_POLICIES))
     ap.add_argument("--repeat", type=int, default=2, help="best of N runs (default 2)")
     args = ap.parse_args()
     DATA.mkdir(exist_ok=True)

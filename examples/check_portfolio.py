@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pmo_rules import api
 from pmo_rules.diagnostics import DiagnosticError
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -21,7 +22,7 @@ ROOT = HERE.parent
 
 def main() -> int:
     try:
-        policies = api.load_policies([ROOT / "policies"])
+        policies = api.load_policies([STANDARD_POLICIES])
         portfolio = api.load_portfolio(HERE / "portfolio.yaml")
         report = api.check(portfolio, policies, waivers=HERE / "waivers.yaml")
     except DiagnosticError as exc:  # bad policy, data or waiver input

@@ -32,7 +32,9 @@ from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
 
-__all__ = ["Report", "check", "load_policies", "load_portfolio", "load_waivers"]
+__all__ = [
+    "Report", "check", "load_policies", "load_portfolio", "load_waivers", "pack_directories",
+]
 
 
 def load_policies(
@@ -53,15 +55,20 @@ def load_policies(
     from pmo_rules.plugins.extend import extend_registry, installed, stand_ins
 
     plugins = plugins if plugins is not None else installed()
-    files = load_policy_files([*paths, *_pack_paths(plugins, packs)])
+    packs = list(packs)
+    files = load_policy_files(paths, dict(zip(packs, pack_directories(packs, plugins=plugins),
+                                              strict=True)))
     if registry is None:
         registry = extend_registry(builtin_registry(), plugins)
     stand_ins([p for f in files for p in f.policies], registry, plugins)
     return check_policies(files, registry)
 
 
-def _pack_paths(plugins: Plugins, packs: Iterable[str]) -> list[Path]:
+def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) -> list[Path]:
     """The directories of the named policy packs; an unknown name is a diagnostic."""
+    from pmo_rules.plugins.extend import installed
+
+    plugins = plugins if plugins is not None else installed()
     available = plugins.collected.policy_packs
     out, problems = [], []
     for name in packs:

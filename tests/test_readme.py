@@ -28,6 +28,6 @@ def test_the_sample_finding_is_what_the_check_prints(monkeypatch: pytest.MonkeyP
 
 def test_paths_the_readme_names_exist() -> None:
     named = set(re.findall(r"\]\(((?:docs|examples|benchmarks)/[^)#]*)\)", README))
-    named |= {"examples/portfolio.yaml", "examples/waivers.yaml", "policies"}
+    named |= {"examples/portfolio.yaml", "examples/waivers.yaml"}
     missing = sorted(p for p in named if not (ROOT / p).exists())
     assert not missing

@@ -68,11 +68,14 @@ def as_list(value: object) -> list[str]:
     return [str(value)] if value else []
 
 
+STANDARD_PACK = "standard"
+
+
 def policy_sources(
     policies: Sequence[Path], packs: Sequence[str]
 ) -> tuple[list[Path], list[str]]:
     """The policy paths and plugin packs of a run: the options given, else the settings
-    file's, else ./policies (the loader reports a path that does not exist)."""
+    file's, else ./policies, else the standard pack (said in one line on stderr)."""
     from pmo_rules.config import load_config
 
     config, _ = load_config()
@@ -80,14 +83,18 @@ def policy_sources(
         return list(policies), list(packs)
     pack_names = as_list(config.get("pack", []))
     paths = [Path(p) for p in as_list(config.get("policy", []))]
-    if not paths and not pack_names:
-        paths = [Path("policies")]  # the default only when nothing was named
-        if not paths[0].exists():
-            raise DiagnosticError([Diagnostic(
-                "PMO111", "no policies given, and there is no `policies` directory here",
-                help="pass --policy PATH (a .pmo file or a directory) or --pack NAME, "
-                     "or run where ./policies is")])
-    return paths, pack_names
+    if paths or pack_names:
+        return paths, pack_names
+    if Path("policies").is_dir():
+        return [Path("policies")], []
+    note_standard_pack()
+    return [], [STANDARD_PACK]
+
+
+def note_standard_pack() -> None:
+    """Say, in one line on stderr, that no policies were named and the standard pack runs."""
+    click.echo("pmo-rules: no policies named (--policy, --pack, settings or ./policies); "
+               f"using the standard pack (--pack {STANDARD_PACK})", err=True)
 
 
 def policy_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -98,7 +105,8 @@ def policy_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )(command)
     return click.option(
         "--policy", "policies", multiple=True, type=click.Path(path_type=Path),
-        help="A .pmo file or a directory of them (repeatable; default ./policies).",
+        help="A .pmo file or a directory of them (repeatable; default ./policies, else the "
+             "standard pack).",
     )(command)
 
 

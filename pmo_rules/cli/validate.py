@@ -16,8 +16,8 @@ from pmo_rules.cli.common import emit_diagnostics, policy_sources, user_errors
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               help="text for people, json for editors and CI")
 def command(paths: tuple[Path, ...], packs: tuple[str, ...], fmt: str) -> None:
-    """Check .pmo policy files (or directories of them; default ./policies) without running
-    them."""
+    """Check .pmo policy files (or directories of them; default: the settings' policies,
+    ./policies, else the standard pack) without running them."""
     from pmo_rules import api
 
     with user_errors(fmt):

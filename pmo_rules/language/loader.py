@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
@@ -28,13 +28,24 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     return out
 
 
-def load_policy_files(paths: Sequence[str | Path]) -> list[PolicyFile]:
-    """Parse every policy file under `paths`; raise DiagnosticError with all parse problems."""
+def load_policy_files(
+    paths: Sequence[str | Path], packs: Mapping[str, Path] | None = None
+) -> list[PolicyFile]:
+    """Parse every policy file under `paths` and in the `packs` (name -> directory); raise
+    DiagnosticError with all parse problems.
+
+    A pack's files are named `pack:NAME/FILE` in spans and reports: the same on every
+    machine, wherever the pack is installed.
+    """
+    named: list[tuple[Path, str | None]] = [(p, None) for p in expand_paths(paths)]
+    for pack, directory in (packs or {}).items():
+        named += [(p, f"pack:{pack}/{p.relative_to(directory).as_posix()}")
+                  for p in expand_paths([directory])]
     files: list[PolicyFile] = []
     diags: list[Diagnostic] = []
-    for path in expand_paths(paths):
+    for path, name in named:
         try:
-            files.append(parse_file(path))
+            files.append(parse_file(path, name))
         except DiagnosticError as exc:
             diags.extend(exc.diagnostics)
     if diags:

@@ -73,9 +73,9 @@ def _too_deep(path: str) -> Diagnostic:
                       help="split it with `let` or `define`")
 
 
-def parse_file(path: str | Path) -> PolicyFile:
-    """Read and parse one .pmo file (UTF-8)."""
-    name = str(path)
+def parse_file(path: str | Path, name: str | None = None) -> PolicyFile:
+    """Read and parse one .pmo file (UTF-8), named `name` in spans (default: its path)."""
+    name = str(path) if name is None else name
     try:
         text = Path(path).read_text(encoding="utf-8-sig")  # editors on Windows add a BOM
     except UnicodeDecodeError as exc:

@@ -87,7 +87,10 @@ def subject_label(subject: Subject) -> str:
 
 
 def relative_uri(file: str) -> str:
-    """A policy file as a relative POSIX path when it lies under the working directory."""
+    """A policy file as a relative POSIX path when it lies under the working directory
+    (a pack's file keeps its `pack:NAME/FILE` name)."""
+    if file.startswith("pack:"):
+        return file
     path = Path(file)
     if path.is_absolute():
         try:

@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from gen_portfolio import generate  # noqa: E402
 
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES  # noqa: E402
+
 # Rules whose subjects are too few at this size for a rate to mean anything.
 FEW_SUBJECTS = 30
 
@@ -25,7 +27,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> api.Report:
     """The starter policies checked against 1,000 generated projects."""
     path = tmp_path_factory.mktemp("gen") / "p.json"
     path.write_text(json.dumps(generate(1000, seed=11)), encoding="utf-8")
-    return api.check(api.load_portfolio(path), api.load_policies([ROOT / "policies"]))
+    return api.check(api.load_portfolio(path), api.load_policies([STANDARD_POLICIES]))
 
 
 @pytest.mark.parametrize("seed", [0, 4])

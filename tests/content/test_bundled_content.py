@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 
 from pmo_rules.diagnostics import DiagnosticError, render_all
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTFOLIO = ROOT / "examples" / "portfolio.yaml"
 WAIVERS = ROOT / "examples" / "waivers.yaml"
-POLICIES = ROOT / "policies"
+POLICIES = STANDARD_POLICIES
 DEPARTMENT = ROOT / "examples" / "policies-department"
 FAMILIES = {
     "epmo-lifecycle": "lifecycle.pmo",

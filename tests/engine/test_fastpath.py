@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pmo_rules import api
 from pmo_rules.engine.report import Report
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -40,7 +41,7 @@ def _generated(n: int, cycles: int, tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize(("portfolio", "policies"), [
     (FIXTURES / "portfolio.yaml", FIXTURES / "policy.pmo"),
-    (ROOT / "examples" / "portfolio.yaml", ROOT / "policies"),
+    (ROOT / "examples" / "portfolio.yaml", STANDARD_POLICIES),
 ])
 def test_fast_and_reference_paths_agree(portfolio: Path, policies: Path) -> None:
     fast, slow = _both(api.load_portfolio(portfolio), api.load_policies([policies]))
@@ -50,7 +51,7 @@ def test_fast_and_reference_paths_agree(portfolio: Path, policies: Path) -> None
 
 def test_agree_on_a_generated_portfolio_with_cycles(tmp_path: Path) -> None:
     loaded = api.load_portfolio(_generated(400, 4, tmp_path))
-    fast, slow = _both(loaded, api.load_policies([ROOT / "policies"]))
+    fast, slow = _both(loaded, api.load_policies([STANDARD_POLICIES]))
     assert _outcome(fast) == _outcome(slow)
     assert fast.summary()["fail"] > 0
 
@@ -74,7 +75,7 @@ _POLICIES: list[object] = []
 
 def _bundled() -> object:
     if not _POLICIES:
-        _POLICIES.append(api.load_policies([ROOT / "policies"]))
+        _POLICIES.append(api.load_policies([STANDARD_POLICIES]))
     return _POLICIES[0]
 
 

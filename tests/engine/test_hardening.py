@@ -14,6 +14,7 @@ from pmo_rules.config import load_config
 from pmo_rules.diagnostics import DiagnosticError
 from pmo_rules.engine.report import Report
 from pmo_rules.engine.waivers import load_waivers
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES
 
 
 def both(tmp_path: Path, policy: str, projects: list[dict[str, Any]],
@@ -237,7 +238,7 @@ def test_every_bundled_rule_gets_a_generated_loop() -> None:
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
 
     root = Path(__file__).resolve().parents[2]
-    checked = api.load_policies([root / "policies"])
+    checked = api.load_policies([STANDARD_POLICIES])
     loaded = api.load_portfolio(root / "examples" / "portfolio.yaml")
     ctx = RunContext(loaded, PortfolioGraph(loaded), loaded.as_of, param_values(checked, {}))
     slow = [r.rule.id for r in checked.rules

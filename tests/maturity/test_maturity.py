@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from pmo_rules.cli import main
 from pmo_rules.maturity import THRESHOLDS, RuleEvidence, assess, level_result
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +146,7 @@ def test_missing_data_failure_from_a_real_report() -> None:
     from pmo_rules.maturity import is_missing_data, rule_evidence
 
     report = api.check(api.load_portfolio(ROOT / "examples" / "portfolio.yaml"),
-                       api.load_policies([ROOT / "policies"]), select=["REP-01"])
+                       api.load_policies([STANDARD_POLICIES]), select=["REP-01"])
     [p302] = [f for f in report.findings if f.subject.id == "P-302"]
     assert is_missing_data(p302)
     [rep01] = rule_evidence(report)
@@ -157,7 +158,7 @@ def test_missing_data_failure_from_a_real_report() -> None:
 def test_cli_says_it_is_an_indicator(fmt: str) -> None:
     """The command shows levels per family and overall, and never claims a certified rating."""
     result = CliRunner().invoke(main, [
-        "maturity", str(ROOT / "examples" / "portfolio.yaml"), "--policy", str(ROOT / "policies"),
+        "maturity", str(ROOT / "examples" / "portfolio.yaml"), "--policy", str(STANDARD_POLICIES),
         "--waivers", str(ROOT / "examples" / "waivers.yaml"), "--format", fmt])
     assert result.exit_code == 0, result.output
     if fmt == "json":
@@ -173,5 +174,5 @@ def test_cli_says_it_is_an_indicator(fmt: str) -> None:
 def test_cli_bad_portfolio_exits_2(tmp_path: Path) -> None:
     """A portfolio that does not exist is a diagnostic and exit 2."""
     result = CliRunner().invoke(main, ["maturity", str(tmp_path / "nope.yaml"),
-                                       "--policy", str(ROOT / "policies")])
+                                       "--policy", str(STANDARD_POLICIES)])
     assert result.exit_code == 2

@@ -13,9 +13,10 @@ from pmo_rules import api
 from pmo_rules.cli import main
 from pmo_rules.policytest import discover, load_suite, run_suite, uncovered
 from pmo_rules.policytest.patch import apply_patch
+from pmo_rules.stdlib.standard import POLICIES as STANDARD_POLICIES
 
 ROOT = Path(__file__).resolve().parents[2]
-POLICIES = ROOT / "policies"
+POLICIES = STANDARD_POLICIES
 
 
 def _invoke(*args: str) -> tuple[int, str]:
