@@ -8,7 +8,7 @@ from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
 
-KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format")
+KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format", "store")
 
 
 def load_config(directory: Path | None = None) -> tuple[dict[str, Any], Path | None]:
@@ -47,6 +47,8 @@ _SHAPES: dict[str, tuple[Any, str, str]] = {
     "ignore": (_text_or_texts, "a rule id or a list of them", '`ignore = ["PFB-04"]`'),
     "format": (_text_or_texts, "a format name or a list of them", '`format = "text"`'),
     "waivers": (lambda v: isinstance(v, str), "a path", '`waivers = "waivers.yaml"`'),
+    "store": (lambda v: isinstance(v, str), "a SQLite file path or a postgresql:// URL",
+              '`store = ".pmo-rules/history.db"`'),
     "fail_on": (lambda v: v in _SEVERITIES, f"one of {', '.join(_SEVERITIES)}",
                 '`fail_on = "high"`'),
     "params": (lambda v: isinstance(v, dict) and all(

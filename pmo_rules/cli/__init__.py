@@ -23,6 +23,12 @@ COMMANDS = {
     "explain": "explain",
     "maturity": "maturity",
     "plugins": "plugins",
+    "history": "history",
+    "diff": "diff",
+    "baseline": "baseline",
+    "trend": "trend",
+    "preview": "preview",
+    "store": "store",
 }
 
 

@@ -84,12 +84,21 @@ def _stderr_console() -> Any:
 @click.option("--show-passes", is_flag=True, help="List passing subjects too.")
 @click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
               show_default=True, help="How the text report groups findings.")
+@click.option("--record", is_flag=True,
+              help="Record the run in the run store (see --store) for history, diff and trend.")
+@click.option("--store", metavar="PATH|URL",
+              help="The run store: a SQLite file or a postgresql:// URL (default: the `store` "
+                   "setting, else .pmo-rules/history.db). With --format html, adds a trend.")
+@click.option("--baseline", metavar="FILE|RUN",
+              help="Block only on findings not in this baseline (a file from `pmo-rules "
+                   "baseline create`, or a recorded run id); mark findings new or unchanged.")
 def command(
     portfolio: Path, policies: tuple[Path, ...], packs: tuple[str, ...], waivers: Path | None,
     params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
-    output_dir: Path | None, show_passes: bool, group_by: str,
+    output_dir: Path | None, show_passes: bool, group_by: str, record: bool, store: str | None,
+    baseline: str | None,
 ) -> None:
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
@@ -106,6 +115,10 @@ def command(
         destinations = _destinations(formats, output, output_dir)
         policy_paths, pack_names = policy_sources(policies, packs)
         merged_params = run_params(config, params)
+        from pmo_rules.cli.record import CheckHistory
+
+        history = CheckHistory.prepare(record=record, store=store, baseline=baseline,
+                                       config=config, html="html" in formats)
         report, loaded = _run(
             portfolio, policy_paths, pack_names, waivers or config.get("waivers"), merged_params,
             as_of.date() if as_of else None,
@@ -113,10 +126,17 @@ def command(
             _split(ignore) or list(config.get("ignore", [])),
             fail_on or config.get("fail_on"), show_passes, fmt,
         )
+        trend = history.after_run(report, {
+            "policy": [str(p) for p in policy_paths], "pack": pack_names,
+            "params": dict(merged_params), "waivers": str(waivers or config.get("waivers") or "")
+            or None, "as_of": as_of.date().isoformat() if as_of else None,
+            "select": _split(select) or list(config.get("select", [])),
+            "ignore": _split(ignore) or list(config.get("ignore", [])),
+            "fail_on": fail_on or config.get("fail_on"), "show_passes": show_passes})
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
         write_reports(report, destinations, group_by=group_by,
-                      graph=_graph(loaded) if "html" in formats else None)
+                      graph=_graph(loaded) if "html" in formats else None, trend=trend)
     sys.exit(report.exit_code)
 
 
@@ -127,25 +147,9 @@ def _run(
     show_passes: bool, fmt: str,
 ) -> tuple[Any, Any]:
     from pmo_rules import api
+    from pmo_rules.cli.evaluate import load_inputs
 
-    problems: list[Diagnostic] = []
-    checked = loaded = None
-    # Policies and data are both checked before anything runs, and all problems shown at once.
-    try:
-        checked = api.load_policies(policy_paths, packs=packs)
-    except DiagnosticError as exc:
-        problems += exc.diagnostics
-    try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of)
-    except DiagnosticError as exc:
-        problems += exc.diagnostics
-    if waivers is not None:
-        try:  # validated with the rest, so every input problem shows at once
-            api.load_waivers(waivers)
-        except DiagnosticError as exc:
-            problems += exc.diagnostics
-    if problems or checked is None or loaded is None:
-        raise DiagnosticError(problems)
+    loaded, (checked,) = load_inputs(portfolio, [(policy_paths, packs)], waivers, as_of)
     interactive = fmt == "text" and sys.stderr.isatty()
     report = api.check(
         loaded, checked, waivers=waivers, params=params, as_of=as_of, fail_on=fail_on,
@@ -203,11 +207,11 @@ def _destinations(
     return [(formats[0], output)]
 
 
-def _reporters(graph: Any = None) -> dict[str, Any]:
+def _reporters(graph: Any = None, trend: Any = None) -> dict[str, Any]:
     """Every reporter by name; the built-ins come first, HTML with the run's graph bound."""
     from pmo_rules.reports.registry import builtin_reporters, reporter_table
 
-    return reporter_table(builtin_reporters(graph), _plugin_reporters())
+    return reporter_table(builtin_reporters(graph, trend=trend), _plugin_reporters())
 
 
 def _plugin_reporters() -> list[list[Any]]:
@@ -228,10 +232,10 @@ def _graph(loaded: Any) -> Any:
 
 def write_reports(
     report: Any, destinations: list[tuple[str, Path | None]], *, group_by: str = "rule",
-    graph: Any = None,
+    graph: Any = None, trend: Any = None,
 ) -> None:
     """Render each format and write it to its file, or to stdout when it has none."""
-    reporters = _reporters(graph)
+    reporters = _reporters(graph, trend)
     for name, path in destinations:
         if name == "text" and path is None:
             _text_to_terminal(report, group_by)
