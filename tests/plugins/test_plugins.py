@@ -292,5 +292,8 @@ def test_plugins_command_with_nothing_extra_installed(monkeypatch: pytest.Monkey
     assert "Built-in portfolio formats" in rest and "  csv: " in rest
     assert "[project.entry-points.pmo_rules]" in rest
     listed = json.loads(CliRunner().invoke(_main(), ["plugins", "--format", "json"]).output)
-    assert {e["name"] for e in listed} == {"standard", "lifecycle", "process", "evm"}
+    from pmo_rules.importers import PLUGINS as IMPORTERS
+
+    assert {e["name"] for e in listed} == {"standard", "lifecycle", "process", "evm",
+                                           *IMPORTERS}
     assert all(e["builtin"] and e["distribution"] == "pmo-rules" for e in listed)
