@@ -96,12 +96,18 @@ def _stderr_console() -> Any:
 @click.option("--show-passes", is_flag=True, help="List passing subjects too.")
 @click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
               show_default=True, help="How the text report groups findings.")
+@click.option("--from", "from_", metavar="FORMAT",
+              help="Read PORTFOLIO as this import format (mspdi, xer, jira-csv, ...; default: "
+                   "detected from its name and content).")
+@click.option("--mapping", type=click.Path(path_type=Path),
+              help="The import mapping file for a PMO tool's file (see `pmo-rules import`).")
 def command(
     portfolio: Path, policies: tuple[Path, ...], packs: tuple[str, ...], waivers: Path | None,
     params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
-    output_dir: Path | None, show_passes: bool, group_by: str,
+    output_dir: Path | None, show_passes: bool, group_by: str, from_: str | None = None,
+    mapping: Path | None = None,
 ) -> None:
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
@@ -125,7 +131,7 @@ def command(
             _split(select, "--select") or _split(tuple(config.get("select", []))),
             _split(ignore, "--ignore") or _split(tuple(config.get("ignore", []))),
             Given(fail_on, "--fail-on") if fail_on else config.get("fail_on"), show_passes, fmt,
-            waiver_rules(config),
+            waiver_rules(config), (from_, mapping),
         )
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
@@ -139,6 +145,7 @@ def _run(
     params: dict[str, str],
     as_of: dt.date | None, select: list[str], ignore: list[str], fail_on: str | None,
     show_passes: bool, fmt: str, rules: Any,
+    source: tuple[str | None, Path | None] = (None, None),
 ) -> tuple[Any, Any]:
     from pmo_rules import api
 
@@ -150,7 +157,7 @@ def _run(
     except DiagnosticError as exc:
         problems += exc.diagnostics
     try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of)
+        loaded = api.load_portfolio(portfolio, as_of=as_of, from_=source[0], mapping=source[1])
     except DiagnosticError as exc:
         problems += exc.diagnostics
     if waivers is not None:
