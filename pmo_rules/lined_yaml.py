@@ -1,8 +1,8 @@
 """Safe YAML loading that remembers where each mapping (and, on request, each key) was.
 
 For small hand-written files (waiver registers, policy tests) whose diagnostics name a
-line: every mapping gets a `__line__` entry; with `key_lines`, also `__lines__` and
-`__columns__`, the line and column of each of its keys.
+line: every mapping gets a `__line__` entry; with `key_lines`, also `__lines__`, the line
+of each of its keys; with `key_columns`, also `__columns__`, the column of each key.
 
 Hostile files end as a `yaml.MarkedYAMLError` at the offending line, never a crash: a
 document nested deeper than MAX_DEPTH, one whose aliases would expand past MAX_NODES
@@ -28,12 +28,20 @@ class _LineLoader(yaml.SafeLoader):
     """A safe loader recording each mapping's line."""
 
     key_lines = False
+    key_columns = False
 
 
 class _KeyLineLoader(_LineLoader):
     """A safe loader recording each mapping's line and each key's."""
 
     key_lines = True
+    key_columns = False
+
+
+class _KeyPlaceLoader(_KeyLineLoader):
+    """A safe loader recording each mapping's line and each key's line and column."""
+
+    key_columns = True
 
 
 def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
@@ -42,7 +50,8 @@ def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
     if loader.key_lines:
         keys = [k for k, _ in node.value if isinstance(k, yaml.ScalarNode)]
         out[KEY_LINES] = {str(k.value): k.start_mark.line + 1 for k in keys}
-        out[KEY_COLUMNS] = {str(k.value): k.start_mark.column + 1 for k in keys}
+        if loader.key_columns:
+            out[KEY_COLUMNS] = {str(k.value): k.start_mark.column + 1 for k in keys}
     return out
 
 
@@ -104,7 +113,8 @@ def _add(open_: list[tuple[str | None, int]], count: int) -> None:
         open_[-1] = (anchor, so_far + count)
 
 
-def load(text: str, *, key_lines: bool = False) -> Any:
+def load(text: str, *, key_lines: bool = False, key_columns: bool = False) -> Any:
     """Parse YAML safely, with line bookkeeping; raises yaml.YAMLError on bad or hostile input."""
     _guard(text)
-    return yaml.load(text, Loader=_KeyLineLoader if key_lines else _LineLoader)  # both safe
+    loader = _KeyPlaceLoader if key_columns else _KeyLineLoader if key_lines else _LineLoader
+    return yaml.load(text, Loader=loader)  # all three are safe loaders

@@ -91,7 +91,7 @@ def load_waivers(path: str | Path) -> list[Waiver]:
             Span(file, 1, 1, 1, 1), help="save the register as UTF-8",
         )]) from None
     try:
-        data = lined_yaml.load(text, key_lines=True)
+        data = lined_yaml.load(text, key_lines=True, key_columns=True)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
