@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, user_errors
-from pmo_rules.cli.evaluate import load_inputs, run_options, run_settings
+from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options
 from pmo_rules.cli.stores import open_store, store_option, write_output
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
 
@@ -78,7 +78,7 @@ def _check_snapshot(
     from pmo_rules.history.snapshot import snapshot_of_report
 
     config, _ = load_config()
-    run = run_settings(config, waivers=waivers, params=params, as_of=as_of, select=select,
+    run = run_inputs(config, waivers=waivers, params=params, as_of=as_of, select=select,
                        ignore=ignore, fail_on=fail_on)
     loaded, (checked,) = load_inputs(portfolio, [policy_sources(policies, packs)],
                                      run["waivers"], run["as_of"])

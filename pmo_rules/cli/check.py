@@ -16,16 +16,11 @@ from pmo_rules.cli.common import (
     emit_diagnostics,
     policy_options,
     policy_sources,
-    run_params,
     user_errors,
 )
+from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options, split_ids
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-
-
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [item.strip() for v in values for item in v.split(",") if item.strip()]
+from pmo_rules.given import span_of
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -66,15 +61,7 @@ def _stderr_console() -> Any:
 @click.command()
 @click.argument("portfolio", type=click.Path(path_type=Path))
 @policy_options
-@click.option("--waivers", type=click.Path(path_type=Path), help="The waiver register (YAML).")
-@click.option("--param", "params", multiple=True, metavar="POLICY.NAME=VALUE",
-              help="Override a policy param for this run (repeatable).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The evaluation date (default: the portfolio's as_of).")
-@click.option("--select", multiple=True, help="Only these rule ids or globs (comma separated).")
-@click.option("--ignore", multiple=True, help="Skip these rule ids or globs (comma separated).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES),
-              help="Failures below this severity do not block.")
+@run_options
 @click.option("--format", "output_formats", multiple=True, metavar="FORMAT",
               help="text, json, sarif, junit, markdown or html (default text); repeatable "
                    "with --output-dir.")
@@ -84,6 +71,11 @@ def _stderr_console() -> Any:
 @click.option("--show-passes", is_flag=True, help="List passing subjects too.")
 @click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
               show_default=True, help="How the text report groups findings.")
+@click.option("--from", "from_", metavar="FORMAT",
+              help="Read PORTFOLIO as this import format (mspdi, xer, jira-csv, ...; default: "
+                   "detected from its name and content).")
+@click.option("--mapping", type=click.Path(path_type=Path),
+              help="The import mapping file for a PMO tool's file (see `pmo-rules import`).")
 @click.option("--record", is_flag=True,
               help="Record the run in the run store (see --store) for history, diff and trend.")
 @click.option("--store", metavar="PATH|URL",
@@ -97,8 +89,9 @@ def command(
     params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
-    output_dir: Path | None, show_passes: bool, group_by: str, record: bool, store: str | None,
-    baseline: str | None,
+    output_dir: Path | None, show_passes: bool, group_by: str, from_: str | None = None,
+    mapping: Path | None = None, record: bool = False, store: str | None = None,
+    baseline: str | None = None,
 ) -> None:
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
@@ -114,25 +107,15 @@ def command(
         fmt = "json" if formats == ["json"] else "text"
         destinations = _destinations(formats, output, output_dir)
         policy_paths, pack_names = policy_sources(policies, packs)
-        merged_params = run_params(config, params)
+        run = run_inputs(config, waivers=waivers, params=params, as_of=as_of, select=select,
+                         ignore=ignore, fail_on=fail_on)
         from pmo_rules.cli.record import CheckHistory
 
         history = CheckHistory.prepare(record=record, store=store, baseline=baseline,
                                        config=config, html="html" in formats)
-        report, loaded = _run(
-            portfolio, policy_paths, pack_names, waivers or config.get("waivers"), merged_params,
-            as_of.date() if as_of else None,
-            _split(select) or list(config.get("select", [])),
-            _split(ignore) or list(config.get("ignore", [])),
-            fail_on or config.get("fail_on"), show_passes, fmt,
-        )
-        trend = history.after_run(report, {
-            "policy": [str(p) for p in policy_paths], "pack": pack_names,
-            "params": dict(merged_params), "waivers": str(waivers or config.get("waivers") or "")
-            or None, "as_of": as_of.date().isoformat() if as_of else None,
-            "select": _split(select) or list(config.get("select", [])),
-            "ignore": _split(ignore) or list(config.get("ignore", [])),
-            "fail_on": fail_on or config.get("fail_on"), "show_passes": show_passes})
+        report, loaded = _run(portfolio, policy_paths, pack_names, run, show_passes, fmt,
+                              (from_, mapping))
+        trend = history.after_run(report)
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
         write_reports(report, destinations, group_by=group_by,
@@ -141,21 +124,16 @@ def command(
 
 
 def _run(
-    portfolio: Path, policy_paths: list[Path], packs: list[str], waivers: Any,
-    params: dict[str, str],
-    as_of: dt.date | None, select: list[str], ignore: list[str], fail_on: str | None,
-    show_passes: bool, fmt: str,
+    portfolio: Path, policy_paths: list[Path | str], packs: list[str], run: dict[str, Any],
+    show_passes: bool, fmt: str, source: tuple[str | None, Path | None] = (None, None),
 ) -> tuple[Any, Any]:
     from pmo_rules import api
-    from pmo_rules.cli.evaluate import load_inputs
 
-    loaded, (checked,) = load_inputs(portfolio, [(policy_paths, packs)], waivers, as_of)
+    loaded, (checked,) = load_inputs(portfolio, [(policy_paths, packs)], run["waivers"],
+                                     run["as_of"], source)
     interactive = fmt == "text" and sys.stderr.isatty()
-    report = api.check(
-        loaded, checked, waivers=waivers, params=params, as_of=as_of, fail_on=fail_on,
-        select=select, ignore=ignore, show_passes=show_passes,
-        progress=_progress(interactive),
-    )
+    report = api.check(loaded, checked, **run, show_passes=show_passes,
+                       progress=_progress(interactive))
     return report, loaded
 
 
@@ -166,11 +144,12 @@ def _formats(requested: Any) -> list[str]:
     known = list(_reporters().keys()) or list(BUILTIN_NAMES)
     out: list[str] = []
     problems = []
-    for name in _split(tuple(requested)):
+    for name in split_ids(tuple(requested)):
         if name not in known:
             guess = did_you_mean(name, known)
             problems.append(Diagnostic(
-                "PMO620", f"`--format {name}` is not a report format",
+                "PMO620", f"`--format {name}` is not a report format" if span_of(name) is None
+                else f"format `{name}` in the settings is not a report format", span_of(name),
                 help=(f"did you mean `{guess}`? " if guess else "")
                 + f"formats are {', '.join(known)}",
             ))

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
+from pmo_rules.given import Given
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -36,35 +37,49 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def split_ids(values: Sequence[str]) -> list[str]:
-    """Comma-separated rule ids or globs, as one list."""
-    return [item.strip() for v in values for item in v.split(",") if item.strip()]
+def split_ids(values: Sequence[str], source: str | None = None) -> list[str]:
+    """Comma-separated items; each a Given naming `source` (a settings item keeps its own)."""
+    out: list[str] = []
+    for v in values:
+        if "," not in v and v.strip() == v and v and (source is None or isinstance(v, Given)):
+            out.append(v)
+            continue
+        items = [item.strip() for item in v.split(",") if item.strip()]
+        out += [Given(item, source) if source else
+                Given(item, v.source, v.span) if isinstance(v, Given) else item
+                for item in items]
+    return out
 
 
-def run_settings(
+def run_inputs(
     config: dict[str, Any], *, waivers: Path | None, params: Sequence[str],
     as_of: dt.datetime | None, select: Sequence[str], ignore: Sequence[str],
     fail_on: str | None,
 ) -> dict[str, Any]:
-    """The run options with the settings file filling what the command line leaves out."""
-    from pmo_rules.cli.common import run_params
+    """`api.check`'s keyword arguments from the run options, the settings filling what the
+    command line leaves out; each value says where it came from (the report records it)."""
+    from pmo_rules.cli.common import run_params, waiver_rules
 
     return {
-        "waivers": waivers or config.get("waivers"),
+        "waivers": Given(str(waivers), "--waivers") if waivers else config.get("waivers"),
         "params": run_params(config, params),
         "as_of": as_of.date() if as_of else None,
-        "select": split_ids(select) or list(config.get("select", [])),
-        "ignore": split_ids(ignore) or list(config.get("ignore", [])),
-        "fail_on": fail_on or config.get("fail_on"),
+        "select": split_ids(select, "--select") or split_ids(tuple(config.get("select", []))),
+        "ignore": split_ids(ignore, "--ignore") or split_ids(tuple(config.get("ignore", []))),
+        "fail_on": Given(fail_on, "--fail-on") if fail_on else config.get("fail_on"),
+        "waiver_rules": waiver_rules(config),
+        "as_of_source": "--as-of",
     }
 
 
 def load_inputs(
-    portfolio: Path, policy_sets: Sequence[tuple[Sequence[Path], Sequence[str]]],
+    portfolio: Path, policy_sets: Sequence[tuple[Sequence[Path | str], Sequence[str]]],
     waivers: Any, as_of: dt.date | None,
+    source: tuple[str | None, Path | None] = (None, None),
 ) -> tuple[Any, list[Any]]:
-    """The portfolio and each (paths, packs) policy set, loaded and checked; every problem
-    in any of them (and in the waiver register) reported at once."""
+    """The portfolio (`source`: its import format and mapping) and each (paths, packs)
+    policy set, loaded and checked; every problem in any of them (and in the waiver
+    register) reported at once."""
     from pmo_rules import api
 
     problems: list[Diagnostic] = []
@@ -76,7 +91,7 @@ def load_inputs(
             problems += [d for d in exc.diagnostics if d not in problems]
     loaded = None
     try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of)
+        loaded = api.load_portfolio(portfolio, as_of=as_of, from_=source[0], mapping=source[1])
     except DiagnosticError as exc:
         problems += exc.diagnostics
     if waivers is not None:

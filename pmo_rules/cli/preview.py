@@ -6,11 +6,12 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, user_errors
-from pmo_rules.cli.evaluate import load_inputs, run_options, run_settings
+from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options
 from pmo_rules.cli.stores import output_options, text_width, write_output
 
 
@@ -51,12 +52,14 @@ def command(
                      "--proposed proposed/`",
             )])
         config, _ = load_config()
-        run = run_settings(config, waivers=waivers, params=params, as_of=as_of,
+        run = run_inputs(config, waivers=waivers, params=params, as_of=as_of,
                            select=select, ignore=ignore, fail_on=fail_on)
         loaded, (current, new) = load_inputs(
             portfolio, [policy_sources(policies, packs), (list(proposed), list(proposed_packs))],
             run["waivers"], run["as_of"])
-        result = preview(api.check(loaded, current, **run), api.check(loaded, new, **run))
+        register = api.load_waivers(run["waivers"]) if run["waivers"] is not None else []
+        result = preview(*(api.check(loaded, checked, **{**run, "waivers": _waivers_for(
+            register, checked, (current, new))}) for checked in (current, new)))
         if output_format == "json":
             rendered = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
         elif output_format == "markdown":
@@ -65,3 +68,11 @@ def command(
             rendered = preview_text(result, width=text_width(output))
         write_output(rendered, output)
     sys.exit(EXIT_OK)
+
+
+def _waivers_for(register: list[Any], checked: Any, sides: tuple[Any, Any]) -> list[Any]:
+    """The register for one side: a waiver of a rule that only the other side has is left
+    out (the change orphans or adopts it; the preview shows its fate changing)."""
+    mine = {r.rule.id for r in checked.rules}
+    either = {r.rule.id for side in sides for r in side.rules}
+    return [w for w in register if w.rule in mine or w.rule not in either]

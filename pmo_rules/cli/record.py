@@ -46,13 +46,14 @@ class CheckHistory:
             loaded = _baseline(baseline, opened)
         return cls(opened, record, loaded, wants_trend)
 
-    def after_run(self, report: Report, settings: dict[str, Any]) -> Any:
+    def after_run(self, report: Report) -> Any:
         """Record the run (as policy judged it, before any baseline), mark it against the
         baseline, and return the trend the HTML report draws (or None)."""
         try:
             if self.record and self.store is not None:
+                settings = dict(report.settings)
                 if self.baseline is not None:
-                    settings = {**settings, "baseline": self.baseline.source}
+                    settings["baseline"] = self.baseline.source
                 self.store.record(report, settings)
             if self.baseline is not None:
                 from pmo_rules.history.baseline import apply_baseline

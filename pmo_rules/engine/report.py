@@ -32,6 +32,8 @@ class Report:
     plugins: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     programs: dict[str, str | None] = field(default_factory=dict)
+    # How the run was set up (engine/record.py): params and their sources, options, waivers.
+    settings: dict[str, Any] = field(default_factory=dict)
     baseline: BaselineMarks | None = None  # set by `check --baseline`
 
     @property
@@ -87,6 +89,7 @@ class Report:
             "schema": REPORT_SCHEMA,
             "portfolio": self.portfolio_id,
             "as_of": self.as_of.isoformat(),
+            "settings": self.settings,
             "summary": self.summary(),
             "findings": [f.to_dict() for f in self.findings],
             "waivers": [w.to_dict() for w in self.waivers],

@@ -96,6 +96,12 @@ def preview_markdown(result: Preview) -> str:
         out.append(f"| {md(r.rule)} | {md(r.title)} | {what} | {len(r.added)} "
                    f"| {len(r.removed)} | {len(r.changed)} | {r.blocking_change:+d} |")
     out.append("")
+    if d.waivers:
+        out += ["### Waivers whose fate would change", "", "| waiver | current | proposed |",
+                "|---|---|---|"]
+        out += [f"| {md(c.subject)} | {md(str(c.before))} | {md(str(c.after))} |"
+                for c in d.waivers]
+        out.append("")
     for r in result.rules:
         if not (r.added or r.removed or r.changed):
             continue

@@ -4,6 +4,7 @@ and the score before and after. Waivers apply to both sides alike."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,7 @@ class Preview:
             },
             "rules": [r.to_dict() for r in self.rules],
             "rule_changes": [c.to_dict() for c in d.rules],
+            "waiver_changes": [c.to_dict() for c in d.waivers],
             "scores": d.to_dict()["scores"],
         }
 
@@ -95,6 +97,8 @@ def preview(current: Report, proposed: Report) -> Preview:
     a = snapshot_of_report(current, "current policies")
     b = snapshot_of_report(proposed, "proposed policies")
     diff = diff_runs(a, b)
+    # One register serves both sides; a waiver of a rule one side lacks is left out there.
+    diff.waivers = [_orphaned(c, a.rules, b.rules) for c in diff.waivers]
     impacts: dict[str, RuleImpact] = {}
 
     def impact(rule: str) -> RuleImpact:
@@ -116,6 +120,13 @@ def preview(current: Report, proposed: Report) -> Preview:
     touched = [r for r in impacts.values() if r.added or r.removed or r.changed
                or r.state != "kept" or _reclassified(r)]
     return Preview(diff, sorted(touched, key=lambda r: r.rule))
+
+
+def _orphaned(c: Change, current: Mapping[str, Any], proposed: Mapping[str, Any]) -> Change:
+    rule = c.subject.split(" ", 1)[0]
+    before = "its rule is not in force yet" if rule not in current else c.before
+    after = "orphaned: its rule is retired" if rule not in proposed else c.after
+    return Change(c.subject, c.field, before, after)
 
 
 def _reclassified(r: RuleImpact) -> bool:

@@ -236,6 +236,12 @@ def preview_text(result: Preview, *, width: int = 100) -> str:
                           _field(r, "severity"), _field(r, "enforcement"), str(len(r.added)),
                           str(len(r.removed)), str(len(r.changed)), f"{r.blocking_change:+d}")
         console.print(table)
+        if d.waivers:
+            _heading(console, "Waivers whose fate would change")
+            fates = _table("waiver", "current", "proposed")
+            for c in d.waivers:
+                fates.add_row(escape(c.subject), str(c.before), str(c.after))
+            console.print(fates)
         for r in result.rules:
             if not (r.added or r.removed or r.changed):
                 continue

@@ -292,6 +292,10 @@ def test_preview_content(workdir: Path) -> None:
     assert dep["blocking_change"] == len(dep["changed"]) > 0
     assert result["summary"]["blocking"]["change"] == sum(r["blocking_change"]
                                                           for r in result["rules"])
+    # The register waives DOC-001, which the proposal retires: the waiver is orphaned.
+    assert result["waiver_changes"] == [{"subject": "DOC-001 P-4", "field": "fate",
+                                         "before": "applied",
+                                         "after": "orphaned: its rule is retired"}]
 
 
 def test_preview_needs_proposed_policies(workdir: Path) -> None:
