@@ -87,14 +87,21 @@ def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) ->
 
 
 def load_portfolio(
-    path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None
+    path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None,
+    from_: str | None = None, mapping: str | Path | None = None,
 ) -> LoadedPortfolio:
-    """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format)."""
+    """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format).
+
+    PMO tools' files (MS Project XML, XER, Jira, registers...) are imported on the way,
+    detected from their name and content; `from_` forces a format, `mapping` names the
+    mapping file (see docs/import.md).
+    """
     from pmo_rules.plugins.extend import installed, lifecycle_registry
     from pmo_rules.plugins.loading import load_with_plugins
 
     plugins = plugins if plugins is not None else installed()
-    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins))
+    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins),
+                             from_=from_, mapping=Path(mapping) if mapping else None)
 
 
 def select_rules(

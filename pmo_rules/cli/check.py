@@ -84,12 +84,18 @@ def _stderr_console() -> Any:
 @click.option("--show-passes", is_flag=True, help="List passing subjects too.")
 @click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
               show_default=True, help="How the text report groups findings.")
+@click.option("--from", "from_", metavar="FORMAT",
+              help="Read PORTFOLIO as this import format (mspdi, xer, jira-csv, ...; default: "
+                   "detected from its name and content).")
+@click.option("--mapping", type=click.Path(path_type=Path),
+              help="The import mapping file for a PMO tool's file (see `pmo-rules import`).")
 def command(
     portfolio: Path, policies: tuple[Path, ...], packs: tuple[str, ...], waivers: Path | None,
     params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
-    output_dir: Path | None, show_passes: bool, group_by: str,
+    output_dir: Path | None, show_passes: bool, group_by: str, from_: str | None = None,
+    mapping: Path | None = None,
 ) -> None:
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
@@ -111,7 +117,7 @@ def command(
             as_of.date() if as_of else None,
             _split(select) or list(config.get("select", [])),
             _split(ignore) or list(config.get("ignore", [])),
-            fail_on or config.get("fail_on"), show_passes, fmt,
+            fail_on or config.get("fail_on"), show_passes, fmt, (from_, mapping),
         )
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
@@ -124,7 +130,7 @@ def _run(
     portfolio: Path, policy_paths: list[Path], packs: list[str], waivers: Any,
     params: dict[str, str],
     as_of: dt.date | None, select: list[str], ignore: list[str], fail_on: str | None,
-    show_passes: bool, fmt: str,
+    show_passes: bool, fmt: str, source: tuple[str | None, Path | None] = (None, None),
 ) -> tuple[Any, Any]:
     from pmo_rules import api
 
@@ -136,7 +142,7 @@ def _run(
     except DiagnosticError as exc:
         problems += exc.diagnostics
     try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of)
+        loaded = api.load_portfolio(portfolio, as_of=as_of, from_=source[0], mapping=source[1])
     except DiagnosticError as exc:
         problems += exc.diagnostics
     if waivers is not None:
