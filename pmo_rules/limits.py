@@ -36,7 +36,7 @@ class Limit:
             value = -1
         if not self.minimum <= value <= self.maximum:
             raise DiagnosticError([Diagnostic(
-                "PMO608", f"environment variable {self.env}={os.environ[self.env]!r} is not a "
+                "PMO630", f"environment variable {self.env}={os.environ[self.env]!r} is not a "
                 f"{self.name} limit from {self.minimum:,} to {self.maximum:,} {self.unit}",
                 help=f"set it to a whole number in that range, or unset it for the default "
                 f"({self.default:,})")])

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from pmo_rules.cli import main
 
 # Diagnostics about the run itself, not about a file: they have no place to name.
-PLACELESS = {"PMO608"}
+PLACELESS = {"PMO630"}
 _DIAG = re.compile(r"(?:error|warning)\[(PMO\d+)\]")
 _PLACED = re.compile(r"^\S.*:\d+:\d+: (?:error|warning)\[PMO\d+\]")
 

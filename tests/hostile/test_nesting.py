@@ -92,7 +92,7 @@ def test_the_limit_is_settable(tmp_path: Path) -> None:
     assert run(["validate", str(pol)]).exit_code == 2
     assert run(["validate", str(pol)], env={"PMO_RULES_MAX_NESTING": "200"}).exit_code == 0
     out = run(["validate", str(pol)], env={"PMO_RULES_MAX_NESTING": "100000"})
-    assert out.exit_code == 2 and out.codes() == ["PMO608"]
+    assert out.exit_code == 2 and out.codes() == ["PMO630"]
     assert "PMO_RULES_MAX_NESTING" in out.stderr
 
 
