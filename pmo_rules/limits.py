@@ -36,12 +36,38 @@ class Limit:
             value = -1
         if not self.minimum <= value <= self.maximum:
             raise DiagnosticError([Diagnostic(
-                "PMO608", f"environment variable {self.env}={os.environ[self.env]!r} is not a "
+                "PMO630", f"environment variable {self.env}={os.environ[self.env]!r} is not a "
                 f"{self.name} limit from {self.minimum:,} to {self.maximum:,} {self.unit}",
                 help=f"set it to a whole number in that range, or unset it for the default "
                 f"({self.default:,})")])
         return value
 
+
+# How deeply an expression may nest: every operator, call, field access, index, list
+# and quantifier is one level. Each stage walks the tree recursively, so the maximum is
+# what those walks can take within Python's default recursion limit.
+NESTING = Limit("nesting", "PMO_RULES_MAX_NESTING", default=100, minimum=8, maximum=200,
+                unit="levels")
+
+# How many expression nodes one rule item (or define) may expand to once the defines it
+# calls are expanded where they are called: `define d2(x) = d1(x) and d1(x)` doubles.
+MAX_EXPANDED = 100_000
+
+# How many steps one rule may take: one per subject, plus one per element each quantifier
+# or aggregate looks at (charged as it starts), plus one per element a graph function
+# returns. Counted, not timed, so the same inputs always end the same way.
+STEPS = Limit("evaluation", "PMO_RULES_MAX_STEPS", default=50_000_000, minimum=1_000,
+              maximum=10**15, unit="steps")
+
+# The largest integer arithmetic may produce, and the longest text `+` may build: past
+# them the result is out of range (evidence says so), like a date past 9999-12-31.
+MAX_INT_BITS = 1024
+MAX_TEXT = 1_000_000
+
+# `matches` patterns run on RE2 (google-re2): linear in the text, no backtracking.
+REGEX_ENGINE = "RE2"
+MAX_PATTERN = 500  # characters
+MAX_REPEAT = 1000  # the largest counted repetition RE2 accepts (`a{1000}`)
 
 # Portfolio files (docs/data-model.md, "Limits"). Lists and mappings nest at most
 # MAX_DATA_DEPTH levels, counting the file's top level as 1: the models need about
