@@ -4,7 +4,6 @@ and held to the policies' `tighten` directions."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,23 +13,19 @@ from pmo_rules.given import source_of, span_of
 from pmo_rules.language import ast
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedParam
 from pmo_rules.language.types import Kind
-
-_NUMBER = re.compile(r"^(-?\d[\d_]*(?:\.\d+)?)(%|k|M)?$")
-_DURATION = re.compile(r"^(-?\d+)(d|w)$")
-_SCALE = {"%": 0.01, "k": 1_000, "M": 1_000_000, None: 1}
+from pmo_rules.model.literals import DURATION, days_literal, number_literal
 
 
 def parse_value(text: str) -> tuple[Any, Kind]:
     """A literal as written on the command line: 15%, 2.5M, 30d, 2w, 2026-12-31, true, text."""
     raw = text.strip()
-    if m := _DURATION.match(raw):
-        days = int(m.group(1)[:12]) * (7 if m.group(2) == "w" else 1)
-        if abs(days) <= 999_999_999:
+    if DURATION.match(raw):
+        days = days_literal(raw)
+        if days is not None:
             return dt.timedelta(days=days), Kind.DURATION
         return raw, Kind.STRING  # too long for a duration: reported as the wrong type
-    if m := _NUMBER.match(raw):
-        number = float(m.group(1).replace("_", "")) * _SCALE[m.group(2)]
-        return (int(number) if number.is_integer() and m.group(2) != "%" else number), Kind.NUMBER
+    if (number := number_literal(raw)) is not None:
+        return number[0], Kind.NUMBER
     if raw in ("true", "false"):
         return raw == "true", Kind.BOOL
     try:

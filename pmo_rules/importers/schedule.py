@@ -79,8 +79,8 @@ def add_milestones(project: ScheduleProject) -> None:
         if not task.milestone:
             continue
         record: dict[str, Any] = {"id": milestone_id(project.id, task.uid)}
-        if task.name:
-            record["name"] = task.name
+        if task.name and task.name.strip():
+            record["name"] = task.name.strip()
         for ours, value in (("baseline", task.baseline_finish or task.baseline_start),
                             ("forecast", task.forecast_finish or task.forecast_start),
                             ("actual", task.actual_finish)):
