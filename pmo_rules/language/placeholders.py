@@ -57,7 +57,7 @@ def check_fix(text: str, params: Mapping[str, object], span: Span, source: str |
     to point at the placeholder itself.
     """
     out = []
-    for offset, name, raw in placeholders(text):
+    for _, name, raw in placeholders(text):
         if name is not None and name in params:
             continue
         where = _locate(raw, span, source) or span
