@@ -64,7 +64,7 @@ def source_repository() -> str:
     except metadata.PackageNotFoundError:
         urls = []
     for entry in urls:
-        label, _, url = entry.partition(",")
+        label, _, url = str(entry).partition(",")
         if label.strip().lower() in ("source", "repository") and url.strip():
             return url.strip()
     return DEFAULT_HOOKS_REPO
