@@ -105,13 +105,13 @@ def write(directory: Path, planned: list[Planned]) -> None:
     """Write every planned file under `directory`, or nothing if any of them exists."""
     if directory.exists() and not directory.is_dir():
         raise DiagnosticError([Diagnostic(
-            "PMO631", f"`{directory}` is a file, not a directory",
+            "PMO641", f"`{directory}` is a file, not a directory",
             help="give a directory to scaffold the governance repository in")])
     existing = [item.path for item in planned if (directory / item.path).exists()]
     if existing:
         names = ", ".join(f"`{p.as_posix()}`" for p in existing)
         raise DiagnosticError([Diagnostic(
-            "PMO630", f"init would overwrite {len(existing)} existing "
+            "PMO640", f"init would overwrite {len(existing)} existing "
             f"file{'s' * (len(existing) != 1)} in `{directory}`: {names}",
             Span(str(directory / existing[0]), 1, 1),
             help="init never overwrites a file: run it in an empty directory, or move these "
@@ -124,5 +124,5 @@ def write(directory: Path, planned: list[Planned]) -> None:
                 handle.write(item.text)
     except OSError as exc:
         raise DiagnosticError([Diagnostic(
-            "PMO631", f"cannot write `{exc.filename or directory}`: {exc.strerror or exc}",
+            "PMO641", f"cannot write `{exc.filename or directory}`: {exc.strerror or exc}",
             help="check that the directory is writable")]) from None

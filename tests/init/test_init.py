@@ -68,7 +68,7 @@ def test_init_never_overwrites(tmp_path: Path, existing: str) -> None:
     (tmp_path / existing).write_text("mine\n", encoding="utf-8")
     result = run("init", str(tmp_path))
     assert result.exit_code == 2
-    assert "error[PMO630]" in result.output and f"`{existing}`" in result.output
+    assert "error[PMO640]" in result.output and f"`{existing}`" in result.output
     assert "nothing was written" in result.output
     assert (tmp_path / existing).read_text(encoding="utf-8") == "mine\n"
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == [tmp_path / existing]
@@ -78,7 +78,7 @@ def test_init_into_a_file_is_a_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "x").write_text("", encoding="utf-8")
     result = run("init", str(tmp_path / "x"))
     assert result.exit_code == 2
-    assert "PMO631" in result.output or "is a file" in result.output
+    assert "PMO641" in result.output or "is a file" in result.output
     assert "Traceback" not in result.output
 
 
