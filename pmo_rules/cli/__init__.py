@@ -25,6 +25,12 @@ COMMANDS = {
     "plugins": "plugins",
     "init": "init",
     "import": "import_",
+    "history": "history",
+    "diff": "diff",
+    "baseline": "baseline",
+    "trend": "trend",
+    "preview": "preview",
+    "store": "store",
 }
 
 
