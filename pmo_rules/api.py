@@ -29,11 +29,13 @@ from pmo_rules.engine.runtime import SEVERITY_ORDER, RuleError, RunContext
 from pmo_rules.engine.scores import ScoreBoard
 from pmo_rules.engine.waivers import Waiver, apply_waivers, load_waivers
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
+from pmo_rules.model.lifecycles import LifecycleModel
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
 
 __all__ = [
-    "Report", "check", "load_policies", "load_portfolio", "load_waivers", "pack_directories",
+    "Report", "check", "load_lifecycles", "load_policies", "load_portfolio", "load_waivers",
+    "pack_directories",
 ]
 
 
@@ -43,11 +45,13 @@ def load_policies(
     *,
     plugins: Plugins | None = None,
     packs: Iterable[str] = (),
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> CheckedPolicySet:
     """Parse and check .pmo files (or directories of them), plus the named plugin policy packs.
 
     Calls to plugin functions and checks are type-checked against the plugins'
     declarations; a call into a plugin that failed to load checks, and errors when run.
+    The phases of `lifecycles` (from load_lifecycles) are known phase names too.
     """
     from pmo_rules.language.checker import check_policies
     from pmo_rules.language.declarations import builtin_registry
@@ -60,6 +64,8 @@ def load_policies(
                                               strict=True)))
     if registry is None:
         registry = extend_registry(builtin_registry(), plugins)
+    for model in lifecycles:
+        registry.add_phases(model.phases)
     stand_ins([p for f in files for p in f.policies], registry, plugins)
     return check_policies(files, registry)
 
@@ -87,14 +93,32 @@ def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) ->
 
 
 def load_portfolio(
-    path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None
+    path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None,
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> LoadedPortfolio:
-    """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format)."""
+    """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format); its
+    projects may follow the built-in, the plugins' and the given `lifecycles`."""
     from pmo_rules.plugins.extend import installed, lifecycle_registry
     from pmo_rules.plugins.loading import load_with_plugins
 
     plugins = plugins if plugins is not None else installed()
-    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins))
+    registry = lifecycle_registry(plugins)
+    for model in lifecycles:
+        if model.id not in registry:
+            registry.add(model)
+    return load_with_plugins(Path(path), as_of, plugins, registry)
+
+
+def load_lifecycles(
+    paths: Iterable[str | Path], *, plugins: Plugins | None = None
+) -> list[LifecycleModel]:
+    """Lifecycle models written in YAML (files, or directories of `.yaml` files); an id
+    that a built-in or plugin lifecycle already has is a diagnostic."""
+    from pmo_rules.model.lifecycle_files import load_lifecycle_files
+    from pmo_rules.plugins.extend import installed, lifecycle_registry
+
+    plugins = plugins if plugins is not None else installed()
+    return load_lifecycle_files(paths, lifecycle_registry(plugins).ids())
 
 
 def select_rules(

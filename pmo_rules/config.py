@@ -8,7 +8,8 @@ from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
 
-KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format")
+KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format",
+        "lifecycles")
 
 
 def load_config(directory: Path | None = None) -> tuple[dict[str, Any], Path | None]:
@@ -47,6 +48,8 @@ _SHAPES: dict[str, tuple[Any, str, str]] = {
     "ignore": (_text_or_texts, "a rule id or a list of them", '`ignore = ["PFB-04"]`'),
     "format": (_text_or_texts, "a format name or a list of them", '`format = "text"`'),
     "waivers": (lambda v: isinstance(v, str), "a path", '`waivers = "waivers.yaml"`'),
+    "lifecycles": (_text_or_texts, "a path or a list of paths (YAML files or directories)",
+                   '`lifecycles = ["governance/lifecycles/"]`'),
     "fail_on": (lambda v: v in _SEVERITIES, f"one of {', '.join(_SEVERITIES)}",
                 '`fail_on = "high"`'),
     "params": (lambda v: isinstance(v, dict) and all(
@@ -74,7 +77,7 @@ def _validated(data: dict[str, Any], path: Path) -> dict[str, Any]:
             ))
     if problems:
         raise DiagnosticError(problems)
-    for key in ("policy", "pack", "select", "ignore"):
+    for key in ("policy", "pack", "select", "ignore", "lifecycles"):
         if isinstance(out.get(key), str):
             out[key] = [out[key]]
     return out

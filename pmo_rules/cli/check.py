@@ -127,16 +127,18 @@ def _run(
     show_passes: bool, fmt: str,
 ) -> tuple[Any, Any]:
     from pmo_rules import api
+    from pmo_rules.cli.common import settings_lifecycles
 
     problems: list[Diagnostic] = []
     checked = loaded = None
+    lifecycles = settings_lifecycles()  # policies and data both need them: checked first
     # Policies and data are both checked before anything runs, and all problems shown at once.
     try:
-        checked = api.load_policies(policy_paths, packs=packs)
+        checked = api.load_policies(policy_paths, packs=packs, lifecycles=lifecycles)
     except DiagnosticError as exc:
         problems += exc.diagnostics
     try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of)
+        loaded = api.load_portfolio(portfolio, as_of=as_of, lifecycles=lifecycles)
     except DiagnosticError as exc:
         problems += exc.diagnostics
     if waivers is not None:

@@ -91,6 +91,19 @@ def policy_sources(
     return [], [STANDARD_PACK]
 
 
+def settings_lifecycles() -> list[Any]:
+    """The lifecycle models the settings file names (`lifecycles = [...]`, paths relative to
+    the settings file); DiagnosticError with file:line for a file with problems."""
+    from pmo_rules import api
+    from pmo_rules.config import load_config
+
+    config, path = load_config()
+    paths = as_list(config.get("lifecycles", []))
+    if not paths or path is None:
+        return []
+    return api.load_lifecycles([path.parent / p for p in paths])
+
+
 def note_standard_pack() -> None:
     """Say, in one line on stderr, that no policies were named and the standard pack runs."""
     click.echo("pmo-rules: no policies named (--policy, --pack, settings or ./policies); "
