@@ -16,6 +16,7 @@ from pmo_rules.cli.common import (
     run_params,
     settings_lifecycles,
     user_errors,
+    waiver_rules,
 )
 
 
@@ -51,7 +52,8 @@ def command(
         config, _ = load_config()  # the same settings `check` reads
         merged = run_params(config, params)
         report = api.check(loaded, checked, waivers=waivers or config.get("waivers"),
-                           params=merged, as_of=day)
+                           params=merged, as_of=day, waiver_rules=waiver_rules(config),
+                           as_of_source="--as-of")
         result = maturity(report)
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

@@ -319,7 +319,7 @@ class _FastResolver:
             edges.append(edge)
         entry_template = self.proto(DependsOn, {"id": ""}).__dict__
         dep_template = self.proto(Dependency, {"predecessor": "", "successor": ""}).__dict__
-        dep_fields = ("type", "lag_days", "kind", "status", "owner")
+        dep_fields = ("name", "title", "type", "lag_days", "kind", "status", "owner")
         # Bound once: this loop runs once per dependency (hundreds of thousands).
         new, set_, append = _new, _set, out.append
         set_fields_set, set_extra, set_private = _set_fields_set, _set_extra, _set_private

@@ -4,7 +4,7 @@ The models' own validator (entities.py) runs a Python normaliser on every value
 that may be written in a shorthand (`health: red`, `depends_on: [P-1]`,
 `artifacts: {charter: approved}`); under validate_json each call also turns the
 JSON value into Python objects first, and that dominated loading. This
-validator is derived from the models' core schema, with three differences:
+validator is derived from the models' core schema, with four differences:
 
 - a shorthand value is accepted as it is written (a string for `health`, for a
   `depends_on` or `objectives` entry, or for a keyed map's item; a keyed map's
@@ -13,7 +13,9 @@ validator is derived from the models' core schema, with three differences:
 - the list form of a keyed map (`artifacts: [{type: charter}]`) still goes
   through the normaliser: it is rare and needs the duplicate check;
 - an unknown key anywhere fails validation (the models keep it under `custom`
-  with a warning), so a document this validator accepts has no extras at all.
+  with a warning), so a document this validator accepts has no extras at all;
+- a money, ratio or day-count value is validated as a plain number first, and
+  only a value that fails goes to the unit's literal reader (`400k`, `60%`).
 
 A document it rejects is validated again by the models' own validator, which
 reports the problems: diagnostics never come from here.
@@ -27,7 +29,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
 
-from pmo_rules.model.entities import PortfolioFile
+from pmo_rules.model.entities import PortfolioFile, Unit
 
 
 def _no_extras(value: Any) -> Any:
@@ -101,6 +103,13 @@ def _derive(node: Any) -> Any:
     kind = node.get("type")
     if kind == "function-before" and "schema" in node:
         return _shorthand(node)
+    if kind == "function-wrap" and isinstance(
+            getattr(node["function"]["function"], "__self__", None), Unit):
+        # A unit's literal forms (`400k`): the plain type first, without calling Python,
+        # then the wrap, which tries the plain type again and reads the literal.
+        inner = _derive(node["schema"])
+        return core_schema.union_schema([inner, {**node, "schema": inner}],
+                                        mode="left_to_right")
     out = {key: _derive(value) for key, value in node.items() if key != "metadata"}
     if kind == "model-fields":
         out["extras_schema"] = _NO_EXTRAS
