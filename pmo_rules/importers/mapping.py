@@ -47,8 +47,16 @@ class ImportMapping:
     preset: str | None = None
 
     def target(self, source_name: str) -> str | None:
-        """The target a source field or column is mapped to, if any."""
-        return self.fields.get(norm(source_name))
+        """The target a source field or column is mapped to, if any. A mapped name ending
+        in `*` matches every name starting with it (headers that drift between years)."""
+        key = norm(source_name)
+        found = self.fields.get(key)
+        if found is not None:
+            return found
+        for pattern, target in self.fields.items():
+            if pattern.endswith("*") and key.startswith(pattern[:-1]):
+                return target
+        return None
 
     def with_defaults(self, fields: dict[str, str], values: dict[str, dict[str, Any]]
                       ) -> ImportMapping:
