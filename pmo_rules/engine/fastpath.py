@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from pmo_rules.engine import functions
-from pmo_rules.engine.compiler import ExprCompiler
+from pmo_rules.engine.compiler import ExprCompiler, loose
 from pmo_rules.engine.joins import lookup
 from pmo_rules.engine.runtime import (
     ATTRIBUTE,
@@ -32,11 +32,16 @@ from pmo_rules.engine.runtime import (
     SEVERITY_ORDER,
     STAGE_ORDER,
     RunContext,
+    arithmetic,
     index_of,
+    loose_equal,
+    loose_member,
+    loose_order,
     member,
-    same,
+    negative,
 )
 from pmo_rules.language import ast
+from pmo_rules.language.patterns import matcher
 from pmo_rules.language.types import Kind
 
 FastRule = Callable[[Iterable[Any]], tuple[list[Any], list[Any], int]]
@@ -51,6 +56,7 @@ _GRAPH_METHODS = frozenset({
     "on_critical_path", "depth", "cycles", "critical_path",
 })
 _CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_ORDER = ("<", "<=", ">", ">=")
 
 
 def _none(value: Any) -> Any:
@@ -62,15 +68,22 @@ def _get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else None
 
 
-def _items(value: Any) -> Any:
-    return value.values() if isinstance(value, dict) else value
+def _ne_loose(a: Any, b: Any) -> Any:
+    equal = loose_equal(a, b)
+    return None if equal is None else not equal
 
 
-def _div(a: Any, b: Any) -> Any:
-    try:
-        return a / b
-    except ZeroDivisionError:
-        return None
+def _charged(method: Callable[..., Any], ctx: RunContext) -> Callable[..., Any]:
+    """A graph method whose listed result is charged to the rule's budget."""
+    budget = ctx.budget
+
+    def call(*args: Any) -> Any:
+        result = method(*args)
+        if isinstance(result, list):
+            budget.charge(len(result))
+        return result
+
+    return call
 
 
 def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,10 +101,15 @@ class _Gen:
     def __init__(self, ctx: RunContext, closures: ExprCompiler) -> None:
         self.ctx = ctx
         self.closures = closures
+        # Helpers shared with the closures (runtime.py): one meaning on both paths, with
+        # None for missing. `_items` charges the rule's budget as each loop starts.
         self.namespace: dict[str, Any] = {
-            "_get": _get, "_items": _items, "_div": _div, "_eq_any": same,
-            "_member": member, "_index": index_of, "_STAGE": STAGE_ORDER,
-            "_SEVERITY": SEVERITY_ORDER, "_fold": functions.fold,
+            "_get": _get, "_items": ctx.budget.items, "_eq_loose": loose_equal,
+            "_ne_loose": _ne_loose, "_member": member, "_member_loose": loose_member,
+            "_index": index_of, "_STAGE": STAGE_ORDER, "_SEVERITY": SEVERITY_ORDER,
+            "_fold": functions.fold, "_neg": negative,
+            **{f"_arith{n}": arithmetic(op, None) for n, op in enumerate("+-*/")},
+            **{f"_order{n}": loose_order(op) for n, op in enumerate(_ORDER)},
         }
         self.counter = 0
         # Texts of generated expressions that can never be None (subjects, quantified
@@ -99,15 +117,12 @@ class _Gen:
         self.nonnull: set[str] = set()
 
     def const(self, value: Any) -> str:
-        if isinstance(value, bool) or value is None:
-            text = repr(value)
-        elif type(value) in (int, float) and value == value and abs(value) != float("inf"):
-            text = repr(value) if value >= 0 else f"({value!r})"
-        else:
-            text = f"_k{len(self.namespace)}"
-            self.namespace[text] = value
-        if value is not None:
-            self.nonnull.add(text)
+        """A slot holding `value`: no value from a policy is ever written into the source."""
+        if value is None:  # the generator's own marker for missing
+            return "None"
+        text = f"_k{len(self.namespace)}"
+        self.namespace[text] = value
+        self.nonnull.add(text)
         return text
 
     def lift(self, operands: list[str], body: Callable[[list[str]], str]) -> str:
@@ -203,6 +218,8 @@ class _Gen:
         if node.kind == "builtin" and node.func in _GRAPH_METHODS:
             # Graph methods never see a missing argument here: one call layer, not three.
             method = getattr(self.ctx.graph, node.func)
+            if node.func in functions.LISTING:
+                method = _charged(method, self.ctx)
             name = self.const(method)
             args = [self.expr(a, scope) for a in node.args]
             temps = [self.temp() for _ in args]
@@ -240,21 +257,23 @@ class _Gen:
     # -------------------------------------------------------------- operators
 
     def _unary(self, node: ast.Unary, scope: Mapping[str, str]) -> str:
-        op = "not " if node.op == "not" else "-"
-        return self.lift([self.expr(node.operand, scope)], lambda o: f"{op}{o[0]}")
+        operand = self.expr(node.operand, scope)
+        if node.op == "not":  # a value that is not a bool (a plugin's, custom data) is missing
+            t = self.temp()
+            return f"(True if ({t} := {operand}) is False else False if {t} is True else None)"
+        return self.lift([operand], lambda o: f"_neg({o[0]})")
 
     def _binary(self, node: ast.Binary, scope: Mapping[str, str]) -> str:
         a, b = self.temp(), self.temp()
         left, right = self.expr(node.left, scope), self.expr(node.right, scope)
-        if node.op == "and":  # Kleene logic: false wins, then missing
+        if node.op == "and":  # Kleene logic: false wins, then missing (or not a bool)
             return (f"(False if ({a} := {left}) is False else False if ({b} := {right}) is False"
-                    f" else None if {a} is None or {b} is None else bool({a}) and bool({b}))")
+                    f" else True if {a} is True and {b} is True else None)")
         if node.op == "or":
             return (f"(True if ({a} := {left}) is True else True if ({b} := {right}) is True"
-                    f" else None if {a} is None or {b} is None else bool({a}) or bool({b}))")
-        if node.op == "/":
-            return self.lift([left, right], lambda o: f"_div({o[0]}, {o[1]})")
-        return self.lift([left, right], lambda o: f"{o[0]} {node.op} {o[1]}")
+                    f" else False if {a} is False and {b} is False else None)")
+        helper = f"_arith{'+-*/'.index(node.op)}"  # kinds, zero division and range checked
+        return self.lift([left, right], lambda o: f"{helper}({o[0]}, {o[1]})")
 
     def _compare(self, node: ast.Compare, scope: Mapping[str, str]) -> str:
         kinds = {k.kind for k in (node.left.ty, node.right.ty) if k is not None}
@@ -267,18 +286,19 @@ class _Gen:
                 right = self._ranked(node.right, scope, table)
                 return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
         left, right = self.expr(node.left, scope), self.expr(node.right, scope)
+        lax = loose(node.left, node.right)
         if op in ("in", "not in", "contains"):
             x, c = (right, left) if op == "contains" else (left, right)
-            test = f"_member({x}, {c})"
+            test = f"{'_member_loose' if lax else '_member'}({x}, {c})"
             if op == "not in":
                 return self.lift([test], lambda o: f"not {o[0]}")
             return test
         if Kind.ENTITY in kinds and op in ("==", "!="):
             word = "is" if op == "==" else "is not"
             return self.lift([left, right], lambda o: f"{o[0]} {word} {o[1]}")
-        if Kind.ANY in kinds and op in ("==", "!="):
-            neg = "" if op == "==" else "not "
-            return self.lift([left, right], lambda o: f"{neg}_eq_any({o[0]}, {o[1]})")
+        if lax:  # values of two kinds compare to missing, as in the closures
+            helper = {"==": "_eq_loose", "!=": "_ne_loose"}.get(op) or f"_order{_ORDER.index(op)}"
+            return self.lift([left, right], lambda o: f"{helper}({o[0]}, {o[1]})")
         return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
 
     def _ranked(self, node: ast.Expr, scope: Mapping[str, str], table: Mapping[str, int]) -> str:
@@ -296,13 +316,10 @@ class _Gen:
         return f"{name}({{{pairs}}})"
 
     def _matches(self, node: ast.Matches, scope: Mapping[str, str]) -> str:
-        import re
-
-        search = re.compile(node.pattern).search
         t = self.temp()
-        fn = self.const(search)
+        fn = self.const(matcher(node.pattern))
         return (f"(None if not isinstance(({t} := {self.expr(node.operand, scope)}), str)"
-                f" else {fn}({t}) is not None)")
+                f" else {fn}({t}))")
 
     def _exists(self, node: ast.Exists, scope: Mapping[str, str]) -> str:
         return f"(({self.expr(node.operand, scope)}) {'is' if node.negated else 'is not'} None)"
