@@ -181,11 +181,16 @@ class Explainer:
         for side, mine, other in ((node.left, left, right), (node.right, right, left)):
             if isinstance(side, _LITERALS) or not loose(side):
                 continue
+            kind = kind_of(mine)
             if node.op in ("in", "not in", "contains") and side is (
                     node.left if node.op != "contains" else node.right):
-                held = f"holds {_a(kind_of(mine))}, which `{self._text(node)}` cannot look for"
+                held = f"holds {_a(kind)}, which `{self._text(node)}` cannot look for"
+            elif node.op in ("in", "not in", "contains"):
+                held = f"holds {_a(kind)}, which cannot hold {_a(kind_of(other))}"
+            elif kind == kind_of(other):
+                held = f"holds {_a(kind)}, which has no order"
             else:
-                held = f"holds {_a(kind_of(mine))}, compared with {_a(kind_of(other))}"
+                held = f"holds {_a(kind)}, compared with {_a(kind_of(other))}"
             self._record(side, env, values, missing, held)
 
     def _walk(

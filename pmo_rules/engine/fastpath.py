@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import keyword
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pmo_rules.engine import functions
@@ -44,7 +45,7 @@ from pmo_rules.language import ast
 from pmo_rules.language.patterns import matcher
 from pmo_rules.language.types import Kind
 
-FastRule = Callable[[Iterable[Any]], tuple[list[Any], list[Any], int]]
+FastRule = Callable[[Sequence[Any]], tuple[list[Any], list[Any], int]]
 
 
 class Unsupported(Exception):
@@ -252,7 +253,8 @@ class _Gen:
         body = self.expr(node.inlined, inner)
         if not binds:
             return body
-        return f"({', '.join(binds)}, {body})[-1]"
+        # The arguments are bound first (a non-empty tuple is true), then the body is read.
+        return f"({body} if ({', '.join(binds)},) else None)"
 
     # -------------------------------------------------------------- operators
 
@@ -375,7 +377,7 @@ class _Gen:
         where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
         t = self.temp()
         if node.kind == "count":
-            return self.lift([coll], lambda o: f"sum(1 for {var} in _items({o[0]}){where})")
+            return self.lift([coll], lambda o: f"sum(True for {var} in _items({o[0]}){where})")
         if node.body is None:
             raise Unsupported("aggregate without a body")
         body = self.expr(node.body, inner)
@@ -420,15 +422,18 @@ def _compile(
     source: str, filename: str, name: str, gen: _Gen, extra: Mapping[str, Any]
 ) -> Any:
     try:
-        code = compile(source, filename, "exec")
-    except (SyntaxError, RecursionError, MemoryError):  # too deeply nested for CPython
+        with warnings.catch_warnings():
+            # A warning would reach the user's terminal: the closures run such a rule instead.
+            warnings.simplefilter("error")
+            code = compile(source, filename, "exec")
+    except (SyntaxError, SyntaxWarning, RecursionError, MemoryError):  # too nested for CPython
         return None
     namespace = {**gen.namespace, **extra, "__builtins__": _BUILTINS}
     exec(code, namespace)  # generated from the checked AST, never policy text: see above
     return namespace[name]
 
 
-_BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getattr,
+_BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getattr, "len": len,
              "isinstance": isinstance, "str": str, "Exception": Exception}
 
 
@@ -445,7 +450,7 @@ def build_fast_rule(
     scope: dict[str, str] = {rule.for_.var: subject}
     lines = [
         "def _rule(_subjects):",
-        "    _passed = []; _failed = []; _na = 0",
+        "    _passed = []; _failed = []",
         "    _pass = _passed.append; _fail = _failed.append",
         f"    for {subject} in _subjects:",
         "        try:",
@@ -454,7 +459,6 @@ def build_fast_rule(
         if rule.for_.where is not None:
             where = gen.expr(rule.for_.where, scope)
             lines += [f"            if ({where}) is not True:",
-                      "                _na += 1",
                       "                continue"]
         tests = []
         for n, item in enumerate(rule.body):
@@ -474,7 +478,7 @@ def build_fast_rule(
         f"            _pass({subject})",
         "        else:",
         f"            _fail({subject})",
-        "    return _passed, _failed, _na",
+        "    return _passed, _failed, len(_subjects) - len(_passed) - len(_failed)",
     ]
     fast: FastRule | None = _compile("\n".join(lines), f"<pmo-rules rule {rule.id}>", "_rule",
                                      gen, {})

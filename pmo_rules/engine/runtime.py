@@ -240,9 +240,17 @@ def arithmetic_problem(op: str, a: Any, b: Any) -> str | None:
     except ZeroDivisionError:
         return "division by zero"
     except (ArithmeticError, ValueError):
-        what = "date" if dt.date in (type(a), type(b)) else "duration"
-        return f"{what} out of range ({display(a)} {op} {display(b)})"
+        kinds = {kind_of(a), kind_of(b)}
+        what = "date" if "date" in kinds else "duration" if "duration" in kinds else "number"
+        return f"{what} out of range ({_brief(a)} {op} {_brief(b)})"
     return None if in_range(value) else out_of_range(value)
+
+
+def _brief(value: Any) -> str:
+    """An operand in a message: long numbers by their size, not their digits."""
+    if type(value) is int and abs(value) >= 10**20:
+        return f"a {len(str(abs(value)))}-digit number"
+    return display(value)
 
 
 def out_of_range(value: Any) -> str:
