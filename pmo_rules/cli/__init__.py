@@ -23,7 +23,14 @@ COMMANDS = {
     "explain": "explain",
     "maturity": "maturity",
     "plugins": "plugins",
+    "init": "init",
     "import": "import_",
+    "history": "history",
+    "diff": "diff",
+    "baseline": "baseline",
+    "trend": "trend",
+    "preview": "preview",
+    "store": "store",
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, render_all, sort_diagnostics
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, render_all, split_shown
 
 EXIT_OK = 0
 EXIT_BLOCKING = 1
@@ -23,12 +23,15 @@ EXIT_INTERNAL = 3
 
 def emit_diagnostics(diags: Sequence[Diagnostic], fmt: str = "text") -> None:
     """Print diagnostics: text to stderr for people, or JSON to stdout for tools."""
-    ordered = sort_diagnostics(_with_sources(diags))
+    diags = _with_sources(diags)
     if fmt == "json":
-        payload = {"diagnostics": [d.to_dict() for d in ordered]}
+        shown, rest = split_shown(diags)
+        payload: dict[str, Any] = {"diagnostics": [d.to_dict() for d in shown]}
+        if rest:  # past the cap: how many more, by code (docs/diagnostics.md)
+            payload["omitted"] = {"count": sum(rest.values()), "by_code": rest}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_all(ordered), err=True, nl=False)
+        click.echo(render_all(diags), err=True, nl=False)
 
 
 _SOURCE_LIMIT = 1 << 20  # a settings or register file is small; a big data file is not re-read
@@ -121,6 +124,32 @@ def policy_sources(
         return [Path("policies")], []
     note_standard_pack()
     return [], [STANDARD_PACK]
+
+
+def settings_lifecycles() -> list[Any]:
+    """The lifecycle models the settings file names (`lifecycles = [...]`, paths relative to
+    the settings file); DiagnosticError with file:line for a file with problems."""
+    from pmo_rules import api
+    from pmo_rules.config import load_config
+    from pmo_rules.given import span_of
+
+    config, path = load_config()
+    values = config.get("lifecycles") or []
+    if path is None or not values:
+        return []
+    root = path.parent
+    missing = [Diagnostic(
+        "PMO950", f"lifecycle path `{value}` does not exist", span_of(value),
+        help=f"name a YAML lifecycle file or a directory of them, relative to {path}")
+        for value in values if not (root / value).exists()]
+    try:
+        models = api.load_lifecycles([root / value for value in values
+                                      if (root / value).exists()])
+    except DiagnosticError as exc:
+        raise DiagnosticError([*missing, *exc.diagnostics]) from None
+    if missing:
+        raise DiagnosticError(missing)
+    return models
 
 
 def note_standard_pack() -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pmo_rules.engine.lifecycle_functions import lifecycle_functions
 from pmo_rules.engine.runtime import MISSING, Budget, RuleError, RunContext
 from pmo_rules.model.entities import Milestone, Project
 
@@ -129,6 +130,7 @@ def builtin(name: str, ctx: RunContext) -> Callable[..., Any]:
     }
     for function in _GRAPH_FUNCTIONS:
         table[function] = _missing_safe(_nodes(getattr(graph, function)))
+    table.update(lifecycle_functions(ctx))
     try:
         found = table[name]
     except KeyError:

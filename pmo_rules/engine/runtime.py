@@ -117,6 +117,8 @@ class RunContext:
     # Per-run indexes of top-level collections, by (collection, field path): joins.py.
     indexes: dict[tuple[str, tuple[str, ...]], Callable[[Any], list[Any]]] = field(
         default_factory=dict)
+    # Per-run memo of derived values keyed by their maker (lifecycle_functions.py).
+    memo: dict[str, Any] = field(default_factory=dict)
     # The steps the rule being evaluated may still take (reset for each rule).
     budget: Budget = field(default_factory=lambda: Budget(limits.STEPS.value()))
 

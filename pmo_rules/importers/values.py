@@ -68,7 +68,7 @@ def parse_date(raw: object, formats: Sequence[str] = DEFAULT_DATE_FORMATS) -> dt
         "not a date (expected YYYY-MM-DD" + (", " + ", ".join(formats) if formats else "") + ")")
 
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 _CURRENCY = "£$€¥"
 
 

@@ -15,7 +15,9 @@ validator is derived from the models' core schema, with four differences:
 - an unknown key anywhere fails validation (the models keep it under `custom`
   with a warning), so a document this validator accepts has no extras at all;
 - a money, ratio or day-count value is validated as a plain number first, and
-  only a value that fails goes to the unit's literal reader (`400k`, `60%`).
+  only a value that fails goes to the unit's literal reader (`400k`, `60%`);
+- a free-form mapping (`custom`, `pmo.policy`) nesting close to the documented
+  depth limit fails validation, so the exact path measures and reports it.
 
 A document it rejects is validated again by the models' own validator, which
 reports the problems: diagnostics never come from here.
@@ -29,6 +31,7 @@ from typing import Any
 
 from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
 
+from pmo_rules.limits import MAX_DATA_DEPTH
 from pmo_rules.model.entities import PortfolioFile, Unit
 
 
@@ -37,6 +40,20 @@ def _no_extras(value: Any) -> Any:
 
 
 _NO_EXTRAS = core_schema.no_info_plain_validator_function(_no_extras)
+# Levels a free-form mapping may take here: the models' own nesting above it is at most
+# eight, so what passes is well inside MAX_DATA_DEPTH; what does not goes to the exact path.
+_FREE_DEPTH = MAX_DATA_DEPTH - 16
+
+
+def _shallow(value: Any) -> Any:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _FREE_DEPTH:
+            raise PydanticCustomError("too_deep", "nests too deeply")
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return value
 _STR = core_schema.str_schema()
 
 
@@ -69,6 +86,8 @@ def _shorthand(node: dict[str, Any]) -> Any:
     function = node["function"]["function"]
     inner = _derive(node["schema"])
     name = getattr(function, "__name__", "")
+    if name == "_policy_literals":  # once per file: not worth a Python-free form
+        return {**node, "schema": inner}
     if name == "_health_shorthand":
         return core_schema.union_schema([_STR, inner], mode="left_to_right")
     if name == "_id_shorthand" and inner.get("type") == "list":
@@ -113,6 +132,8 @@ def _derive(node: Any) -> Any:
     out = {key: _derive(value) for key, value in node.items() if key != "metadata"}
     if kind == "model-fields":
         out["extras_schema"] = _NO_EXTRAS
+    if kind == "dict" and node.get("values_schema", {}).get("type") == "any":
+        return core_schema.no_info_after_validator_function(_shallow, out)
     return out
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +12,15 @@ from pydantic import ValidationError
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, with_source
 from pmo_rules.model import errors as E
+from pmo_rules.model import shape
 from pmo_rules.model.entities import PortfolioFile
 from pmo_rules.model.fast_resolve import fast_resolve
 from pmo_rules.model.fast_schema import fast_validator
 from pmo_rules.model.lifecycles import LifecycleRegistry, builtin_lifecycles
 from pmo_rules.model.locate import Locator
-from pmo_rules.model.portfolio import LoadedPortfolio, SourceFile
+from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.model.resolve import Resolver
 from pmo_rules.model.sources import RawInput, read_input
-
-_BOM = b"\xef\xbb\xbf"
 
 
 def load_portfolio(
@@ -59,25 +57,17 @@ def load_portfolio(
 
 def _load_fast(
     path: Path, as_of: dt.date | None, registry: LifecycleRegistry
-) -> tuple[LoadedPortfolio | None, RawInput | None]:
+) -> tuple[LoadedPortfolio | None, RawInput]:
     """The whole load without line numbers; no portfolio when anything needs reporting.
 
-    Also gives the raw input when it read one, for the exact path to reuse.
+    Also gives the raw input, for the exact path to reuse.
     """
-    sources: list[SourceFile] = []
-    raw = None
+    raw = read_input(path)
+    if raw.diagnostics or (_aliased(raw) and shape.find(raw.document)):
+        return None, raw
     try:
-        if path.suffix.lower() == ".json" and path.is_file():
-            data = path.read_bytes()
-            sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest()))
-            doc = fast_validator().validate_json(data.removeprefix(_BOM))
-        else:
-            raw = read_input(path)
-            if raw.diagnostics:
-                return None, raw
-            sources = raw.sources
-            doc = fast_validator().validate_python(raw.document)
-    except (OSError, ValidationError):
+        doc = fast_validator().validate_python(raw.document)
+    except ValidationError:
         return None, raw
     if not isinstance(doc, PortfolioFile) or (as_of or doc.as_of) is None:
         return None, raw
@@ -85,7 +75,7 @@ def _load_fast(
     if resolved is None:
         return None, raw
     return _portfolio(
-        doc, as_of or doc.as_of, resolved.dependencies, registry, sources, [],  # type: ignore[arg-type]
+        doc, as_of or doc.as_of, resolved.dependencies, registry, raw.sources, [],  # type: ignore[arg-type]
         index=resolved.tables, children=resolved.children,
         project_edges=resolved.project_edges,
     ), raw
@@ -100,6 +90,10 @@ def _load(
     if raw.diagnostics:
         raise DiagnosticError(_with_sources(raw.diagnostics, raw))
     locator = Locator(raw)
+    # Too deep, or aliases expanding too far: validation would crash or never end.
+    problems = shape.diagnostics(shape.find(raw.document), locator, str(path))
+    if problems:
+        raise DiagnosticError(_with_sources(problems, raw))
     try:
         doc = PortfolioFile.model_validate(raw.document)
     except ValidationError as exc:
@@ -164,6 +158,13 @@ def _portfolio(
         projects=doc.projects, dependencies=dependencies, lifecycles=registry,
         sources=sources, warnings=warnings, **prepared,
     )
+
+
+def _aliased(raw: RawInput) -> bool:
+    """Whether a YAML file of the input may share values through aliases (needs an anchor)."""
+    texts = {seg.file: seg.text for seg in raw.segments
+             if seg.table is None and not seg.file.lower().endswith(".json")}
+    return any("&" in text for text in texts.values())
 
 
 def _with_sources(diagnostics: list[Diagnostic], raw: RawInput) -> list[Diagnostic]:
