@@ -27,6 +27,12 @@ COMMANDS = {
     "maturity": "maturity",
     "plugins": "plugins",
     "import": "import_",
+    "history": "history",
+    "diff": "diff",
+    "baseline": "baseline",
+    "trend": "trend",
+    "preview": "preview",
+    "store": "store",
 }
 
 
