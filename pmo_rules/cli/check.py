@@ -180,6 +180,11 @@ def _destinations(
                 help="give a directory (it is created when missing)",
             )])
         return [(name, output_dir / f"report.{extension(name)}") for name in formats]
+    if output is not None and output.is_dir():
+        raise DiagnosticError([Diagnostic(
+            "PMO622", f"`--output {output}` is a directory, not a file",
+            help="give a file name, or use --output-dir DIR for report.<ext> files",
+        )])
     if len(formats) > 1:
         raise DiagnosticError([Diagnostic(
             "PMO621", f"{len(formats)} formats ({', '.join(formats)}) need `--output-dir`",
