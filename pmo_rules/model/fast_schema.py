@@ -86,6 +86,8 @@ def _shorthand(node: dict[str, Any]) -> Any:
     function = node["function"]["function"]
     inner = _derive(node["schema"])
     name = getattr(function, "__name__", "")
+    if name == "_policy_literals":  # once per file: not worth a Python-free form
+        return {**node, "schema": inner}
     if name == "_health_shorthand":
         return core_schema.union_schema([_STR, inner], mode="left_to_right")
     if name == "_id_shorthand" and inner.get("type") == "list":
