@@ -275,11 +275,15 @@ def _check(
         show_passes=show_passes, fail_on=fail_on,
     )
     tick = progress(len(rules)) if progress is not None else None
+    infos = _rule_infos(rules, policies, overrides)
     for resolved in rules:
         try:
             plan = build_plan(resolved, policies, ctx, fast=fast)
+            plan.info = infos[resolved.rule.id]
         except RuleError as exc:
-            evaluator.rule_error(_stub_plan(resolved, policies, ctx), str(exc))
+            stub = _stub_plan(resolved, policies, ctx)
+            stub.info = infos[resolved.rule.id]
+            evaluator.rule_error(stub, str(exc))
         else:
             if resolved.rule.check is not None:
                 name = resolved.rule.check.name
@@ -325,7 +329,7 @@ def _check(
         findings=outcome.findings,
         waivers=fates,
         counts=outcome.counts,
-        rules=[rule_info(r) for r in rules],
+        rules=list(infos.values()),
         scores=scores,
         inputs=_inputs(portfolio, policies, waiver_input),
         policies=_policies(policies),
@@ -333,6 +337,28 @@ def _check(
         warnings=list(portfolio.warnings) + list(policies.warnings),
         settings=settings,
     )
+
+
+def _rule_infos(rules: Sequence[ResolvedRule], policies: CheckedPolicySet,
+                overrides: Any) -> dict[str, Any]:
+    """Each rule's metadata for this run: its fix with `{param}` filled in with the value
+    in effect, as written in the policy or as given at run time."""
+    from dataclasses import replace
+
+    from pmo_rules.engine.params import literal_text
+    from pmo_rules.language.placeholders import render_fix
+
+    out = {}
+    for resolved in rules:
+        info = rule_info(resolved)
+        if info.fix and "{" in info.fix:
+            texts = {name: str(overrides.given.get((policy, name))
+                               or literal_text(param.value))
+                     for (policy, name), param in policies.params.items()
+                     if policy == resolved.policy}
+            info = replace(info, fix=render_fix(info.fix, texts))
+        out[resolved.rule.id] = info
+    return out
 
 
 def _stub_plan(resolved: ResolvedRule, policies: CheckedPolicySet, ctx: RunContext) -> Any:
