@@ -31,6 +31,7 @@ COMMANDS = {
     "trend": "trend",
     "preview": "preview",
     "store": "store",
+    "readiness": "readiness",
 }
 
 
