@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pmo_rules import limits
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.engine.evaluate import Evaluator
 from pmo_rules.engine.evidence import SourceText
 from pmo_rules.engine.params import resolve_overrides
 from pmo_rules.engine.plan import build_plan, param_values, rule_info
 from pmo_rules.engine.report import Report
-from pmo_rules.engine.runtime import SEVERITY_ORDER, RuleError, RunContext
+from pmo_rules.engine.runtime import SEVERITY_ORDER, Budget, RuleError, RunContext
 from pmo_rules.engine.scores import ScoreBoard
 from pmo_rules.engine.waivers import (
     Waiver,
@@ -36,11 +37,13 @@ from pmo_rules.engine.waivers import (
 )
 from pmo_rules.given import source_of, span_of, where_of
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
+from pmo_rules.model.lifecycles import LifecycleModel
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
 
 __all__ = [
-    "Report", "WaiverRules", "check", "load_policies", "load_portfolio", "load_waivers",
+    "Report", "WaiverRules", "check", "load_lifecycles", "load_policies", "load_portfolio",
+    "load_waivers",
     "pack_directories",
 ]
 
@@ -53,6 +56,7 @@ def load_policies(
     packs: Iterable[str] = (),
     parents_from: Sequence[str | Path] = (),
     parent_packs: Iterable[str] = (),
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> CheckedPolicySet:
     """Parse and check .pmo files (or directories of them), plus the named plugin policy packs.
 
@@ -60,7 +64,8 @@ def load_policies(
     declarations; a call into a plugin that failed to load checks, and errors when run.
     A loaded policy that extends one not loaded finds it in `parents_from` (paths) or
     `parent_packs`, searched in that order: only the files declaring the policies it
-    extends (and theirs, up the chain) are added.
+    extends (and theirs, up the chain) are added. The phases of `lifecycles` (from
+    load_lifecycles) are known phase names too.
     """
     from pmo_rules.language.checker import check_policies
     from pmo_rules.language.declarations import builtin_registry
@@ -78,6 +83,8 @@ def load_policies(
         files += _parents(files, library)
     if registry is None:
         registry = extend_registry(builtin_registry(), plugins)
+    for model in lifecycles:
+        registry.add_phases(model.phases)
     stand_ins([p for f in files for p in f.policies], registry, plugins)
     return check_policies(files, registry)
 
@@ -138,19 +145,37 @@ def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) ->
 def load_portfolio(
     path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None,
     from_: str | None = None, mapping: str | Path | None = None,
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> LoadedPortfolio:
     """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format).
 
     PMO tools' files (MS Project XML, XER, Jira, registers...) are imported on the way,
     detected from their name and content; `from_` forces a format, `mapping` names the
-    mapping file (see docs/import.md).
+    mapping file (see docs/import.md). Projects may follow the built-in lifecycles, the
+    plugins' and the given `lifecycles` (from load_lifecycles).
     """
     from pmo_rules.plugins.extend import installed, lifecycle_registry
     from pmo_rules.plugins.loading import load_with_plugins
 
     plugins = plugins if plugins is not None else installed()
-    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins),
+    registry = lifecycle_registry(plugins)
+    for model in lifecycles:
+        if model.id not in registry:
+            registry.add(model)
+    return load_with_plugins(Path(path), as_of, plugins, registry,
                              from_=from_, mapping=Path(mapping) if mapping else None)
+
+
+def load_lifecycles(
+    paths: Iterable[str | Path], *, plugins: Plugins | None = None
+) -> list[LifecycleModel]:
+    """Lifecycle models written in YAML (files, or directories of `.yaml` files); an id
+    that a built-in or plugin lifecycle already has is a diagnostic."""
+    from pmo_rules.model.lifecycle_files import load_lifecycle_files
+    from pmo_rules.plugins.extend import installed, lifecycle_registry
+
+    plugins = plugins if plugins is not None else installed()
+    return load_lifecycle_files(paths, lifecycle_registry(plugins).ids())
 
 
 def select_rules(
@@ -193,6 +218,7 @@ def check(
     plugins: Plugins | None = None,
     waiver_rules: WaiverRules | None = None,
     as_of_source: str = "api",
+    max_steps: int | None = None,
 ) -> Report:
     """Evaluate the policies over the portfolio, apply waivers, and return the Report.
 
@@ -202,7 +228,8 @@ def check(
     `api`, and `as_of` as given by `as_of_source`. `waiver_rules` holds the PMO's demands
     on waivers (expiring window, longest term, approver grade per severity).
     `fast=False` evaluates every subject with the reference closures only (slower; the
-    results are the same, which the test suite checks).
+    results are the same, which the test suite checks). `max_steps` is each rule's
+    evaluation budget (default: limits.STEPS, `PMO_RULES_MAX_STEPS`; docs/checking.md).
     """
     # The portfolio is one large, long-lived object graph: collecting garbage while we
     # walk it only re-scans it. Pause the collector for the run and restore its state.
@@ -212,7 +239,8 @@ def check(
         return _check(portfolio, policies, waivers=waivers, params=params, as_of=as_of,
                       fail_on=fail_on, select=select, ignore=ignore, show_passes=show_passes,
                       progress=progress, fast=fast, plugins=plugins,
-                      waiver_rules=waiver_rules or WaiverRules(), as_of_source=as_of_source)
+                      waiver_rules=waiver_rules or WaiverRules(), as_of_source=as_of_source,
+                      max_steps=max_steps)
     finally:
         if collecting:
             gc.enable()
@@ -234,6 +262,7 @@ def _check(
     plugins: Plugins | None,
     waiver_rules: WaiverRules,
     as_of_source: str,
+    max_steps: int | None,
 ) -> Report:
     from pmo_rules.engine.checks import run_check
     from pmo_rules.engine.record import run_settings
@@ -268,6 +297,7 @@ def _check(
         as_of=run_date,
         params=param_values(policies, overrides.values),
         plugin_functions=run_functions(plugins, policies),
+        budget=Budget(max_steps if max_steps is not None else limits.STEPS.value()),
     )
     sources = {f.path: f.source for f in policies.files}
     evaluator = Evaluator(
