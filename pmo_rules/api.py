@@ -36,11 +36,13 @@ from pmo_rules.engine.waivers import (
 )
 from pmo_rules.given import source_of, span_of, where_of
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
+from pmo_rules.model.lifecycles import LifecycleModel
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
 
 __all__ = [
-    "Report", "WaiverRules", "check", "load_policies", "load_portfolio", "load_waivers",
+    "Report", "WaiverRules", "check", "load_lifecycles", "load_policies", "load_portfolio",
+    "load_waivers",
     "pack_directories",
 ]
 
@@ -53,6 +55,7 @@ def load_policies(
     packs: Iterable[str] = (),
     parents_from: Sequence[str | Path] = (),
     parent_packs: Iterable[str] = (),
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> CheckedPolicySet:
     """Parse and check .pmo files (or directories of them), plus the named plugin policy packs.
 
@@ -60,7 +63,8 @@ def load_policies(
     declarations; a call into a plugin that failed to load checks, and errors when run.
     A loaded policy that extends one not loaded finds it in `parents_from` (paths) or
     `parent_packs`, searched in that order: only the files declaring the policies it
-    extends (and theirs, up the chain) are added.
+    extends (and theirs, up the chain) are added. The phases of `lifecycles` (from
+    load_lifecycles) are known phase names too.
     """
     from pmo_rules.language.checker import check_policies
     from pmo_rules.language.declarations import builtin_registry
@@ -78,6 +82,8 @@ def load_policies(
         files += _parents(files, library)
     if registry is None:
         registry = extend_registry(builtin_registry(), plugins)
+    for model in lifecycles:
+        registry.add_phases(model.phases)
     stand_ins([p for f in files for p in f.policies], registry, plugins)
     return check_policies(files, registry)
 
@@ -138,19 +144,37 @@ def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) ->
 def load_portfolio(
     path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None,
     from_: str | None = None, mapping: str | Path | None = None,
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> LoadedPortfolio:
     """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format).
 
     PMO tools' files (MS Project XML, XER, Jira, registers...) are imported on the way,
     detected from their name and content; `from_` forces a format, `mapping` names the
-    mapping file (see docs/import.md).
+    mapping file (see docs/import.md). Projects may follow the built-in lifecycles, the
+    plugins' and the given `lifecycles` (from load_lifecycles).
     """
     from pmo_rules.plugins.extend import installed, lifecycle_registry
     from pmo_rules.plugins.loading import load_with_plugins
 
     plugins = plugins if plugins is not None else installed()
-    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins),
+    registry = lifecycle_registry(plugins)
+    for model in lifecycles:
+        if model.id not in registry:
+            registry.add(model)
+    return load_with_plugins(Path(path), as_of, plugins, registry,
                              from_=from_, mapping=Path(mapping) if mapping else None)
+
+
+def load_lifecycles(
+    paths: Iterable[str | Path], *, plugins: Plugins | None = None
+) -> list[LifecycleModel]:
+    """Lifecycle models written in YAML (files, or directories of `.yaml` files); an id
+    that a built-in or plugin lifecycle already has is a diagnostic."""
+    from pmo_rules.model.lifecycle_files import load_lifecycle_files
+    from pmo_rules.plugins.extend import installed, lifecycle_registry
+
+    plugins = plugins if plugins is not None else installed()
+    return load_lifecycle_files(paths, lifecycle_registry(plugins).ids())
 
 
 def select_rules(
