@@ -19,6 +19,7 @@ from pmo_rules.cli.common import (
     user_errors,
 )
 from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options, split_ids
+from pmo_rules.cli.output import write_file, write_stdout
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.given import span_of
 
@@ -96,7 +97,8 @@ def command(
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
     Exit codes: 0 nothing blocking, 1 blocking findings, 2 the inputs are wrong,
-    3 an internal error (or a rule that could not be evaluated).
+    3 an internal error (or a rule that could not be evaluated), 4 the report could
+    not be written (disk full, closed pipe).
     """
     from pmo_rules.config import load_config
 
@@ -113,20 +115,22 @@ def command(
 
         history = CheckHistory.prepare(record=record, store=store, baseline=baseline,
                                        config=config, html="html" in formats)
-        report, loaded = _run(portfolio, policy_paths, pack_names, run, show_passes, fmt,
-                              (from_, mapping))
+        report, loaded, checked = _run(portfolio, policy_paths, pack_names, run, show_passes,
+                                       fmt, (from_, mapping))
         trend = history.after_run(report)
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
+        html = "html" in formats
         write_reports(report, destinations, group_by=group_by,
-                      graph=_graph(loaded) if "html" in formats else None, trend=trend)
+                      graph=_graph(loaded) if html else None, trend=trend,
+                      readiness=_readiness(loaded, checked, run) if html else None)
     sys.exit(report.exit_code)
 
 
 def _run(
     portfolio: Path, policy_paths: list[Path | str], packs: list[str], run: dict[str, Any],
     show_passes: bool, fmt: str, source: tuple[str | None, Path | None] = (None, None),
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
     from pmo_rules import api
 
     loaded, (checked,) = load_inputs(portfolio, [(policy_paths, packs)], run["waivers"],
@@ -134,7 +138,19 @@ def _run(
     interactive = fmt == "text" and sys.stderr.isatty()
     report = api.check(loaded, checked, **run, show_passes=show_passes,
                        progress=_progress(interactive))
-    return report, loaded
+    return report, loaded, checked
+
+
+# The HTML report's readiness section is the agenda of the next board: the gates due in
+# this many days (every live project: `pmo-rules readiness`).
+READINESS_DAYS = 30
+
+
+def _readiness(loaded: Any, checked: Any, run: dict[str, Any]) -> Any:
+    from pmo_rules.readiness.assess import assess
+
+    return assess(loaded, checked, params=run["params"], as_of=run["as_of"],
+                  within=READINESS_DAYS, select=run["select"], ignore=run["ignore"])
 
 
 def _formats(requested: Any) -> list[str]:
@@ -178,6 +194,11 @@ def _destinations(
                 help="give a directory (it is created when missing)",
             )])
         return [(name, output_dir / f"report.{extension(name)}") for name in formats]
+    if output is not None and output.is_dir():
+        raise DiagnosticError([Diagnostic(
+            "PMO622", f"`--output {output}` is a directory, not a file",
+            help="give a file name, or use --output-dir DIR for report.<ext> files",
+        )])
     if len(formats) > 1:
         raise DiagnosticError([Diagnostic(
             "PMO621", f"{len(formats)} formats ({', '.join(formats)}) need `--output-dir`",
@@ -186,11 +207,12 @@ def _destinations(
     return [(formats[0], output)]
 
 
-def _reporters(graph: Any = None, trend: Any = None) -> dict[str, Any]:
+def _reporters(graph: Any = None, trend: Any = None, readiness: Any = None) -> dict[str, Any]:
     """Every reporter by name; the built-ins come first, HTML with the run's graph bound."""
     from pmo_rules.reports.registry import builtin_reporters, reporter_table
 
-    return reporter_table(builtin_reporters(graph, trend=trend), _plugin_reporters())
+    return reporter_table(builtin_reporters(graph, trend=trend, readiness=readiness),
+                          _plugin_reporters())
 
 
 def _plugin_reporters() -> list[list[Any]]:
@@ -211,10 +233,10 @@ def _graph(loaded: Any) -> Any:
 
 def write_reports(
     report: Any, destinations: list[tuple[str, Path | None]], *, group_by: str = "rule",
-    graph: Any = None, trend: Any = None,
+    graph: Any = None, trend: Any = None, readiness: Any = None,
 ) -> None:
     """Render each format and write it to its file, or to stdout when it has none."""
-    reporters = _reporters(graph, trend)
+    reporters = _reporters(graph, trend, readiness)
     for name, path in destinations:
         if name == "text" and path is None:
             _text_to_terminal(report, group_by)
@@ -226,22 +248,9 @@ def write_reports(
         else:
             rendered = reporters[name].render(report)
         if path is None:
-            if isinstance(rendered, bytes):
-                sys.stdout.buffer.write(rendered)
-            else:
-                sys.stdout.write(rendered)
-            continue
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(rendered, bytes):
-                path.write_bytes(rendered)
-            else:
-                path.write_text(rendered, encoding="utf-8")
-        except OSError as exc:
-            raise DiagnosticError([Diagnostic(
-                "PMO623", f"cannot write the {name} report to `{path}`: {exc.strerror}",
-                help="check that the directory exists and is writable",
-            )]) from exc
+            write_stdout(rendered, f"the {name} report")
+        else:
+            write_file(path, rendered, f"the {name} report")
 
 
 def _text_to_terminal(report: Any, group_by: str) -> None:
@@ -252,5 +261,7 @@ def _text_to_terminal(report: Any, group_by: str) -> None:
     console = Console(highlight=False, emoji=False)
     if console.is_terminal:
         write_text(report, console, group_by=group_by)
+        write_stdout("", "the text report")  # flushed: a failure shows now, not at exit
     else:  # a pipe or a CI log: plain text, no trailing padding
-        sys.stdout.write(render_text(report, group_by=group_by, width=console.width))
+        write_stdout(render_text(report, group_by=group_by, width=console.width),
+                     "the text report")
