@@ -336,18 +336,23 @@ def test_the_store_setting_is_read(workdir: Path) -> None:
     assert code == 2 and "PMO703" in err
 
 
-def test_a_plain_check_never_imports_sqlalchemy() -> None:
+@pytest.mark.parametrize("args", [
+    ["check", str(FIXTURES / "october.yaml"), "--policy", str(FIXTURES / "policy.pmo"),
+     "--format", "json"],
+    ["--help"], ["trend", "--help"], ["baseline", "create", "--help"],
+], ids=["check", "help", "trend-help", "baseline-help"])
+def test_start_up_never_imports_sqlalchemy(args: list[str]) -> None:
     script = (
         "import sys, contextlib, io\n"
         "from pmo_rules.cli import main\n"
-        f"args = ['check', r'{FIXTURES / 'october.yaml'}', '--policy', "
-        f"r'{FIXTURES / 'policy.pmo'}', '--format', 'json']\n"
+        f"args = {args!r}\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
         "        main(args)\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))\n"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m.split('.')[0] in ('sqlalchemy', 'alembic', 'psycopg')))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout
