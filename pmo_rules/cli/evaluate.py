@@ -12,8 +12,7 @@ import click
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
 from pmo_rules.given import Given
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+from pmo_rules.language.ast import SEVERITIES
 
 
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
