@@ -22,10 +22,10 @@ def invoke(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def check_args(month: str, *extra: str) -> list[str]:
+def check_args(month: str, *extra: str, fixtures: Path = FIXTURES) -> list[str]:
     """`check` of one month of the fixture portfolio with the fixture policy and waivers."""
-    return ["check", str(FIXTURES / f"{month}.yaml"), "--policy", str(FIXTURES / "policy.pmo"),
-            "--waivers", str(FIXTURES / "waivers.yaml"), *extra]
+    return ["check", str(fixtures / f"{month}.yaml"), "--policy", str(fixtures / "policy.pmo"),
+            "--waivers", str(fixtures / "waivers.yaml"), *extra]
 
 
 def record_months(store: str, months: tuple[str, ...] = MONTHS) -> None:
