@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Hashable
 from typing import Any
 
 DELETE = "__delete__"
@@ -43,5 +44,8 @@ def apply_patch(base: Any, patch: Any) -> Any:
 
 
 def _entity_list(value: Any) -> bool:
+    # An id that is a list or a mapping merges nothing: the list replaces the base's, and
+    # loading it names the bad id at its place.
     return isinstance(value, list) and bool(value) and all(
-        isinstance(item, dict) and "id" in item for item in value)
+        isinstance(item, dict) and "id" in item and isinstance(item["id"], Hashable)
+        for item in value)

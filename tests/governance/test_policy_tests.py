@@ -155,6 +155,8 @@ def test_a_subject_the_case_deleted_may_be_expected_not_applicable(
      8, "did you mean `message`?"),
     ("  - name: c\n    patch: {projects: [{id: P-1, tier: high}]}\n"
      "    expect: [{subject: P-1, status: pass}]\n", 5, "case `c`"),
+    ("  - name: c\n    patch: {projects: [{id: [P-1]}]}\n"
+     "    expect: [{subject: P-1, status: pass}]\n", 5, "case `c`: wrong type for `id`"),
 ])
 def test_diagnostics_point_at_the_line_of_the_mistake(
         tmp_path: Path, invoke: Invoke, case: str, line: int, text: str) -> None:
