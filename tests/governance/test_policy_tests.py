@@ -119,6 +119,28 @@ def test_parents_come_from_policy_settings_or_pack(tmp_path: Path,
     assert code == 0, out + err
 
 
+def test_the_settings_packs_are_parents_not_tests(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  invoke: Invoke) -> None:
+    """`pmo-rules init`'s settings name the department's policies and the standard pack it
+    extends: `pmo-rules test` runs the department's cases, not the pack's 150 besides."""
+    monkeypatch.chdir(tmp_path)
+    _department(tmp_path)
+    (tmp_path / "pmo-rules.toml").write_text('policy = ["policies/"]\npack = ["standard"]\n',
+                                             encoding="utf-8")
+    code, out, err = invoke("test")
+    assert code == 0, out + err
+    assert out.strip().splitlines()[-1] == "4 passed, 0 failed"
+    code, out, err = invoke("test", "--pack", "standard", "policies/")  # asked for: both
+    assert code == 0, out + err
+    assert int(out.strip().splitlines()[-1].split()[0]) > 100
+    # Settings naming packs alone: the packs are what there is to test.
+    (tmp_path / "pmo-rules.toml").write_text('pack = ["standard"]\n', encoding="utf-8")
+    code, out, err = invoke("test")
+    assert code == 0, out + err
+    assert int(out.strip().splitlines()[-1].split()[0]) > 100
+
+
 def test_a_misspelt_subject_is_an_error_at_its_line(tmp_path: Path, invoke: Invoke) -> None:
     policies = _department(tmp_path, {"DIG-01.yaml": DIG_01.replace(
         "      - {subject: P-2, status: not_applicable}", "      - {subject: P-20, "
