@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from pmo_rules.engine.params import setting_policy
 from pmo_rules.engine.results import Finding
 from pmo_rules.language import ast
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
@@ -16,11 +17,14 @@ from pmo_rules.policytest.runner import Library, run_suite
 
 @dataclass(frozen=True)
 class ParamUse:
-    """A param a rule reads, with the value this run would use and where it is declared."""
+    """A param a rule reads, with the value the policies give it, the policy that set that
+    value (a department's, when it tightened the param) and where it is declared."""
 
     name: str
     value: str
     declared_in: str
+    set_by: str = ""
+    at: str = ""  # FILE:LINE of the declaration that set the value
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ def params_read(resolved: ResolvedRule, policies: CheckedPolicySet) -> tuple[Par
         param = policies.params.get((resolved.policy, name))
         if param is not None:
             text = getattr(param.value, "text", "") or _literal_text(param.value)
-            out.append(ParamUse(name, text, param.declared_in))
+            out.append(ParamUse(name, text, param.declared_in, setting_policy(param, policies),
+                                f"{param.span.file}:{param.span.line}"))
     return tuple(out)
 
 
@@ -126,7 +131,7 @@ def render_text(ex: Explanation) -> str:
     if rule.fix:
         lines += ["", f"fix: {rule.fix}"]
     lines += ["", "params:"]
-    lines += [f"  {p.name} = {p.value}  (declared in {p.declared_in})" for p in ex.params] \
+    lines += [f"  {p.name} = {p.value}  ({_param_source(p)})" for p in ex.params] \
         or ["  (none)"]
     lines += ["", "source:", ex.source, ""]
     if ex.sample is None:
@@ -163,3 +168,10 @@ def _names(node: object) -> Iterator[ast.Name]:
         for f in dataclasses.fields(node):
             if f.name not in ("span", "ty"):
                 yield from _names(getattr(node, f.name))
+
+
+def _param_source(p: ParamUse) -> str:
+    """`declared in epmo-finance, FILE:LINE`, or who tightened it where, and who declared it."""
+    if p.set_by and p.set_by != p.declared_in:
+        return f"tightened by {p.set_by}, {p.at}; declared in {p.declared_in}"
+    return f"declared in {p.declared_in}" + (f", {p.at}" if p.at else "")
