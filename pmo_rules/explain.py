@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-from pmo_rules.engine.params import setting_policy
+from pmo_rules.engine.params import literal_text, setting_policy
 from pmo_rules.engine.results import Finding
 from pmo_rules.language import ast
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
@@ -25,6 +25,7 @@ class ParamUse:
     declared_in: str
     set_by: str = ""
     at: str = ""  # FILE:LINE of the declaration that set the value
+    tighten: str | None = None  # the direction a department may move it: "up", "down" or none
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,9 @@ def params_read(resolved: ResolvedRule, policies: CheckedPolicySet) -> tuple[Par
     for name in names:
         param = policies.params.get((resolved.policy, name))
         if param is not None:
-            text = getattr(param.value, "text", "") or _literal_text(param.value)
+            text = literal_text(param.value)  # as written: `10%`, `30d`, `["a", "b"]`
             out.append(ParamUse(name, text, param.declared_in, setting_policy(param, policies),
-                                f"{param.span.file}:{param.span.line}"))
+                                f"{param.span.file}:{param.span.line}", param.tighten))
     return tuple(out)
 
 
@@ -148,13 +149,6 @@ def render_text(ex: Explanation) -> str:
             if ev.witnesses:
                 lines.append(f"      via: {' -> '.join(ev.witnesses)}")
     return "\n".join(lines) + "\n"
-
-
-def _literal_text(value: object) -> str:
-    for attr in ("value", "days"):
-        if hasattr(value, attr):
-            return str(getattr(value, attr))
-    return str(value)
 
 
 def _names(node: object) -> Iterator[ast.Name]:
