@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from pmo_rules.engine.params import literal_text, setting_policy
 from pmo_rules.engine.results import Finding
 from pmo_rules.language import ast
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
@@ -16,11 +17,15 @@ from pmo_rules.policytest.runner import Library, run_suite
 
 @dataclass(frozen=True)
 class ParamUse:
-    """A param a rule reads, with the value this run would use and where it is declared."""
+    """A param a rule reads, with the value the policies give it, the policy that set that
+    value (a department's, when it tightened the param) and where it is declared."""
 
     name: str
     value: str
     declared_in: str
+    set_by: str = ""
+    at: str = ""  # FILE:LINE of the declaration that set the value
+    tighten: str | None = None  # the direction a department may move it: "up", "down" or none
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,9 @@ def params_read(resolved: ResolvedRule, policies: CheckedPolicySet) -> tuple[Par
     for name in names:
         param = policies.params.get((resolved.policy, name))
         if param is not None:
-            text = getattr(param.value, "text", "") or _literal_text(param.value)
-            out.append(ParamUse(name, text, param.declared_in))
+            text = literal_text(param.value)  # as written: `10%`, `30d`, `["a", "b"]`
+            out.append(ParamUse(name, text, param.declared_in, setting_policy(param, policies),
+                                f"{param.span.file}:{param.span.line}", param.tighten))
     return tuple(out)
 
 
@@ -126,7 +132,7 @@ def render_text(ex: Explanation) -> str:
     if rule.fix:
         lines += ["", f"fix: {rule.fix}"]
     lines += ["", "params:"]
-    lines += [f"  {p.name} = {p.value}  (declared in {p.declared_in})" for p in ex.params] \
+    lines += [f"  {p.name} = {p.value}  ({_param_source(p)})" for p in ex.params] \
         or ["  (none)"]
     lines += ["", "source:", ex.source, ""]
     if ex.sample is None:
@@ -145,13 +151,6 @@ def render_text(ex: Explanation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _literal_text(value: object) -> str:
-    for attr in ("value", "days"):
-        if hasattr(value, attr):
-            return str(getattr(value, attr))
-    return str(value)
-
-
 def _names(node: object) -> Iterator[ast.Name]:
     """Every Name node under `node`, walking dataclass fields and tuples."""
     if isinstance(node, ast.Name):
@@ -163,3 +162,10 @@ def _names(node: object) -> Iterator[ast.Name]:
         for f in dataclasses.fields(node):
             if f.name not in ("span", "ty"):
                 yield from _names(getattr(node, f.name))
+
+
+def _param_source(p: ParamUse) -> str:
+    """`declared in epmo-finance, FILE:LINE`, or who tightened it where, and who declared it."""
+    if p.set_by and p.set_by != p.declared_in:
+        return f"tightened by {p.set_by}, {p.at}; declared in {p.declared_in}"
+    return f"declared in {p.declared_in}" + (f", {p.at}" if p.at else "")

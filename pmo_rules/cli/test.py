@@ -44,7 +44,10 @@ def command(paths: tuple[Path, ...], policies: tuple[Path, ...], packs: tuple[st
     the standard pack): each case's expected findings against what the rule really finds.
 
     A department policy's tests load the policies it extends from --policy, --pack, the
-    settings' policies and packs, else the standard pack.
+    settings' policies and packs, else the standard pack. A pack's own tests run when it is
+    named with --pack, or when it is all there is to test (the settings name packs and no
+    policies, or nothing names anything): the packs a department's settings name are its
+    parents, not its tests.
 
     Exit codes: 0 every case passed (and coverage is at least --min-coverage), 1 a case
     failed or coverage is too low, 2 a test file or its data is wrong, 3 an internal error.
@@ -55,7 +58,9 @@ def command(paths: tuple[Path, ...], policies: tuple[Path, ...], packs: tuple[st
 
     with user_errors():
         sources, pack_names = policy_sources(paths, packs)
-        pack_dirs = api.pack_directories(pack_names)
+        # The settings' packs beside the settings' policies are the policies' parents.
+        tested_packs = list(packs) if packs else [] if sources else pack_names
+        pack_dirs = api.pack_directories(tested_packs)
         files = load_suite(discover([*sources, *pack_dirs]))
         if not any(f.cases for f in files):
             emit_diagnostics([_no_tests(paths)])

@@ -38,6 +38,7 @@ class Expectation:
     status: str
     message: str | None = None
     line: int = field(default=0, compare=False)  # where the expectation is written
+    column: int = field(default=1, compare=False)  # the column of its `subject:` key
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,17 @@ class Case:
     # The line of each key of the case (`as_of`, `patch`, ...) and of each param.
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     param_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    # ... and their columns.
+    columns: Mapping[str, int] = field(default_factory=dict, compare=False)
+    param_columns: Mapping[str, int] = field(default_factory=dict, compare=False)
 
     def line_of(self, key: str) -> int:
         """The line a key of this case is written on (else the case's first line)."""
         return self.lines.get(key, self.line)
+
+    def column_of(self, key: str) -> int:
+        """The column of a key of this case (1 when the case does not write it)."""
+        return self.columns.get(key, 1) if key in self.lines else 1
 
 
 @dataclass(frozen=True)
@@ -72,13 +80,14 @@ class TestFile:
     base: Path | None
     cases: tuple[Case, ...]
     rule_line: int = 1  # where `rule:` is written
+    rule_column: int = 1
 
 
-_BOOKKEEPING = (lined_yaml.LINE, lined_yaml.KEY_LINES)
+_BOOKKEEPING = (lined_yaml.LINE, lined_yaml.KEY_LINES, lined_yaml.KEY_COLUMNS)
 
 
 def strip_lines(value: Any) -> Any:
-    """A copy of `value` without the `__line__`/`__lines__` bookkeeping keys."""
+    """A copy of `value` without the `__line__`/`__lines__`/`__columns__` bookkeeping keys."""
     if isinstance(value, dict):
         return {k: strip_lines(v) for k, v in value.items() if k not in _BOOKKEEPING}
     if isinstance(value, list):
@@ -137,7 +146,7 @@ def load_test_file(path: Path) -> TestFile:
             "PMO802", f"cannot read the test file: {why}", Span(str(path), 1, 1),
             help="save the test file as UTF-8 text")]) from None
     try:
-        doc = lined_yaml.load(text, key_lines=True)
+        doc = lined_yaml.load(text, key_lines=True, key_columns=True)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -146,8 +155,9 @@ def load_test_file(path: Path) -> TestFile:
             Span(str(path), line, col), help="fix the YAML syntax at this position")]) from None
     problems: list[Diagnostic] = []
 
-    def problem(message: str, line: int, help_: str) -> None:
-        problems.append(Diagnostic("PMO803", message, Span(str(path), line, 1), help=help_))
+    def problem(message: str, line: int, help_: str, column: int = 1) -> None:
+        problems.append(Diagnostic("PMO803", message, Span(str(path), line, column),
+                                   help=help_))
 
     if not isinstance(doc, dict):
         problem("a test file is a mapping with `rule` and `cases`", 1,
@@ -157,7 +167,7 @@ def load_test_file(path: Path) -> TestFile:
     rule = doc.get("rule")
     if not isinstance(rule, str):
         problem("the test file names no `rule`", _line(doc, "rule"),
-                "add `rule: RULE-ID` (e.g. `rule: LC-02`)")
+                "add `rule: RULE-ID` (e.g. `rule: LC-02`)", _column(doc, "rule"))
     raw_policies = doc.get("policies") or [".."]
     if isinstance(raw_policies, str):
         raw_policies = [raw_policies]
@@ -172,12 +182,12 @@ def load_test_file(path: Path) -> TestFile:
     base = _relative(path, doc["base"]) if isinstance(doc.get("base"), str) else None
     if base is not None and not base.is_file():
         problem(f"base fixture `{doc['base']}` does not exist", _line(doc, "base"),
-                "give a portfolio file path relative to this test file")
+                "give a portfolio file path relative to this test file", _column(doc, "base"))
     raw_cases = doc.get("cases")
     cases: list[Case] = []
     if not isinstance(raw_cases, list) or not raw_cases:
         problem("the test file has no `cases`", _line(doc, "cases"),
-                "add `cases:` with at least one case that has `expect`")
+                "add `cases:` with at least one case that has `expect`", _column(doc, "cases"))
     else:
         for raw in raw_cases:
             case = _case(raw, base, problem, _line(doc, "cases"))
@@ -185,13 +195,20 @@ def load_test_file(path: Path) -> TestFile:
                 cases.append(case)
     if problems:
         raise DiagnosticError(problems)
-    return TestFile(path, str(rule), policies, base, tuple(cases), _line(doc, "rule"))
+    return TestFile(path, str(rule), policies, base, tuple(cases), _line(doc, "rule"),
+                    _column(doc, "rule"))
 
 
 def _line(raw: dict[str, Any], key: str) -> int:
     """The line `key` is written on in a mapping read with key lines (else the mapping's)."""
     line: int = raw.get(lined_yaml.KEY_LINES, {}).get(key, raw.get(lined_yaml.LINE, 1))
     return line
+
+
+def _column(raw: dict[str, Any], key: str) -> int:
+    """The column `key` is written at in a mapping read with key columns (else 1)."""
+    column: int = raw.get(lined_yaml.KEY_COLUMNS, {}).get(key, 1)
+    return column
 
 
 def _relative(test_file: Path, value: str) -> Path:
@@ -204,7 +221,7 @@ def _unknown_keys(raw: dict[str, Any], allowed: Sequence[str], problem: Any) -> 
         if key not in _BOOKKEEPING and key not in allowed:
             guess = did_you_mean(str(key), list(allowed))
             hint = f"did you mean `{guess}`?" if guess else f"expected one of {', '.join(allowed)}"
-            problem(f"unknown key `{key}`", _line(raw, key), hint)
+            problem(f"unknown key `{key}`", _line(raw, key), hint, _column(raw, key))
 
 
 def _case(raw: Any, base: Path | None, problem: Any, cases_line: int) -> Case | None:
@@ -222,7 +239,7 @@ def _case(raw: Any, base: Path | None, problem: Any, cases_line: int) -> Case | 
     raw_expect = raw.get("expect")
     if not isinstance(raw_expect, list) or not raw_expect:
         problem(f"case `{name}` expects nothing", _line(raw, "expect"),
-                "add `expect: [{subject: ID, status: fail}]`")
+                "add `expect: [{subject: ID, status: fail}]`", _column(raw, "expect"))
         raw_expect = []
     for item in raw_expect:
         if not isinstance(item, dict) or "subject" not in item or "status" not in item:
@@ -235,22 +252,24 @@ def _case(raw: Any, base: Path | None, problem: Any, cases_line: int) -> Case | 
         if status not in STATUSES:
             guess = did_you_mean(status, list(STATUSES))
             problem(f"case `{name}`: unknown status `{status}`", _line(item, "status"),
-                    f"did you mean `{guess}`?" if guess else f"use one of {', '.join(STATUSES)}")
+                    f"did you mean `{guess}`?" if guess else f"use one of {', '.join(STATUSES)}",
+                    _column(item, "status"))
             continue
         message = item.get("message")
         expects.append(Expectation(str(item["subject"]), status,
                                    str(message) if message is not None else None,
-                                   _line(item, "subject")))
+                                   _line(item, "subject"), _column(item, "subject")))
     params = raw.get("params") or {}
     if not isinstance(params, dict):
         problem(f"case `{name}`: `params` is a mapping", _line(raw, "params"),
-                "write `params: {POLICY.NAME: VALUE}`")
+                "write `params: {POLICY.NAME: VALUE}`", _column(raw, "params"))
         params = {}
     patch, portfolio = raw.get("patch"), raw.get("portfolio")
     for key, value in (("patch", patch), ("portfolio", portfolio)):
         if value is not None and not isinstance(value, dict):
             problem(f"case `{name}`: `{key}` is a mapping", _line(raw, key),
-                    f"write `{key}:` as a portfolio document (keys like `projects:`)")
+                    f"write `{key}:` as a portfolio document (keys like `projects:`)",
+                    _column(raw, key))
     as_of = raw.get("as_of")
     return Case(
         name=name, line=line, expect=tuple(expects),
@@ -262,4 +281,7 @@ def _case(raw: Any, base: Path | None, problem: Any, cases_line: int) -> Case | 
         lines={str(k): v for k, v in raw.get(lined_yaml.KEY_LINES, {}).items()},
         param_lines={str(k): _line(params, str(k)) for k in params
                      if k not in _BOOKKEEPING},
+        columns={str(k): v for k, v in raw.get(lined_yaml.KEY_COLUMNS, {}).items()},
+        param_columns={str(k): _column(params, str(k)) for k in params
+                       if k not in _BOOKKEEPING},
     )

@@ -23,6 +23,13 @@ enforcement, the P3M3-style maturity level it evidences (used by `pmo-rules matu
 tags, a message, a fix and a doc; `pmo-rules explain RULE` shows one rule with its
 source and a sample finding.
 
+**Params.** Each rule lists the params it reads with their values and what a department
+policy that `extends` the rule's policy may do with them: lower it, raise it, or not change
+it ([language.md](language.md#layering)). At run time (`--param`, the settings' `params`) a
+param with a direction may only be tightened the same way, from the value in effect; one
+without may be given any value; either way the report records it
+([checking.md](checking.md#params-at-run-time-overrides-only-tighten)).
+
 **Extras, off by default.** LC-07, RES-04 and PFB-04 live in the `epmo-extras`
 policy. Each selects no subject until its `enabled` param is true:
 `pmo-rules check PORTFOLIO --param epmo-extras.enabled=true`.
@@ -60,8 +67,14 @@ def render(policies: CheckedPolicySet) -> str:
             out += [f"*Fix:* {rule.fix}", ""]
         params = params_read(r, policies)
         if params:
-            out += ["*Params:* " + ", ".join(f"`{p.name}` = {p.value}" for p in params), ""]
+            out += ["*Params:* " + ", ".join(f"`{p.name}` = {p.value} ({_MAY[p.tighten]})"
+                                             for p in params), ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# What a department policy extending the rule's policy may do with each param.
+_MAY = {"down": "a department may lower it", "up": "a department may raise it",
+        None: "a department may not change it"}
 
 
 def _sort_key(rule_id: str) -> tuple[str, int, str]:

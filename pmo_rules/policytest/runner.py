@@ -103,7 +103,7 @@ def run_case(test_file: TestFile, case: Case, cache: _Cache | None = None) -> Ca
             guess = did_you_mean(test_file.rule, [r.rule.id for r in policies.rules])
             raise DiagnosticError([Diagnostic(
                 "PMO804", f"rule `{test_file.rule}` is not in the policies under test",
-                Span(here, test_file.rule_line, 1),
+                Span(here, test_file.rule_line, test_file.rule_column),
                 help=f"did you mean `{guess}`?" if guess
                 else "check the file's `rule:` and `policies:`",
             )])
@@ -115,10 +115,11 @@ def run_case(test_file: TestFile, case: Case, cache: _Cache | None = None) -> Ca
             line = case.line_of("as_of")
             raise DiagnosticError([Diagnostic(
                 "PMO805", f"case `{case.name}`: `as_of: {case.as_of}` is not a date ({exc})",
-                Span(here, line, 1), help="write dates as YYYY-MM-DD")]) from None
+                Span(here, line, case.column_of("as_of")),
+                help="write dates as YYYY-MM-DD")]) from None
         params: dict[str, str] = {}
         for k, v in case.params.items():
-            at = Span(here, case.param_lines.get(k, case.line), 1)
+            at = Span(here, case.param_lines.get(k, case.line), case.param_columns.get(k, 1))
             params[Given(k, TEST_CASE, at)] = Given(v, TEST_CASE, at)
         report = api.check(portfolio, policies, params=params, as_of=as_of,
                            select=[test_file.rule], show_passes=True, as_of_source=TEST_CASE)
@@ -147,7 +148,8 @@ def _subjects_exist(test_file: TestFile, case: Case, portfolio: LoadedPortfolio,
             guess = did_you_mean(exp.subject, known)
             problems.append(Diagnostic(
                 "PMO807", f"case `{case.name}` expects a result for `{exp.subject}`, which is "
-                "not in the case's portfolio", Span(str(test_file.path), exp.line or case.line, 1),
+                "not in the case's portfolio",
+                Span(str(test_file.path), exp.line or case.line, exp.column if exp.line else 1),
                 help=f"did you mean `{guess}`?" if guess else
                 "name the id of an entity of the base fixture or of the case's data"))
     if problems:
@@ -284,8 +286,9 @@ def _in_case(d: Diagnostic, test_file: TestFile, case: Case) -> Diagnostic:
     """A data problem in a patched fixture, pinned to the case that built it."""
     if d.span is None or not Path(d.span.file).exists():
         where = f" at {d.path}" if d.path else ""
-        line = case.line_of("patch") if case.patch is not None else case.line_of("portfolio")
+        key = "patch" if case.patch is not None else "portfolio"
         return Diagnostic(
             d.code, f"case `{case.name}`: {d.message}{where}",
-            Span(str(test_file.path), line, 1), help=d.help, level=d.level, path=d.path)
+            Span(str(test_file.path), case.line_of(key), case.column_of(key)),
+            help=d.help, level=d.level, path=d.path)
     return d

@@ -19,7 +19,7 @@ from pmo_rules.readiness.render import (
 from pmo_rules.readiness.results import STATE_LABEL, ProjectReadiness, Readiness
 from pmo_rules.reports.facts import evidence_notes, value_lines
 
-_STATE_CLASS = {"ready": "ok", "not_ready": "st-fail", "no_gate_ahead": "note",
+_STATE_CLASS = {"ready": "st-pass", "not_ready": "st-fail", "no_gate_ahead": "note",
                 "no_phase": "note"}
 
 
@@ -27,30 +27,32 @@ def readiness_section(readiness: Readiness, *, note: str = "") -> str:
     """`<section id="readiness">`: a table of the projects, then what each one lacks."""
     head = ['<section id="readiness"><h2>Gate readiness</h2>',
             f'<p class="note">{escape(scope(readiness))}{escape(note)}</p>']
+    undated = ""
+    if readiness.undated:  # said whether or not any project is listed
+        undated = ('<p class="note">Left out, their next gate has no milestone date (give the '
+                   f"milestone <code>gate: ID</code>): {escape(', '.join(readiness.undated))}.</p>")
     if not readiness.projects:
-        return "".join([*head, f'<p class="note">{escape(empty(readiness))}</p></section>'])
+        return "".join([*head, f'<p class="note">{escape(empty(readiness))}</p>', undated,
+                        "</section>"])
     rows = []
     for p in readiness.projects:
         g = p.gate
         due = g.due.isoformat() if g is not None and g.due is not None else ""
         rows.append(
-            f'<tr id="ready-{escape(p.id)}"><td>{escape(p.id)} {escape(p.name or "")}</td>'
-            f"<td>{escape(p.lifecycle)}</td><td>{escape(p.phase or '')}</td>"
-            f"<td>{escape(g.id) if g else ''}</td><td>{escape(due)}</td>"
+            f'<tr id="ready-{escape(p.id)}"><td><span class="id">{escape(p.id)}</span> '
+            f'{escape(p.name or "")}</td><td class="id">{escape(p.lifecycle)}</td>'
+            f'<td class="id">{escape(p.phase or "")}</td>'
+            f'<td class="id">{escape(g.id) if g else ""}</td><td class="id">{escape(due)}</td>'
             f"<td>{escape(g.decider_grade or '') if g else ''}</td>"
             f'<td class="num">{len(p.missing)}</td><td class="num">{len(p.conditions)}</td>'
             f'<td class="num">{len(p.would_fail)}</td>'
-            f'<td class="{_STATE_CLASS[p.state]}">{escape(STATE_LABEL[p.state])}</td></tr>')
+            f'<td class="id {_STATE_CLASS[p.state]}">{escape(STATE_LABEL[p.state])}</td></tr>')
     table = ("<table><thead><tr><th>project</th><th>lifecycle</th><th>phase</th>"
              "<th>next gate</th><th>due</th><th>decided by</th>"
              '<th class="num">artifacts missing</th><th class="num">open conditions</th>'
              '<th class="num">would fail</th><th>state</th></tr></thead><tbody>'
              + "".join(rows) + "</tbody></table>")
     details = [_details(p) for p in readiness.projects if p.state == "not_ready"]
-    undated = ""
-    if readiness.undated:
-        undated = (f'<p class="note">Left out, their next gate has no milestone date: '
-                   f"{escape(', '.join(readiness.undated))}.</p>")
     return "".join([*head, table, *details, undated, "</section>"])
 
 

@@ -21,6 +21,10 @@ def render_json(readiness: Readiness) -> str:
     return json.dumps(readiness.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+# Why a project was left out by --within, and what to do about it.
+UNDATED = "next gate has no milestone date; give the milestone `gate: ID`"
+
+
 def title(readiness: Readiness) -> str:
     """`Gate readiness: NAME (ID)`."""
     name = readiness.portfolio_name
@@ -120,8 +124,7 @@ def render_text(readiness: Readiness) -> str:
         out.append("")
     out.append(_summary_line(readiness))
     if readiness.undated:
-        out.append(f"left out: {', '.join(readiness.undated)} (next gate has no milestone "
-                   "date; give the milestone `gate: ID`)")
+        out.append(f"left out: {', '.join(readiness.undated)} ({UNDATED})")
     return "\n".join(out) + "\n"
 
 
@@ -150,9 +153,12 @@ def _summary_line(readiness: Readiness) -> str:
 
 def render_markdown(readiness: Readiness) -> str:
     """Markdown: a summary table, then one section per project (user text escaped)."""
-    out = [f"# {md(title(readiness))}", "", md(scope(readiness)), "",
-           "| project | lifecycle | next gate | due | decided by | state |",
-           "|---|---|---|---|---|---|"]
+    out = [f"# {md(title(readiness))}", "", md(scope(readiness)), ""]
+    if readiness.projects:
+        out += ["| project | lifecycle | next gate | due | decided by | state |",
+                "|---|---|---|---|---|---|"]
+    else:
+        out += [md(empty(readiness))]
     for p in readiness.projects:
         g = p.gate
         gate = code(g.id) if g is not None else "none"
@@ -192,6 +198,5 @@ def render_markdown(readiness: Readiness) -> str:
                     out += [f"    - {md(note)}" for note in evidence_notes(ev)]
             out.append("")
     if readiness.undated:
-        out += [md(f"Left out: {', '.join(readiness.undated)} (next gate has no milestone "
-                   "date)."), ""]
+        out += [f"Left out: {md(', '.join(readiness.undated))} ({UNDATED}).", ""]  # ours: Markdown
     return "\n".join(out)

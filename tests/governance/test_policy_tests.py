@@ -119,13 +119,35 @@ def test_parents_come_from_policy_settings_or_pack(tmp_path: Path,
     assert code == 0, out + err
 
 
+def test_the_settings_packs_are_parents_not_tests(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  invoke: Invoke) -> None:
+    """`pmo-rules init`'s settings name the department's policies and the standard pack it
+    extends: `pmo-rules test` runs the department's cases, not the pack's 150 besides."""
+    monkeypatch.chdir(tmp_path)
+    _department(tmp_path)
+    (tmp_path / "pmo-rules.toml").write_text('policy = ["policies/"]\npack = ["standard"]\n',
+                                             encoding="utf-8")
+    code, out, err = invoke("test")
+    assert code == 0, out + err
+    assert out.strip().splitlines()[-1] == "4 passed, 0 failed"
+    code, out, err = invoke("test", "--pack", "standard", "policies/")  # asked for: both
+    assert code == 0, out + err
+    assert int(out.strip().splitlines()[-1].split()[0]) > 100
+    # Settings naming packs alone: the packs are what there is to test.
+    (tmp_path / "pmo-rules.toml").write_text('pack = ["standard"]\n', encoding="utf-8")
+    code, out, err = invoke("test")
+    assert code == 0, out + err
+    assert int(out.strip().splitlines()[-1].split()[0]) > 100
+
+
 def test_a_misspelt_subject_is_an_error_at_its_line(tmp_path: Path, invoke: Invoke) -> None:
     policies = _department(tmp_path, {"DIG-01.yaml": DIG_01.replace(
         "      - {subject: P-2, status: not_applicable}", "      - {subject: P-20, "
         "status: not_applicable}")})
     code, out, _ = invoke("test", str(policies))
     assert code == 2
-    assert f"{policies}/tests/DIG-01.yaml:11:1: error[PMO807]: case `a sponsored tier-1 " \
+    assert f"{policies}/tests/DIG-01.yaml:11:10: error[PMO807]: case `a sponsored tier-1 " \
            "project passes` expects a result for `P-20`, which is not in the case's " \
            "portfolio" in out
     assert "did you mean `P-2`?" in out
@@ -140,31 +162,31 @@ def test_a_subject_the_case_deleted_may_be_expected_not_applicable(
     assert code == 0, out
 
 
-@pytest.mark.parametrize(("case", "line", "text"), [
-    ("  - name: c\n    expect:\n      - subject: P-1\n        status: passed\n", 7,
+@pytest.mark.parametrize(("case", "place", "text"), [  # place: line:column
+    ("  - name: c\n    expect:\n      - subject: P-1\n        status: passed\n", "7:9",
      "unknown status `passed`"),
-    ("  - name: c\n    as_of: 2026-02-30\n    expect: [{subject: P-1, status: pass}]\n", 5,
+    ("  - name: c\n    as_of: 2026-02-30\n    expect: [{subject: P-1, status: pass}]\n", "5:5",
      "`as_of: 2026-02-30` is not a date"),
     ("  - name: c\n    params:\n      digital-finance.max_eac_overrun: 50%\n"
-     "    expect: [{subject: P-1, status: pass}]\n", 6, "error[PMO608]"),
+     "    expect: [{subject: P-1, status: pass}]\n", "6:7", "error[PMO608]"),
     ("  - name: c\n    params:\n      digital-finance.nope: 1\n"
-     "    expect: [{subject: P-1, status: pass}]\n", 6, "error[PMO601]"),
-    ("  - name: c\n    expect: [{subject: P-1, status: pass}]\n    sorted: yes\n", 6,
+     "    expect: [{subject: P-1, status: pass}]\n", "6:7", "error[PMO601]"),
+    ("  - name: c\n    expect: [{subject: P-1, status: pass}]\n    sorted: yes\n", "6:5",
      "unknown key `sorted`"),
     ("  - name: c\n    expect:\n      - subject: P-1\n        status: pass\n        mesage: x\n",
-     8, "did you mean `message`?"),
+     "8:9", "did you mean `message`?"),
     ("  - name: c\n    patch: {projects: [{id: P-1, tier: high}]}\n"
-     "    expect: [{subject: P-1, status: pass}]\n", 5, "case `c`"),
+     "    expect: [{subject: P-1, status: pass}]\n", "5:5", "case `c`"),
     ("  - name: c\n    patch: {projects: [{id: [P-1]}]}\n"
-     "    expect: [{subject: P-1, status: pass}]\n", 5, "case `c`: wrong type for `id`"),
+     "    expect: [{subject: P-1, status: pass}]\n", "5:5", "case `c`: wrong type for `id`"),
 ])
 def test_diagnostics_point_at_the_line_of_the_mistake(
-        tmp_path: Path, invoke: Invoke, case: str, line: int, text: str) -> None:
+        tmp_path: Path, invoke: Invoke, case: str, place: str, text: str) -> None:
     body = "rule: DIG-01\nbase: fixture.yaml\ncases:\n" + case
     policies = _department(tmp_path, {"DIG-01.yaml": body})
     code, out, err = invoke("test", str(policies))
     assert code == 2, out
-    assert f"DIG-01.yaml:{line}:" in out + err, out + err
+    assert f"DIG-01.yaml:{place}: " in out + err, out + err
     assert text in out + err
 
 
@@ -198,7 +220,7 @@ def test_a_wrong_rule_id_points_at_the_rule_line(tmp_path: Path, invoke: Invoke)
                                       DIG_01.replace("rule: DIG-01", "rule: DIG-1")})
     code, out, _ = invoke("test", str(policies))
     assert code == 2
-    assert "DIG-01.yaml:2:1: error[PMO804]" in out
+    assert "DIG-01.yaml:2:1: error[PMO804]" in out  # `rule:` starts the line
     assert "did you mean `DIG-01`?" in out
 
 

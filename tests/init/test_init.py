@@ -111,7 +111,7 @@ def test_check_with_the_lifecycle_pack(repo: Path) -> None:
 def test_policy_tests_pass_as_written(repo: Path) -> None:
     result = run("test")
     assert result.exit_code == 0, result.output
-    assert re.search(r"\d+ passed, 0 failed", result.output)
+    assert result.output.endswith("3 passed, 0 failed\n")  # the department's, not the pack's
     verbose = run("test", "-v", "policies/")  # the department's cases alone
     assert verbose.exit_code == 0, verbose.output
     assert verbose.output.count("ok    policies/tests/DEPT-01.yaml") == 3
@@ -124,6 +124,18 @@ def test_explain_shows_the_department_rule_with_a_sample_finding(repo: Path) -> 
     assert result.exit_code == 0, result.output
     assert "sample finding (from policies/tests/DEPT-01.yaml" in result.output
     assert "P-1 Ledger Replatforming is executing without earned-value figures" in result.output
+
+
+def test_explain_says_who_tightened_an_inherited_param(repo: Path) -> None:
+    """FIN-02 runs under the department policy, which tightened cpi_red to 0.95: explain shows
+    that value with the department's line, not only the enterprise policy's name."""
+    result = run("explain", "FIN-02")
+    assert result.exit_code == 0, result.output
+    assert ("  cpi_red = 0.95  (tightened by department-finance, policies/department.pmo:18; "
+            "declared in epmo-finance)") in result.output
+    plain = run("explain", "FIN-02", "--pack", "standard")
+    assert "  cpi_red = 0.90  (declared in epmo-finance, pack:standard/finance.pmo:10)" \
+        in plain.output
 
 
 def _workflow(repo: Path) -> dict[str, Any]:

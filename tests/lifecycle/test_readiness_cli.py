@@ -130,3 +130,27 @@ def test_the_worked_example_in_the_docs_is_what_the_command_prints(
     shown = example.split("```\n")[3]
     result = _run(monkeypatch, "portfolio.yaml", "--within", "30")
     assert shown == result.stdout
+
+
+def test_html_keeps_ids_gates_and_dates_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = _run(monkeypatch, "portfolio.yaml", "--format", "html", "--project", "HC-04").stdout
+    row = html.split('<tr id="ready-HC-04">', 1)[1].split("</tr>", 1)[0]
+    # `.id` is white-space: nowrap: a date or an id is never broken across lines.
+    assert '<span class="id">HC-04</span> Resident App' in row
+    assert '<td class="id">gate_4</td><td class="id">2026-06-10</td>' in row
+    assert '<td class="id st-pass">ready</td>' in row  # ready is shown as good news
+
+
+def test_projects_left_out_are_named_even_when_none_is_listed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Within 5 days no gate is due, and HC-09's next gate has no date: every format says so
+    # instead of an empty table (the check's HTML report used to drop the left-out line).
+    md = _run(monkeypatch, "portfolio.yaml", "--within", "5", "--format", "markdown").stdout
+    assert "| project |" not in md
+    assert "No live project has its next gate due within 5 days." in md
+    assert "Left out: HC-09 (next gate has no milestone date; give the milestone `gate: ID`)." \
+        in md
+    html = _run(monkeypatch, "portfolio.yaml", "--within", "5", "--format", "html").stdout
+    section = html.split('<section id="readiness">', 1)[1].split("</section>", 1)[0]
+    assert "No live project has its next gate due within 5 days." in section
+    assert "<code>gate: ID</code>): HC-09." in section

@@ -185,6 +185,18 @@ def test_explain_lists_params_with_values() -> None:
     assert "max_eac_overrun = 10%" in out
 
 
+def test_params_read_as_written_with_what_a_department_may_do() -> None:
+    """A list param is shown as its literal (it was the parser's `ListLit(...)`), and the
+    rule reference says in which direction a department may move each param."""
+    _, out = _invoke("explain", "ART-02", "--policy", str(POLICIES))
+    assert 'charters = ["charter", "pid"]' in out and "ListLit" not in out
+    reference = (ROOT / "docs" / "policies.md").read_text(encoding="utf-8")
+    assert "`cpi_red` = 0.90 (a department may raise it)" in reference
+    assert "`max_eac_overrun` = 10% (a department may lower it)" in reference
+    assert "`exec_sponsor_threshold` = 1M (a department may not change it)" in reference
+    assert "ListLit" not in reference
+
+
 def test_explain_unknown_rule_suggests() -> None:
     """An unknown id exits 2 with a did-you-mean."""
     code, out = _invoke("explain", "FIN-3", "--policy", str(POLICIES))
