@@ -96,6 +96,13 @@ class Evaluator:
                 return
             if isinstance(found, dict):
                 found = found.values()
+            elif found is not MISSING and found is not None and not isinstance(found,
+                                                                           list | tuple):
+                from pmo_rules.engine.runtime import kind_of
+
+                self.rule_error(plan, f"rule {plan.info.id} cannot run: its `for` ranges over "
+                                f"a {kind_of(found)} in the data, not a list")
+                return
             subjects = [] if found is MISSING or found is None else list(found)
         plan.compiler.ctx.budget.charge(len(subjects))
         if plan.fast is not None:

@@ -105,3 +105,13 @@ def test_a_where_with_a_value_of_the_wrong_kind_selects_nothing(tmp_path: Path) 
     report = run(["check", str(data), "--policy", str(pol), "--format", "json"]).json()
     assert [f["subject"]["id"] for f in report["findings"]] == ["B"]
     assert report["summary"]["not_applicable"] == 1
+
+
+def test_a_for_over_a_value_that_is_not_a_list_cannot_run(tmp_path: Path) -> None:
+    pol = policy_file(tmp_path, "true", coll="portfolio.custom.items")
+    data = portfolio_file(tmp_path, [{"id": "A", "name": "A"}],
+                          portfolio={"id": "X", "name": "X", "custom": {"items": 5}})
+    out = run(["check", str(data), "--policy", str(pol), "--format", "json"], allow_error=True)
+    assert out.exit_code == 3
+    [error] = out.json()["errors"]
+    assert "its `for` ranges over a number in the data, not a list" in error["message"]
