@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport, Place
-from pmo_rules.importers.safexml import XmlDoc, children_text, local, parse_xml
+from pmo_rules.importers.safexml import Node, parse_records
 from pmo_rules.importers.schedule import (
     Link,
     ScheduleProject,
@@ -37,6 +36,8 @@ TYPES = {"0": "FF", "1": "FS", "2": "SF", "3": "SS"}
 WORKING = {3: 1, 5: 60, 7: 1, 9: 1, 11: 1}  # minutes, hours, days, weeks, months (all in minutes)
 ELAPSED = {4, 6, 8, 10, 12}
 PERCENT = {19: False, 20: True, 51: False, 52: True}  # format -> elapsed
+# Elements read even when empty: an empty link is still a link (to no task), and counted.
+RECORDS = frozenset({"PredecessorLink"})
 _DURATION = re.compile(r"^-?PT(\d+(?:\.\d+)?)H(\d+(?:\.\d+)?)M(\d+(?:\.\d+)?)S$")
 
 
@@ -54,9 +55,9 @@ def read(request: ImportRequest) -> dict[str, Any]:
     currency = None
     for path in request.sources:
         request.report.source(str(path), NAME)
-        doc = parse_xml(path, path.read_bytes())
+        root = parse_records(path, path.read_bytes(), RECORDS)
         project, found_as_of, found_currency, staff = read_project(
-            doc, path, request.mapping, request.report)
+            root, path, request.mapping, request.report)
         projects.append(project)
         people.update(staff)
         currency = currency or found_currency
@@ -82,43 +83,38 @@ def load(path: Path) -> dict[str, Any]:
 
 
 class _Reader:
-    def __init__(self, doc: XmlDoc, path: Path, mapping: ImportMapping, report: ImportReport):
-        self.doc, self.path, self.mapping, self.report = doc, path, mapping, report
-        self.ns = doc.root.tag[:-len("Project")] if doc.root.tag.endswith("}Project") else ""
-        self.paths: dict[str, str] = {}
+    def __init__(self, path: Path, mapping: ImportMapping, report: ImportReport):
+        self.file, self.path, self.mapping, self.report = str(path), path, mapping, report
+        self.dates: dict[str, dt.date | Bad | None] = {}  # a schedule repeats its dates
 
-    def place(self, element: ET.Element, field: str | None = None) -> Place:
-        return Place(self.doc.file, self.doc.line(element), field=field)
+    def place(self, element: Node, field: str | None = None) -> Place:
+        return Place(self.file, element.line, field=field)
 
-    def find(self, element: ET.Element, path: str) -> list[ET.Element]:
-        full = self.paths.get(path)
-        if full is None:
-            full = self.paths[path] = "/".join(self.ns + p for p in path.split("/"))
-        return element.findall(full)
-
-    def date(self, element: ET.Element, values: dict[str, str], key: str,
+    def date(self, element: Node, values: dict[str, str], key: str,
              subject: str) -> dt.date | None:
         raw = values.get(key)
         if raw is None:
             return None
-        value = parse_date(raw)
+        try:
+            value = self.dates[raw]
+        except KeyError:
+            value = self.dates[raw] = parse_date(raw)
         if isinstance(value, Bad):
             self.report.refuse(self.place(element, key), raw, value.reason, key, subject)
             return None
         return value
 
 
-def read_project(doc: XmlDoc, path: Path, mapping: ImportMapping, report: ImportReport
+def read_project(root: Node, path: Path, mapping: ImportMapping, report: ImportReport
                  ) -> tuple[ScheduleProject, str | None, str | None, dict[str, dict[str, Any]]]:
     """One MSPDI document as a schedule project, its status date, currency and people."""
-    root = doc.root
-    if local(root.tag) != "Project":
+    if root.tag != "Project":
         raise DiagnosticError([Diagnostic(
             "PMO462", f"`{path.name}` is XML but not a Microsoft Project file: its root is "
-            f"<{local(root.tag)}>, expected <Project>", Span(str(path), doc.line(root) or 1, 1),
+            f"<{root.tag}>, expected <Project>", Span(str(path), root.line or 1, 1),
             help="export it from MS Project as XML, or force another format with --from")])
-    reader = _Reader(doc, path, mapping, report)
-    info = children_text(root)
+    reader = _Reader(path, mapping, report)
+    info = root.fields
     override = mapping.projects.get(path.stem, {})
     pid = str(override.get("id") or slug(path.stem))
     name = info.get("Title") or re.sub(r"\.xml$", "", info.get("Name") or "", flags=re.I) \
@@ -131,14 +127,13 @@ def read_project(doc: XmlDoc, path: Path, mapping: ImportMapping, report: Import
     status = info.get("StatusDate") or info.get("CurrentDate")
     as_of = status[:10] if status else None
     aliases = {a["FieldID"]: a.get("Alias") or a.get("FieldName") or a["FieldID"]
-               for a in (children_text(e) for e in reader.find(root, "ExtendedAttributes/"
-                                                                      "ExtendedAttribute"))
+               for a in (e.fields for e in root.find("ExtendedAttributes/ExtendedAttribute"))
                if "FieldID" in a}
     project = ScheduleProject(record)
     summary = None
-    link_elements: list[tuple[str, ET.Element]] = []
-    for element in reader.find(root, "Tasks/Task"):
-        values = children_text(element)
+    link_elements: list[tuple[str, Node]] = []
+    for element in root.find("Tasks/Task"):
+        values = element.fields
         uid = values.get("UID")
         if uid is None:
             continue
@@ -155,7 +150,7 @@ def read_project(doc: XmlDoc, path: Path, mapping: ImportMapping, report: Import
             report.skipped["external task placeholder (ExternalTask=1)"] += 1
             continue
         project.tasks[uid] = _task(reader, element, values, pid, minutes_per_day, aliases)
-        link_elements += [(uid, link) for link in reader.find(element, "PredecessorLink")]
+        link_elements += [(uid, link) for link in element.find("PredecessorLink")]
     for uid, link in link_elements:  # after every task: a percent lag needs its predecessor
         made = _link(reader, link, uid, minutes_per_day, project)
         if made is not None:
@@ -189,7 +184,7 @@ def _duration_minutes(raw: str | None) -> float | None:
     return float(match[1]) * 60 + float(match[2]) + float(match[3]) / 60
 
 
-def _task(reader: _Reader, element: ET.Element, values: dict[str, str], pid: str,
+def _task(reader: _Reader, element: Node, values: dict[str, str], pid: str,
           minutes_per_day: float, aliases: dict[str, str]) -> Task:
     uid = values["UID"]
     subject = f"{pid}:{uid}"
@@ -209,8 +204,8 @@ def _task(reader: _Reader, element: ET.Element, values: dict[str, str], pid: str
     if values.get("Manual") == "1":
         task.custom["manual"] = True  # user-typed dates, not scheduled ones
     if task.milestone:
-        for attribute in reader.find(element, "ExtendedAttribute"):
-            item = children_text(attribute)
+        for attribute in element.find("ExtendedAttribute"):
+            item = attribute.fields
             alias = aliases.get(item.get("FieldID", ""), item.get("FieldID", "?"))
             if item.get("Value") is not None:
                 task.custom[alias] = item["Value"]
@@ -218,17 +213,17 @@ def _task(reader: _Reader, element: ET.Element, values: dict[str, str], pid: str
     return task
 
 
-def _baseline(reader: _Reader, element: ET.Element) -> dict[str, str] | None:
-    for baseline in reader.find(element, "Baseline"):
-        values = children_text(baseline)
+def _baseline(reader: _Reader, element: Node) -> dict[str, str] | None:
+    for baseline in element.find("Baseline"):
+        values = baseline.fields
         if values.get("Number") == "0":
             return values
     return None
 
 
-def _link(reader: _Reader, element: ET.Element, successor: str, minutes_per_day: float,
+def _link(reader: _Reader, element: Node, successor: str, minutes_per_day: float,
           project: ScheduleProject) -> Link | None:
-    values = children_text(element)
+    values = element.fields
     place = reader.place(element, "PredecessorLink")
     code = values.get("Type", "1")
     if code not in TYPES:
@@ -284,7 +279,7 @@ def _percent(task: Task | None, percent: float, elapsed: bool, report: ImportRep
     return percent / 100 * days
 
 
-def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
+def _summary(reader: _Reader, element: Node, values: dict[str, str],
              record: dict[str, Any], pid: str, aliases: dict[str, str]) -> None:
     schedule: dict[str, Any] = {}
     for source, target in (("Start", "forecast_start"), ("Finish", "forecast_finish"),
@@ -301,8 +296,8 @@ def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
             reader.report.map(f"summary Baseline/{source}", f"schedule.{target}")
     if schedule:
         record["schedule"] = schedule
-    for other in reader.find(element, "Baseline"):  # baselines 1-10: kept, not used
-        saved = children_text(other)
+    for other in element.find("Baseline"):  # baselines 1-10: kept, not used
+        saved = other.fields
         number = saved.get("Number")
         if number and number != "0":
             for key in ("Start", "Finish", "Cost"):
@@ -321,8 +316,8 @@ def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
             section, key = target.split(".")
             record.setdefault(section, {})[key] = amount / 100
             reader.report.map(f"summary {raw and _source_of(target)}", target)
-    for attribute in reader.find(element, "ExtendedAttribute"):
-        item = children_text(attribute)
+    for attribute in element.find("ExtendedAttribute"):
+        item = attribute.fields
         alias = aliases.get(item.get("FieldID", ""), item.get("FieldID", "?"))
         raw = item.get("Value")
         if raw is None:
@@ -337,15 +332,15 @@ def _cost(raw: str) -> float | str:
     return amount / 100 if amount is not None else raw
 
 
-def _phase(reader: _Reader, root: ET.Element, record: dict[str, Any], as_of: str | None
+def _phase(reader: _Reader, root: Node, record: dict[str, Any], as_of: str | None
            ) -> None:
     """The current phase: the top-level summary task whose dates hold as_of, through the
     mapping's `values: {phase: ...}` (never guessed from names without that map)."""
     names = reader.mapping.values.get("phase")
     if not names or as_of is None or "phase" in record:
         return
-    for element in reader.find(root, "Tasks/Task"):
-        values = children_text(element)
+    for element in root.find("Tasks/Task"):
+        values = element.fields
         if values.get("OutlineLevel") != "1" or values.get("Summary") != "1":
             continue
         start, finish = values.get("Start", "")[:10], values.get("Finish", "")[:10]
@@ -362,13 +357,13 @@ def _source_of(target: str) -> str:
             "evm.pv": "BCWS", "evm.ev": "BCWP", "evm.ac": "ACWP"}[target]
 
 
-def _people(reader: _Reader, root: ET.Element, project: ScheduleProject
+def _people(reader: _Reader, root: Node, project: ScheduleProject
             ) -> dict[str, dict[str, Any]]:
     """Work resources as people (by a slug of their name); assignments as allocations."""
     people: dict[str, dict[str, Any]] = {}
     by_uid: dict[str, str] = {}
-    for element in reader.find(root, "Resources/Resource"):
-        values = children_text(element)
+    for element in root.find("Resources/Resource"):
+        values = element.fields
         name = values.get("Name")
         if values.get("Type", "1") != "1" or not name or values.get("IsNull") == "1":
             continue
@@ -376,8 +371,8 @@ def _people(reader: _Reader, root: ET.Element, project: ScheduleProject
         by_uid[values.get("UID", "")] = person
         people[person] = {"id": person, "name": name}
     spans: dict[str, dict[str, Any]] = {}
-    for element in reader.find(root, "Assignments/Assignment"):
-        values = children_text(element)
+    for element in root.find("Assignments/Assignment"):
+        values = element.fields
         who = by_uid.get(values.get("ResourceUID", ""))
         if who is None or values.get("TaskUID") not in project.tasks:
             continue
