@@ -105,6 +105,76 @@ class _Reader:
         return value
 
 
+class CustomFields:
+    """The file's custom field definitions: each field's name (its alias, else its field
+    name) and each outline code's values, by id and by GUID, as their full codes."""
+
+    def __init__(self, root: Node) -> None:
+        attributes = [e.fields for e in root.find("ExtendedAttributes/ExtendedAttribute")]
+        self.names = {a["FieldID"]: a.get("Alias") or a.get("FieldName") or a["FieldID"]
+                      for a in attributes if "FieldID" in a}
+        by_lookup = {a["Ltuid"]: a["FieldID"] for a in attributes
+                     if a.get("Ltuid") and "FieldID" in a}  # Project 2007 on: by the code's GUID
+        self.codes: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+        for code in root.find("OutlineCodes/OutlineCode"):
+            info = code.fields
+            field_id = info.get("FieldID") or by_lookup.get(info.get("Guid", ""))
+            if field_id is None:
+                continue
+            if info.get("Alias") or field_id not in self.names:  # Project 2002/2003 layout
+                self.names[field_id] = info.get("Alias") or info.get("FieldName") or field_id
+            self.codes[field_id] = _code_values(code)
+
+    def read(self, reader: _Reader, element: Node, subject: str
+             ) -> list[tuple[str, str, Node]]:
+        """The custom field values of a task: (name, value, element) for each extended
+        attribute, and each outline code resolved to its full code; an outline code whose
+        value is not in the file's table is refused."""
+        out = []
+        for item in element.children:
+            values = item.fields
+            field_id = values.get("FieldID", "?")
+            if item.tag == "ExtendedAttribute" and values.get("Value") is not None:
+                out.append((self.names.get(field_id, field_id), values["Value"], item))
+            elif item.tag == "OutlineCode":
+                name = self.names.get(field_id, field_id)
+                by_id, by_guid = self.codes.get(field_id, ({}, {}))
+                value = by_guid.get(values.get("ValueGUID", "")) or by_id.get(
+                    values.get("ValueID", ""))
+                if value is not None:
+                    out.append((name, value, item))
+                elif values.get("ValueID") or values.get("ValueGUID"):
+                    reader.report.refuse(
+                        reader.place(item, name), values.get("ValueID") or values["ValueGUID"],
+                        "an outline code value that is not in the file's OutlineCodes table",
+                        f"custom.{name}", subject)
+        return out
+
+
+def _code_values(code: Node) -> tuple[dict[str, str], dict[str, str]]:
+    """An outline code's values by ValueID and by GUID, each its full code: the levels from
+    the top down, joined by the separator of the level above (the code's mask, `.` when
+    none is given)."""
+    separators = {m.fields.get("Level"): m.fields.get("Separator") or "."
+                  for m in code.find("Masks/Mask")}
+    rows = {v.fields.get("ValueID", ""): v.fields for v in code.find("Values/Value")}
+    by_id: dict[str, str] = {}
+    by_guid: dict[str, str] = {}
+    for value_id, row in rows.items():
+        parts = [row.get("Value", "")]
+        parent = rows.get(row.get("ParentValueID", "0"))
+        while parent is not None and len(parts) < len(rows):  # bounded: a cycle must end
+            parts.insert(0, parent.get("Value", ""))
+            parent = rows.get(parent.get("ParentValueID", "0"))
+        text = parts[0]
+        for level, part in enumerate(parts[1:], start=1):
+            text += separators.get(str(level), ".") + part
+        by_id[value_id] = text
+        if row.get("FieldGUID"):
+            by_guid[row["FieldGUID"]] = text
+    return by_id, by_guid
+
+
 def read_project(root: Node, path: Path, mapping: ImportMapping, report: ImportReport
                  ) -> tuple[ScheduleProject, str | None, str | None, dict[str, dict[str, Any]]]:
     """One MSPDI document as a schedule project, its status date, currency and people."""
@@ -126,9 +196,7 @@ def read_project(root: Node, path: Path, mapping: ImportMapping, report: ImportR
     minutes_per_day = _number(info.get("MinutesPerDay")) or 480.0
     status = info.get("StatusDate") or info.get("CurrentDate")
     as_of = status[:10] if status else None
-    aliases = {a["FieldID"]: a.get("Alias") or a.get("FieldName") or a["FieldID"]
-               for a in (e.fields for e in root.find("ExtendedAttributes/ExtendedAttribute"))
-               if "FieldID" in a}
+    fields = CustomFields(root)
     project = ScheduleProject(record)
     summary = None
     link_elements: list[tuple[str, Node]] = []
@@ -149,14 +217,14 @@ def read_project(root: Node, path: Path, mapping: ImportMapping, report: ImportR
         if values.get("ExternalTask") == "1":
             report.skipped["external task placeholder (ExternalTask=1)"] += 1
             continue
-        project.tasks[uid] = _task(reader, element, values, pid, minutes_per_day, aliases)
+        project.tasks[uid] = _task(reader, element, values, pid, minutes_per_day, fields)
         link_elements += [(uid, link) for link in element.find("PredecessorLink")]
     for uid, link in link_elements:  # after every task: a percent lag needs its predecessor
         made = _link(reader, link, uid, minutes_per_day, project)
         if made is not None:
             project.links.append(made)
     if summary is not None:
-        _summary(reader, *summary, record, pid, aliases)
+        _summary(reader, *summary, record, pid, fields)
     else:
         report.note("a file without a project summary task (UID 0) rolls up from its tasks")
     roll_up(project)
@@ -185,7 +253,7 @@ def _duration_minutes(raw: str | None) -> float | None:
 
 
 def _task(reader: _Reader, element: Node, values: dict[str, str], pid: str,
-          minutes_per_day: float, aliases: dict[str, str]) -> Task:
+          minutes_per_day: float, fields: CustomFields) -> Task:
     uid = values["UID"]
     subject = f"{pid}:{uid}"
     baseline = _baseline(reader, element)
@@ -204,12 +272,9 @@ def _task(reader: _Reader, element: Node, values: dict[str, str], pid: str,
     if values.get("Manual") == "1":
         task.custom["manual"] = True  # user-typed dates, not scheduled ones
     if task.milestone:
-        for attribute in element.find("ExtendedAttribute"):
-            item = attribute.fields
-            alias = aliases.get(item.get("FieldID", ""), item.get("FieldID", "?"))
-            if item.get("Value") is not None:
-                task.custom[alias] = item["Value"]
-                reader.report.keep(alias)
+        for name, value, _ in fields.read(reader, element, subject):
+            task.custom[name] = value
+            reader.report.keep(name)
     return task
 
 
@@ -280,7 +345,7 @@ def _percent(task: Task | None, percent: float, elapsed: bool, report: ImportRep
 
 
 def _summary(reader: _Reader, element: Node, values: dict[str, str],
-             record: dict[str, Any], pid: str, aliases: dict[str, str]) -> None:
+             record: dict[str, Any], pid: str, fields: CustomFields) -> None:
     schedule: dict[str, Any] = {}
     for source, target in (("Start", "forecast_start"), ("Finish", "forecast_finish"),
                            ("ActualStart", "actual_start"), ("ActualFinish", "actual_finish")):
@@ -316,14 +381,9 @@ def _summary(reader: _Reader, element: Node, values: dict[str, str],
             section, key = target.split(".")
             record.setdefault(section, {})[key] = amount / 100
             reader.report.map(f"summary {raw and _source_of(target)}", target)
-    for attribute in element.find("ExtendedAttribute"):
-        item = attribute.fields
-        alias = aliases.get(item.get("FieldID", ""), item.get("FieldID", "?"))
-        raw = item.get("Value")
-        if raw is None:
-            continue
-        target = reader.mapping.target(alias) or f"custom.{alias}"
-        place_value(record, target, raw, reader.place(attribute, alias), reader.report,
+    for name, raw, item in fields.read(reader, element, pid):
+        target = reader.mapping.target(name) or f"custom.{name}"
+        place_value(record, target, raw, reader.place(item, name), reader.report,
                     reader.mapping, pid)
 
 
