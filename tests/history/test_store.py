@@ -66,6 +66,22 @@ def test_a_recorded_run_reads_back_whole(store_url: str) -> None:
     assert snap.rules["FIN-004"].failed == report.counts["FIN-004"].failed
 
 
+def test_a_run_whose_rules_could_not_be_evaluated(store_url: str, workdir: Path) -> None:
+    # Every rule runs out of its step budget: errors only, and no score ("n/a").
+    report = api.check(api.load_portfolio(FIXTURES / "october.yaml"),
+                       api.load_policies([FIXTURES / "policy.pmo"]),
+                       waivers=FIXTURES / "waivers.yaml", max_steps=1)
+    assert report.summary()["score"] is None and report.exit_code == 3
+    with opened(store_url) as store:
+        info = store.run(store.record(report))
+        store.record(fixture_report("november"))
+    assert (info.score, info.errors, info.exit_code) == (None, 6, 3)
+    for args in (("history",), ("trend",), ("diff",), ("diff", "--format", "markdown")):
+        code, _, err = invoke(*args, "--store", store_url)
+        assert code == 0, err
+    assert "—" in invoke("history", "--store", store_url)[1]  # no score to show
+
+
 def test_input_hash_follows_content_not_path(tmp_path: Path) -> None:
     moved = tmp_path / "renamed.yaml"
     shutil.copy(FIXTURES / "october.yaml", moved)
@@ -320,18 +336,23 @@ def test_the_store_setting_is_read(workdir: Path) -> None:
     assert code == 2 and "PMO703" in err
 
 
-def test_a_plain_check_never_imports_sqlalchemy() -> None:
+@pytest.mark.parametrize("args", [
+    ["check", str(FIXTURES / "october.yaml"), "--policy", str(FIXTURES / "policy.pmo"),
+     "--format", "json"],
+    ["--help"], ["trend", "--help"], ["baseline", "create", "--help"],
+], ids=["check", "help", "trend-help", "baseline-help"])
+def test_start_up_never_imports_sqlalchemy(args: list[str]) -> None:
     script = (
         "import sys, contextlib, io\n"
         "from pmo_rules.cli import main\n"
-        f"args = ['check', r'{FIXTURES / 'october.yaml'}', '--policy', "
-        f"r'{FIXTURES / 'policy.pmo'}', '--format', 'json']\n"
+        f"args = {args!r}\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
         "        main(args)\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic')))\n"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m.split('.')[0] in ('sqlalchemy', 'alembic', 'psycopg')))\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout
