@@ -3,9 +3,11 @@
     python benchmarks/bench_import.py [--activities 5000] [--links 6000] [--repeat 3]
 
 The target: under 2 s for the MSPDI file (parse, map, write nothing). Each figure is
-the best of `--repeat` runs; the files are generated with a fixed seed, realistic in
-shape (summary task, baselines, costs, one milestone in ten, links of every type and
-lag format, two projects so some links cross).
+the best of `--repeat` runs, with the slowest beside it (this machine is shared); the
+files are generated with a fixed seed, realistic in shape (summary task, baselines,
+costs, one milestone in ten, links of every type and lag format, two projects so some
+links cross). The MS Project XML is written twice: one line per task, and indented one
+element per line with tabs, as MS Project itself writes it (more text to parse).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import random
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from pmo_rules.importers.run import import_sources
@@ -57,6 +60,16 @@ def mspdi(path: Path, activities: int, links: int, seed: int = 1) -> None:
     path.write_text("\n".join(out), encoding="utf-8")
 
 
+def mspdi_indented(path: Path, activities: int, links: int, seed: int = 1) -> None:
+    """The same schedule as `mspdi`, one element per line indented with tabs (MS Project's
+    own layout)."""
+    mspdi(path, activities, links, seed)
+    ET.register_namespace("", "http://schemas.microsoft.com/project")
+    tree = ET.parse(path)
+    ET.indent(tree, space="\t")
+    tree.write(path, encoding="UTF-8", xml_declaration=True)
+
+
 def xer(path: Path, activities: int, links: int, seed: int = 1) -> None:
     """An XER file: two projects sharing the activities, links within and across them."""
     rng = random.Random(seed)
@@ -79,8 +92,8 @@ def xer(path: Path, activities: int, links: int, seed: int = 1) -> None:
     path.write_text("\r\n".join([*rows, "%E"]), encoding="utf-8")
 
 
-def best(path: Path, repeat: int) -> tuple[float, dict[str, int]]:
-    """The fastest of `repeat` imports, and what the last one made."""
+def timed(path: Path, repeat: int) -> tuple[list[float], dict[str, int]]:
+    """The times of `repeat` imports, and what the last one made."""
     times = []
     counts: dict[str, int] = {}
     for _ in range(repeat):
@@ -88,7 +101,7 @@ def best(path: Path, repeat: int) -> tuple[float, dict[str, int]]:
         imported = import_sources([path])
         times.append(time.perf_counter() - started)
         counts = dict(imported.report.entities)
-    return min(times), counts
+    return times, counts
 
 
 def main() -> None:
@@ -99,15 +112,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in (("bench.xml", mspdi), ("bench.xer", xer)):
+        for name, make in (("bench.xml", mspdi), ("bench-indented.xml", mspdi_indented),
+                           ("bench.xer", xer)):
             path = Path(tmp) / name
             make(path, args.activities, args.links)
-            seconds, counts = best(path, args.repeat)
+            times, counts = timed(path, args.repeat)
             size = path.stat().st_size / 1048576
             print(f"{name}: {args.activities} activities, {args.links} links, {size:.1f} MB: "
-                  f"imported in {seconds:.2f} s (best of {args.repeat}); "
+                  f"imported in {min(times):.2f} s (best of {args.repeat}; slowest "
+                  f"{max(times):.2f} s); "
                   + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
-            if name == "bench.xml" and seconds >= 2.0:
+            if name.endswith(".xml") and min(times) >= 2.0:
                 print("  over the 2 s target", file=sys.stderr)
 
 

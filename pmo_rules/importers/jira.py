@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
+from pmo_rules.importers.jira_headers import english, language_of, sniff_language
 from pmo_rules.importers.mapping import ImportMapping, norm
 from pmo_rules.importers.report import ImportReport, Place
 from pmo_rules.importers.targets import DATE_TARGETS, place_value
@@ -91,6 +92,7 @@ class Issue:
     summary: str | None = None
     status: str | None = None
     category: str | None = None
+    category_raw: tuple[str, Place] | None = None  # the category as written, and where
     project_key: str | None = None
     project_name: str | None = None
     parent: str | None = None  # a key (JSON), or an id resolved to a key (CSV `Parent`)
@@ -105,9 +107,11 @@ class Issue:
 # ---------------------------------------------------------------- CSV
 
 def sniff_csv(data: bytes) -> bool:
-    """A Jira CSV export: `Issue key` (or `Issue id`) and `Summary` in the header line."""
+    """A Jira CSV export: `Issue key` (or `Issue id`) and `Summary` in the header line, in
+    English or a UI language whose column names are built in."""
     first = data[:16384].decode("utf-8-sig", "replace").split("\n", 1)[0]
-    return ("Issue key" in first or "Issue id" in first) and "Summary" in first
+    in_english = ("Issue key" in first or "Issue id" in first) and "Summary" in first
+    return in_english or sniff_language(first)
 
 
 def read_csv_issues(path: Path, mapping: ImportMapping, report: ImportReport) -> list[Issue]:
@@ -118,13 +122,18 @@ def read_csv_issues(path: Path, mapping: ImportMapping, report: ImportReport) ->
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    renames = {norm(k): v for k, v in mapping.jira.get("columns", {}).items()}
-    header = [renames.get(norm(h), h.strip()) for h in rows[0]] if rows else []
+    language = language_of(rows[0]) if rows else None
+    header = english(rows[0], mapping.jira.get("columns", {}), language) if rows else []
+    if language is not None:
+        report.note(f"{path.name}: a Jira export in {language.name}: its column names were "
+                    "read as the English export's (`jira: {columns: ...}` renames others)")
     if "Issue key" not in header:
         raise DiagnosticError([Diagnostic(
-            "PMO462", f"`{path.name}` has no `Issue key` column: not a Jira CSV export",
-            Span(str(path), 1, 1), help="export with Export > CSV (all fields or current "
-            "fields); map localised headers under `jira: {columns: {...}}`")])
+            "PMO462", f"`{path.name}` has no `Issue key` column: not a Jira CSV export, or "
+            "one in a UI language not built in", Span(str(path), 1, 1),
+            help="export with Export > CSV (all fields or current fields); name the "
+            "localised columns under `jira: {columns: {\"Chiave\": \"Issue key\", ...}}` "
+            "(see docs/import.md)")])
     issues = []
     for number, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
@@ -152,6 +161,8 @@ def read_csv_issues(path: Path, mapping: ImportMapping, report: ImportReport) ->
 def _csv_issue(values: dict[str, list[tuple[str, Place]]], place: Place) -> Issue | None:
     def one(name: str) -> str | None:
         found = values.pop(name, None)
+        if found and len(found) > 1:  # a repeated single-valued column: the rest kept as fields
+            values[name] = found[1:]
         return found[0][0] if found else None
 
     key = one("Issue key")
@@ -162,8 +173,12 @@ def _csv_issue(values: dict[str, list[tuple[str, Place]]], place: Place) -> Issu
                   project_key=one("Project key"), project_name=one("Project name"),
                   parent_id=one("Parent") or one("Parent id"),
                   assignee_id=one("Assignee Id"), assignee_name=one("Assignee"))
-    category = one("Status Category")
-    issue.category = CATEGORIES.get(category.lower()) if category else None
+    categories = values.pop("Status Category", None)
+    if categories:
+        issue.category_raw = categories[0]
+        issue.category = CATEGORIES.get(categories[0][0].lower())
+        if len(categories) > 1:
+            values["Status Category"] = categories[1:]
     issue.parent = one("Parent key") or one("Custom field (Epic Link)") or one("Epic Link")
     for name in ("Labels", "Components", "Component/s"):
         issue.tags += [v for v, _ in values.pop(name, [])]
@@ -377,7 +392,7 @@ def _project(key: str, by_key: dict[str, Issue], owner: dict[str, str], level: A
         record["name"] = key
         report.refuse(head.place if head else members[0].place, "",
                       "an empty summary: the issue key is used as the name", "name", key)
-    statuses = [i.category for i in ([head] if head else members) if i.category]
+    statuses = [c for c in (_category(i, mapping) for i in ([head] if head else members)) if c]
     if head is not None and head.status:
         mapped = mapping.values.get("status", {}).get(norm(head.status))
         status = mapped or (statuses[0] if statuses else None)
@@ -388,6 +403,8 @@ def _project(key: str, by_key: dict[str, Issue], owner: dict[str, str], level: A
             "proposed" if statuses else None
     if status:
         record["status"] = status
+    else:
+        _unknown_category([head] if head else members, report, key)
     if head is not None:
         _fields(record, head, mapping, report, people)
         if head.parent and head.parent in by_key and head.parent not in owner.values():
@@ -403,6 +420,25 @@ def _project(key: str, by_key: dict[str, Issue], owner: dict[str, str], level: A
     if below:
         report.skipped["issues rolled up into their project"] += below
     return record
+
+
+def _category(issue: Issue, mapping: ImportMapping) -> str | None:
+    """The issue's status category as our status: Jira's English names, else the mapping's
+    `values: {status: ...}` (localised exports write the category in their language)."""
+    if issue.category is None and issue.category_raw is not None:
+        return mapping.values.get("status", {}).get(norm(issue.category_raw[0]))
+    return issue.category
+
+
+def _unknown_category(issues: list[Issue], report: ImportReport, key: str) -> None:
+    """A status category that gave no status is refused with its place, never guessed."""
+    for issue in issues:
+        if issue.category is None and issue.category_raw is not None:
+            raw, place = issue.category_raw
+            report.refuse(place, raw, "not a status category Jira writes in English (To Do, "
+                          "In Progress, Done): map it, or the status names, under `values: "
+                          "{status: {...}}` in the mapping file", "status", key)
+            return
 
 
 def _fields(record: dict[str, Any], head: Issue, mapping: ImportMapping, report: ImportReport,

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport, Place
-from pmo_rules.importers.safexml import XmlDoc, children_text, local, parse_xml
+from pmo_rules.importers.safexml import Node, parse_records
 from pmo_rules.importers.schedule import (
     Link,
     ScheduleProject,
@@ -37,6 +36,8 @@ TYPES = {"0": "FF", "1": "FS", "2": "SF", "3": "SS"}
 WORKING = {3: 1, 5: 60, 7: 1, 9: 1, 11: 1}  # minutes, hours, days, weeks, months (all in minutes)
 ELAPSED = {4, 6, 8, 10, 12}
 PERCENT = {19: False, 20: True, 51: False, 52: True}  # format -> elapsed
+# Elements read even when empty: an empty link is still a link (to no task), and counted.
+RECORDS = frozenset({"PredecessorLink"})
 _DURATION = re.compile(r"^-?PT(\d+(?:\.\d+)?)H(\d+(?:\.\d+)?)M(\d+(?:\.\d+)?)S$")
 
 
@@ -54,9 +55,9 @@ def read(request: ImportRequest) -> dict[str, Any]:
     currency = None
     for path in request.sources:
         request.report.source(str(path), NAME)
-        doc = parse_xml(path, path.read_bytes())
+        root = parse_records(path, path.read_bytes(), RECORDS)
         project, found_as_of, found_currency, staff = read_project(
-            doc, path, request.mapping, request.report)
+            root, path, request.mapping, request.report)
         projects.append(project)
         people.update(staff)
         currency = currency or found_currency
@@ -82,43 +83,108 @@ def load(path: Path) -> dict[str, Any]:
 
 
 class _Reader:
-    def __init__(self, doc: XmlDoc, path: Path, mapping: ImportMapping, report: ImportReport):
-        self.doc, self.path, self.mapping, self.report = doc, path, mapping, report
-        self.ns = doc.root.tag[:-len("Project")] if doc.root.tag.endswith("}Project") else ""
-        self.paths: dict[str, str] = {}
+    def __init__(self, path: Path, mapping: ImportMapping, report: ImportReport):
+        self.file, self.path, self.mapping, self.report = str(path), path, mapping, report
+        self.dates: dict[str, dt.date | Bad | None] = {}  # a schedule repeats its dates
 
-    def place(self, element: ET.Element, field: str | None = None) -> Place:
-        return Place(self.doc.file, self.doc.line(element), field=field)
+    def place(self, element: Node, field: str | None = None) -> Place:
+        return Place(self.file, element.line, field=field)
 
-    def find(self, element: ET.Element, path: str) -> list[ET.Element]:
-        full = self.paths.get(path)
-        if full is None:
-            full = self.paths[path] = "/".join(self.ns + p for p in path.split("/"))
-        return element.findall(full)
-
-    def date(self, element: ET.Element, values: dict[str, str], key: str,
+    def date(self, element: Node, values: dict[str, str], key: str,
              subject: str) -> dt.date | None:
         raw = values.get(key)
         if raw is None:
             return None
-        value = parse_date(raw)
+        try:
+            value = self.dates[raw]
+        except KeyError:
+            value = self.dates[raw] = parse_date(raw)
         if isinstance(value, Bad):
             self.report.refuse(self.place(element, key), raw, value.reason, key, subject)
             return None
         return value
 
 
-def read_project(doc: XmlDoc, path: Path, mapping: ImportMapping, report: ImportReport
+class CustomFields:
+    """The file's custom field definitions: each field's name (its alias, else its field
+    name) and each outline code's values, by id and by GUID, as their full codes."""
+
+    def __init__(self, root: Node) -> None:
+        attributes = [e.fields for e in root.find("ExtendedAttributes/ExtendedAttribute")]
+        self.names = {a["FieldID"]: a.get("Alias") or a.get("FieldName") or a["FieldID"]
+                      for a in attributes if "FieldID" in a}
+        by_lookup = {a["Ltuid"]: a["FieldID"] for a in attributes
+                     if a.get("Ltuid") and "FieldID" in a}  # Project 2007 on: by the code's GUID
+        self.codes: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+        for code in root.find("OutlineCodes/OutlineCode"):
+            info = code.fields
+            field_id = info.get("FieldID") or by_lookup.get(info.get("Guid", ""))
+            if field_id is None:
+                continue
+            if info.get("Alias") or field_id not in self.names:  # Project 2002/2003 layout
+                self.names[field_id] = info.get("Alias") or info.get("FieldName") or field_id
+            self.codes[field_id] = _code_values(code)
+
+    def read(self, reader: _Reader, element: Node, subject: str
+             ) -> list[tuple[str, str, Node]]:
+        """The custom field values of a task: (name, value, element) for each extended
+        attribute, and each outline code resolved to its full code; an outline code whose
+        value is not in the file's table is refused."""
+        out = []
+        for item in element.children:
+            values = item.fields
+            field_id = values.get("FieldID", "?")
+            if item.tag == "ExtendedAttribute" and values.get("Value") is not None:
+                out.append((self.names.get(field_id, field_id), values["Value"], item))
+            elif item.tag == "OutlineCode":
+                name = self.names.get(field_id, field_id)
+                by_id, by_guid = self.codes.get(field_id, ({}, {}))
+                value = by_guid.get(values.get("ValueGUID", "")) or by_id.get(
+                    values.get("ValueID", ""))
+                if value is not None:
+                    out.append((name, value, item))
+                elif values.get("ValueID") or values.get("ValueGUID"):
+                    reader.report.refuse(
+                        reader.place(item, name), values.get("ValueID") or values["ValueGUID"],
+                        "an outline code value that is not in the file's OutlineCodes table",
+                        f"custom.{name}", subject)
+        return out
+
+
+def _code_values(code: Node) -> tuple[dict[str, str], dict[str, str]]:
+    """An outline code's values by ValueID and by GUID, each its full code: the levels from
+    the top down, joined by the separator of the level above (the code's mask, `.` when
+    none is given)."""
+    separators = {m.fields.get("Level"): m.fields.get("Separator") or "."
+                  for m in code.find("Masks/Mask")}
+    rows = {v.fields.get("ValueID", ""): v.fields for v in code.find("Values/Value")}
+    by_id: dict[str, str] = {}
+    by_guid: dict[str, str] = {}
+    for value_id, row in rows.items():
+        parts = [row.get("Value", "")]
+        parent = rows.get(row.get("ParentValueID", "0"))
+        while parent is not None and len(parts) < len(rows):  # bounded: a cycle must end
+            parts.insert(0, parent.get("Value", ""))
+            parent = rows.get(parent.get("ParentValueID", "0"))
+        text = parts[0]
+        for level, part in enumerate(parts[1:], start=1):
+            text += separators.get(str(level), ".") + part
+        by_id[value_id] = text
+        if row.get("FieldGUID"):
+            by_guid[row["FieldGUID"]] = text
+    return by_id, by_guid
+
+
+def read_project(root: Node, path: Path, mapping: ImportMapping, report: ImportReport
                  ) -> tuple[ScheduleProject, str | None, str | None, dict[str, dict[str, Any]]]:
     """One MSPDI document as a schedule project, its status date, currency and people."""
-    root = doc.root
-    if local(root.tag) != "Project":
+    if root.tag != "Project":
         raise DiagnosticError([Diagnostic(
             "PMO462", f"`{path.name}` is XML but not a Microsoft Project file: its root is "
-            f"<{local(root.tag)}>, expected <Project>", Span(str(path), doc.line(root) or 1, 1),
+            f"<{root.tag}>, expected <Project>", Span(str(path), root.line or 1, 1),
             help="export it from MS Project as XML, or force another format with --from")])
-    reader = _Reader(doc, path, mapping, report)
-    info = children_text(root)
+    reader = _Reader(path, mapping, report)
+    info = root.fields
     override = mapping.projects.get(path.stem, {})
     pid = str(override.get("id") or slug(path.stem))
     name = info.get("Title") or re.sub(r"\.xml$", "", info.get("Name") or "", flags=re.I) \
@@ -130,15 +196,12 @@ def read_project(doc: XmlDoc, path: Path, mapping: ImportMapping, report: Import
     minutes_per_day = _number(info.get("MinutesPerDay")) or 480.0
     status = info.get("StatusDate") or info.get("CurrentDate")
     as_of = status[:10] if status else None
-    aliases = {a["FieldID"]: a.get("Alias") or a.get("FieldName") or a["FieldID"]
-               for a in (children_text(e) for e in reader.find(root, "ExtendedAttributes/"
-                                                                      "ExtendedAttribute"))
-               if "FieldID" in a}
+    fields = CustomFields(root)
     project = ScheduleProject(record)
     summary = None
-    link_elements: list[tuple[str, ET.Element]] = []
-    for element in reader.find(root, "Tasks/Task"):
-        values = children_text(element)
+    link_elements: list[tuple[str, Node]] = []
+    for element in root.find("Tasks/Task"):
+        values = element.fields
         uid = values.get("UID")
         if uid is None:
             continue
@@ -154,14 +217,14 @@ def read_project(doc: XmlDoc, path: Path, mapping: ImportMapping, report: Import
         if values.get("ExternalTask") == "1":
             report.skipped["external task placeholder (ExternalTask=1)"] += 1
             continue
-        project.tasks[uid] = _task(reader, element, values, pid, minutes_per_day, aliases)
-        link_elements += [(uid, link) for link in reader.find(element, "PredecessorLink")]
+        project.tasks[uid] = _task(reader, element, values, pid, minutes_per_day, fields)
+        link_elements += [(uid, link) for link in element.find("PredecessorLink")]
     for uid, link in link_elements:  # after every task: a percent lag needs its predecessor
         made = _link(reader, link, uid, minutes_per_day, project)
         if made is not None:
             project.links.append(made)
     if summary is not None:
-        _summary(reader, *summary, record, pid, aliases)
+        _summary(reader, *summary, record, pid, fields)
     else:
         report.note("a file without a project summary task (UID 0) rolls up from its tasks")
     roll_up(project)
@@ -189,8 +252,8 @@ def _duration_minutes(raw: str | None) -> float | None:
     return float(match[1]) * 60 + float(match[2]) + float(match[3]) / 60
 
 
-def _task(reader: _Reader, element: ET.Element, values: dict[str, str], pid: str,
-          minutes_per_day: float, aliases: dict[str, str]) -> Task:
+def _task(reader: _Reader, element: Node, values: dict[str, str], pid: str,
+          minutes_per_day: float, fields: CustomFields) -> Task:
     uid = values["UID"]
     subject = f"{pid}:{uid}"
     baseline = _baseline(reader, element)
@@ -209,26 +272,23 @@ def _task(reader: _Reader, element: ET.Element, values: dict[str, str], pid: str
     if values.get("Manual") == "1":
         task.custom["manual"] = True  # user-typed dates, not scheduled ones
     if task.milestone:
-        for attribute in reader.find(element, "ExtendedAttribute"):
-            item = children_text(attribute)
-            alias = aliases.get(item.get("FieldID", ""), item.get("FieldID", "?"))
-            if item.get("Value") is not None:
-                task.custom[alias] = item["Value"]
-                reader.report.keep(alias)
+        for name, value, _ in fields.read(reader, element, subject):
+            task.custom[name] = value
+            reader.report.keep(name)
     return task
 
 
-def _baseline(reader: _Reader, element: ET.Element) -> dict[str, str] | None:
-    for baseline in reader.find(element, "Baseline"):
-        values = children_text(baseline)
+def _baseline(reader: _Reader, element: Node) -> dict[str, str] | None:
+    for baseline in element.find("Baseline"):
+        values = baseline.fields
         if values.get("Number") == "0":
             return values
     return None
 
 
-def _link(reader: _Reader, element: ET.Element, successor: str, minutes_per_day: float,
+def _link(reader: _Reader, element: Node, successor: str, minutes_per_day: float,
           project: ScheduleProject) -> Link | None:
-    values = children_text(element)
+    values = element.fields
     place = reader.place(element, "PredecessorLink")
     code = values.get("Type", "1")
     if code not in TYPES:
@@ -284,8 +344,8 @@ def _percent(task: Task | None, percent: float, elapsed: bool, report: ImportRep
     return percent / 100 * days
 
 
-def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
-             record: dict[str, Any], pid: str, aliases: dict[str, str]) -> None:
+def _summary(reader: _Reader, element: Node, values: dict[str, str],
+             record: dict[str, Any], pid: str, fields: CustomFields) -> None:
     schedule: dict[str, Any] = {}
     for source, target in (("Start", "forecast_start"), ("Finish", "forecast_finish"),
                            ("ActualStart", "actual_start"), ("ActualFinish", "actual_finish")):
@@ -301,8 +361,8 @@ def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
             reader.report.map(f"summary Baseline/{source}", f"schedule.{target}")
     if schedule:
         record["schedule"] = schedule
-    for other in reader.find(element, "Baseline"):  # baselines 1-10: kept, not used
-        saved = children_text(other)
+    for other in element.find("Baseline"):  # baselines 1-10: kept, not used
+        saved = other.fields
         number = saved.get("Number")
         if number and number != "0":
             for key in ("Start", "Finish", "Cost"):
@@ -321,14 +381,9 @@ def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
             section, key = target.split(".")
             record.setdefault(section, {})[key] = amount / 100
             reader.report.map(f"summary {raw and _source_of(target)}", target)
-    for attribute in reader.find(element, "ExtendedAttribute"):
-        item = children_text(attribute)
-        alias = aliases.get(item.get("FieldID", ""), item.get("FieldID", "?"))
-        raw = item.get("Value")
-        if raw is None:
-            continue
-        target = reader.mapping.target(alias) or f"custom.{alias}"
-        place_value(record, target, raw, reader.place(attribute, alias), reader.report,
+    for name, raw, item in fields.read(reader, element, pid):
+        target = reader.mapping.target(name) or f"custom.{name}"
+        place_value(record, target, raw, reader.place(item, name), reader.report,
                     reader.mapping, pid)
 
 
@@ -337,15 +392,15 @@ def _cost(raw: str) -> float | str:
     return amount / 100 if amount is not None else raw
 
 
-def _phase(reader: _Reader, root: ET.Element, record: dict[str, Any], as_of: str | None
+def _phase(reader: _Reader, root: Node, record: dict[str, Any], as_of: str | None
            ) -> None:
     """The current phase: the top-level summary task whose dates hold as_of, through the
     mapping's `values: {phase: ...}` (never guessed from names without that map)."""
     names = reader.mapping.values.get("phase")
     if not names or as_of is None or "phase" in record:
         return
-    for element in reader.find(root, "Tasks/Task"):
-        values = children_text(element)
+    for element in root.find("Tasks/Task"):
+        values = element.fields
         if values.get("OutlineLevel") != "1" or values.get("Summary") != "1":
             continue
         start, finish = values.get("Start", "")[:10], values.get("Finish", "")[:10]
@@ -362,13 +417,13 @@ def _source_of(target: str) -> str:
             "evm.pv": "BCWS", "evm.ev": "BCWP", "evm.ac": "ACWP"}[target]
 
 
-def _people(reader: _Reader, root: ET.Element, project: ScheduleProject
+def _people(reader: _Reader, root: Node, project: ScheduleProject
             ) -> dict[str, dict[str, Any]]:
     """Work resources as people (by a slug of their name); assignments as allocations."""
     people: dict[str, dict[str, Any]] = {}
     by_uid: dict[str, str] = {}
-    for element in reader.find(root, "Resources/Resource"):
-        values = children_text(element)
+    for element in root.find("Resources/Resource"):
+        values = element.fields
         name = values.get("Name")
         if values.get("Type", "1") != "1" or not name or values.get("IsNull") == "1":
             continue
@@ -376,8 +431,8 @@ def _people(reader: _Reader, root: ET.Element, project: ScheduleProject
         by_uid[values.get("UID", "")] = person
         people[person] = {"id": person, "name": name}
     spans: dict[str, dict[str, Any]] = {}
-    for element in reader.find(root, "Assignments/Assignment"):
-        values = children_text(element)
+    for element in root.find("Assignments/Assignment"):
+        values = element.fields
         who = by_uid.get(values.get("ResourceUID", ""))
         if who is None or values.get("TaskUID") not in project.tasks:
             continue

@@ -32,15 +32,10 @@ class XmlDoc:
         return self.lines.get(id(element))
 
 
-def _guard(data: bytes) -> list[int]:
-    """Refuse entity declarations and external references as defusedxml does, with expat's
-    C parser calling back only to note where each element starts (document order)."""
+def _hardened() -> Any:
+    """An expat parser that refuses entity declarations and external references as defusedxml
+    does (raising its exceptions), before anything expands."""
     parser = expat.ParserCreate()
-    lines: list[int] = []
-    note = lines.append
-
-    def start(name: str, attrs: Any) -> None:
-        note(parser.CurrentLineNumber)
 
     def entity(name: str, *rest: Any) -> None:
         raise EntitiesForbidden(name, None, None, None, None, None)
@@ -48,47 +43,128 @@ def _guard(data: bytes) -> list[int]:
     def external(context: str, base: str | None, sysid: str | None, pubid: str | None) -> int:
         raise ExternalReferenceForbidden(context, base, sysid, pubid)
 
-    parser.StartElementHandler = start
     parser.EntityDeclHandler = entity
     parser.UnparsedEntityDeclHandler = entity
     parser.ExternalEntityRefHandler = external
+    return parser
+
+
+def _parse(path: Path, parser: Any, data: bytes) -> None:
+    """Run `parser` over `data`; a refusal is PMO463, a syntax error PMO462, with the place."""
     try:
         parser.Parse(data, True)
     except DefusedXmlException as exc:
-        exc.position = (parser.CurrentLineNumber or 1,  # type: ignore[attr-defined]
-                        (parser.CurrentColumnNumber or 0) + 1)
-        raise
-    return lines
+        raise DiagnosticError([Diagnostic(
+            "PMO463", f"refused to read `{path.name}`: {_why(exc)}",
+            Span(str(path), parser.CurrentLineNumber or 1, (parser.CurrentColumnNumber or 0) + 1),
+            help="schedule exports never declare entities or DTDs; this file may be hostile. "
+            "Export it again from the scheduling tool")]) from None
+    except expat.ExpatError as exc:
+        raise _not_well_formed(path, exc, exc.lineno, exc.offset) from None
+
+
+def _not_well_formed(path: Path, exc: Exception, line: int, offset: int) -> DiagnosticError:
+    return DiagnosticError([Diagnostic(
+        "PMO462", f"`{path.name}` is not well-formed XML: {_plain(exc)}",
+        Span(str(path), line, offset + 1),
+        help="the file is damaged or is not an XML export; export it again, or force "
+        "another format with --from")])
 
 
 def parse_xml(path: Path, data: bytes) -> XmlDoc:
     """Parse `data` (the bytes of `path`) safely; a PMO463/PMO462 diagnostic when refused.
 
     The guard pass refuses what defusedxml refuses (entity declarations: the "billion
-    laughs" bomb; external entities) before anything expands; the tree is then built by
-    ElementTree's C parser, fast enough for schedules of thousands of tasks.
+    laughs" bomb; external entities) before anything expands, and notes the line each
+    element starts on; the tree is then built by ElementTree's C parser.
     """
-    name = str(path)
+    parser = _hardened()
+    lines: list[int] = []
+    note = lines.append
+
+    def start(name: str, attrs: Any) -> None:
+        note(parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    _parse(path, parser, data)
     try:
-        lines = _guard(data)
         root = ET.fromstring(data)
-    except DefusedXmlException as exc:
-        line, col = getattr(exc, "position", (1, 1))
-        raise DiagnosticError([Diagnostic(
-            "PMO463", f"refused to read `{path.name}`: {_why(exc)}", Span(name, line, col),
-            help="schedule exports never declare entities or DTDs; this file may be hostile. "
-            "Export it again from the scheduling tool")]) from None
-    except (expat.ExpatError, ET.ParseError) as exc:
-        line = getattr(exc, "lineno", None) or getattr(exc, "position", (1, 0))[0]
-        col = getattr(exc, "offset", None)
-        if col is None:
-            col = getattr(exc, "position", (1, 0))[1]
-        raise DiagnosticError([Diagnostic(
-            "PMO462", f"`{path.name}` is not well-formed XML: {_plain(exc)}",
-            Span(name, line, col + 1),
-            help="the file is damaged or is not an XML export; export it again, or force "
-            "another format with --from")]) from None
-    return XmlDoc(name, root, dict(zip(map(id, root.iter()), lines, strict=False)))
+    except ET.ParseError as exc:  # the guard pass accepted it: not expected, still placed
+        line, col = exc.position
+        raise _not_well_formed(path, exc, line, col) from None
+    return XmlDoc(str(path), root, dict(zip(map(id, root.iter()), lines, strict=False)))
+
+
+class Node:
+    """An element holding elements, as a record: its local name, the line it starts on, the
+    text of its childless children by local name (the first of repeated names), and its
+    other children in document order."""
+
+    __slots__ = ("children", "fields", "line", "tag")
+
+    def __init__(self, tag: str, line: int) -> None:
+        self.tag, self.line = tag, line
+        self.fields: dict[str, str] = {}
+        self.children: list[Node] = []
+
+    def find(self, path: str) -> list[Node]:
+        """The descendants along `path` (`Tasks/Task`), in document order."""
+        nodes = [self]
+        for step in path.split("/"):
+            nodes = [child for node in nodes for child in node.children if child.tag == step]
+        return nodes
+
+
+def parse_records(path: Path, data: bytes, records: frozenset[str] = frozenset()) -> Node:
+    """Parse `data` safely (as `parse_xml` does) in one pass into `Node` records: the root.
+
+    Only elements holding elements (and those named in `records`, even when empty) become
+    nodes; a childless element is one entry of its parent's `fields`. A schedule of
+    thousands of tasks is mostly such leaves, so this builds a fraction of the objects an
+    ElementTree would, and keeps the line of every record for the import report.
+    """
+    parser = _hardened()
+    parser.buffer_text = True
+    parser.buffer_size = 1 << 16
+    document = Node("", 0)
+    stack = [document]
+    top = document
+    tag: str | None = None  # the open element while it may still be a leaf
+    line = 0
+    text: str | None = None
+
+    def start(name: str, attrs: Any) -> None:
+        nonlocal tag, line, text, top
+        if tag is not None:  # the open element holds this one: it is a record
+            node = Node(tag, line)
+            top.children.append(node)
+            stack.append(node)
+            top = node
+        tag = name[name.find(":") + 1:] if ":" in name else name
+        line, text = parser.CurrentLineNumber, None
+
+    def end(name: str) -> None:
+        nonlocal tag, top
+        if tag is None:
+            stack.pop()
+            top = stack[-1]
+            return
+        if tag in records or top is document:  # the root is a record, even empty
+            top.children.append(Node(tag, line))
+        elif text is not None and tag not in top.fields:
+            top.fields[tag] = text.strip()
+        tag = None
+
+    def characters(data: str) -> None:
+        nonlocal text
+        if tag is not None:
+            text = data if text is None else text + data
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    _parse(path, parser, data)
+    return document.children[0]  # expat accepts a document only with one root element
 
 
 def _why(exc: Exception) -> str:
@@ -105,26 +181,3 @@ def _why(exc: Exception) -> str:
 def _plain(exc: Exception) -> str:
     text = str(exc)
     return text.split(":")[0] if ": line" in text else text
-
-
-def local(tag: str) -> str:
-    """An element's name without its namespace (`{ns}Task` -> `Task`)."""
-    return tag.rsplit("}", 1)[-1]
-
-
-def children_text(element: ET.Element) -> dict[str, str]:
-    """The text of each direct child without children, by local name (the first of repeats)."""
-    out: dict[str, str] = {}
-    names = _LOCAL
-    for child in reversed(element):  # reversed: the first of repeated names wins
-        text = child.text
-        if text is not None and not len(child):
-            tag = child.tag
-            name = names.get(tag)
-            if name is None:
-                name = names[tag] = tag[tag.rfind("}") + 1:]
-            out[name] = text.strip()
-    return out
-
-
-_LOCAL: dict[str, str] = {}  # namespaced tag -> local name, cached across documents

@@ -24,14 +24,13 @@ from pmo_rules.importers.schedule import (
     dependencies,
     roll_up,
 )
-from pmo_rules.importers.targets import place_value
 from pmo_rules.importers.values import Bad, parse_date, parse_number, slug
+from pmo_rules.importers.xer_fields import SENTINEL, read_custom_fields
 from pmo_rules.plugins.hookspecs import hookimpl
 from pmo_rules.plugins.types import ImportRequest, Loader
 
 NAME = "xer"
 TYPES = {"PR_FS": "FS", "PR_SS": "SS", "PR_FF": "FF", "PR_SF": "SF"}
-SENTINEL = "1899-12-30"
 MILESTONES = ("TT_Mile", "TT_FinMile")
 
 
@@ -179,7 +178,7 @@ class _Reader:
             made[proj_id] = self._project(row, names.get(proj_id), tasks.get(proj_id, {}),
                                           by_id.get(row.get("sum_base_proj_id")))
         self._links(made)
-        self._codes(made)
+        read_custom_fields(self, made)
         return list(made.values())
 
     def _tasks_by_project(self) -> dict[str | None, dict[str, Any]]:
@@ -350,23 +349,6 @@ class _Reader:
             value = self.date(row, key, "TASKRSRC", record["id"])
             if value is not None:
                 entry[target] = pick(entry.get(target, value.isoformat()), value.isoformat())
-
-    def _codes(self, made: dict[str, ScheduleProject]) -> None:
-        """Project codes (PCATTYPE/PCATVAL/PROJPCAT) to mapped fields, else custom."""
-        types = {r.get("proj_catg_type_id"): r.get("proj_catg_type")
-                 for r in self.xer.table("PCATTYPE")}
-        values = {r.get("proj_catg_id"): r for r in self.xer.table("PCATVAL")}
-        by_proj = {p.record["custom"]["proj_id"]: p for p in made.values()}
-        for row in self.xer.table("PROJPCAT"):
-            project = by_proj.get(row.get("proj_id"))
-            value = values.get(row.get("proj_catg_id"))
-            name = types.get(row.get("proj_catg_type_id"))
-            if project is None or value is None or name is None:
-                continue
-            raw = value.get("proj_catg_short_name") or value.get("proj_catg_name")
-            target = self.mapping.target(name) or f"custom.{name}"
-            place_value(project.record, target, raw, self.place(row, name, "PROJPCAT"),
-                        self.report, self.mapping, project.id)
 
     def load_people(self) -> None:
         for row in self.xer.table("RSRC"):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from pmo_rules.diagnostics import DiagnosticError
 from pmo_rules.importers.jira import jira_date
+from pmo_rules.importers.jira_headers import LANGUAGES, HeaderLanguage
 from pmo_rules.importers.values import Bad
 from tests.importers.conftest import FIXTURES, cli, run_import
 
@@ -132,3 +135,75 @@ def test_real_fiware_responses(realdata: Path, tmp_path: Path) -> None:
                  str(tmp_path / "p.yaml"), "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["entities"] == {"projects": 1}
+
+
+def _translated(header: str, language: HeaderLanguage) -> str:
+    """The English fixture's header as `language`'s export writes it (where it is known)."""
+    back = {v: k for k, v in reversed(language.columns.items())}
+    prefixes = {v: k for k, v in language.prefixes.items()}
+    out = []
+    for name in next(csv.reader([header])):
+        prefixed = re.match(r"^(.+?) \((.*)\)$", name)
+        if name in back:
+            name = back[name]
+        elif prefixed and prefixed[1] in prefixes:
+            name = f"{prefixes[prefixed[1]]} ({prefixed[2]})"
+        out.append(name)
+    return ",".join(f'"{n}"' for n in out)
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda lang: lang.name)
+def test_localised_exports_import_as_the_english_one(tmp_path: Path,
+                                                    language: HeaderLanguage) -> None:
+    header, rest = (HERE / "export.csv").read_text(encoding="utf-8").split("\n", 1)
+    localised = tmp_path / "export.csv"
+    localised.write_text(_translated(header, language) + "\n" + rest, encoding="utf-8")
+    assert language.key_column in localised.read_text(encoding="utf-8").split("\n")[0]
+    english = run_import(HERE / "export.csv", mapping=HERE / "mapping.yaml")
+    imported = run_import(localised, mapping=HERE / "mapping.yaml")  # detected, no --from
+    assert imported.report.sources == [(str(localised), "jira-csv")]
+    assert imported.document == english.document
+    assert [(r.place.row, r.place.column, r.raw) for r in imported.report.refused] == [
+        (r.place.row, r.place.column, r.raw) for r in english.report.refused]
+    assert any(language.name in note for note in imported.report.notes)
+
+
+def test_a_french_export_written_by_hand(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Résumé,Clé de ticket,ID de ticket,Type de ticket,État,Catégorie d’état,"
+        "Personne assignée,Création,Champs personnalisés (Target end),"
+        "Lien de ticket sortant (Blocks),Lien du ticket entrant (Blocks)\n"
+        "Paie,PAY-1,1,Epic,En cours,En cours,Ada,12/janv./26 10:15 AM,30/sept./26 12:00 AM,"
+        "ENT-2,\n"
+        "Entrepôt,ENT-2,2,Epic,À faire,À faire,,03/févr./26 9:00 AM,,,PAY-1\n",
+        encoding="utf-8")
+    imported = run_import(export)
+    pay, ent = imported.document["projects"]
+    assert (pay["name"], pay["schedule"]) == ("Paie", {"forecast_finish": "2026-09-30"})
+    assert pay["custom"]["Created"] == "12/janv./26 10:15 AM"
+    assert imported.document["dependencies"] == [
+        {"id": "PAY-1->ENT-2", "predecessor": "PAY-1", "successor": "ENT-2", "type": "FS"}]
+    # Status categories are written in French too: refused with their place, not guessed...
+    assert "status" not in pay and "status" not in ent
+    assert [(r.place.row, r.place.column, r.raw, r.target) for r in imported.report.refused] \
+        == [(2, 6, "En cours", "status"), (3, 6, "À faire", "status")]
+    # ... until the mapping names them.
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("values: {status: {En cours: active, À faire: proposed}}\n")
+    mapped = run_import(export, mapping=mapping)
+    assert [p["status"] for p in mapped.document["projects"]] == ["active", "proposed"]
+    assert mapped.report.refused == []
+
+
+def test_a_language_not_built_in_is_mapped_by_the_user(tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("Riepilogo,Chiave,Tipo\nPaghe,PAY-1,Epic\n", encoding="utf-8")
+    with pytest.raises(DiagnosticError) as caught:
+        run_import(export, from_="jira-csv")
+    assert "jira: {columns:" in (caught.value.diagnostics[0].help or "")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text('jira: {columns: {Riepilogo: Summary, Chiave: "Issue key", '
+                       'Tipo: "Issue Type"}}\n')
+    project, = run_import(export, mapping=mapping, from_="jira-csv").document["projects"]
+    assert (project["id"], project["name"]) == ("PAY-1", "Paghe")

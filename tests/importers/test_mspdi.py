@@ -197,3 +197,28 @@ def test_current_phase_from_top_level_summaries_only_with_a_map(tmp_path: Path) 
     mapping = tmp_path / "m.yaml"
     mapping.write_text("values: {phase: {Design: planning, Build: executing}}\n")
     assert run_import(path, mapping=mapping).document["projects"][0]["phase"] == "executing"
+
+
+def test_outline_codes_are_resolved_mapped_and_kept() -> None:
+    imported = run_import(HERE / "coded.xml", mapping=HERE / "coded-mapping.yaml")
+    project, = imported.document["projects"]
+    # The summary task's codes: hierarchical values joined by the mask's separator, read
+    # through the Project 2007 link (ExtendedAttribute Ltuid = the code's Guid) or the
+    # 2003 layout (FieldID and Alias in the code itself).
+    assert project["program"] == "Infrastructure/Depots"
+    assert project["tier"] == 1
+    assert project["custom"]["Region"] == "North"  # unmapped: kept under its alias
+    assert project["milestones"] == [{
+        "id": "coded:1", "name": "Refit signed off", "forecast": "2026-06-30",
+        "custom": {"Gate": "G3", "Region": "North"}}]
+    report = imported.report
+    assert report.mapped["Portfolio -> program"] == 1 and report.mapped["Tier -> tier"] == 1
+    assert report.custom == {"Region": 2, "Gate": 1}
+    assert [(r.raw, r.place.line, r.target) for r in report.refused] == [
+        ("99", 46, "custom.Region")]  # a value missing from the code's table: refused, placed
+
+
+def test_outline_codes_without_a_mapping_are_kept() -> None:
+    project, = run_import(HERE / "coded.xml").document["projects"]
+    assert {k: project["custom"][k] for k in ("Portfolio", "Tier", "Region")} == {
+        "Portfolio": "Infrastructure/Depots", "Tier": "Major", "Region": "North"}

@@ -110,3 +110,41 @@ def test_real_xer(realdata: Path) -> None:
     assert (project["id"], project["name"]) == ("NEWPROJ", "Resource Rates Test")
     # target_cost summed over the five assignments: 240 + 480 + 1440 + 1680 + 23760
     assert project["budget"]["approved"] == 27600.0
+
+
+def test_user_defined_fields_and_activity_codes() -> None:
+    imported = run_import(HERE / "coded.xer", mapping=HERE / "coded-mapping.yaml")
+    project, = imported.document["projects"]
+    # The project's UDFs: mapped by label (a code-typed UDF through UDFCODE), else kept.
+    assert project["health"] == {"overall": "green"}
+    assert (project["sponsor"], project["tier"]) == ("P-CFO", 1)
+    assert project["custom"]["gate_date"] == "2026-09-30 00:00"
+    assert project["custom"]["Funding"] == "1250000"
+    # A milestone's UDFs and activity codes go to the milestone's custom.
+    assert project["milestones"] == [{
+        "id": "PLANT:M1", "name": "Refit signed off", "baseline": "2026-08-31",
+        "forecast": "2026-09-30", "custom": {"Gate": "G3", "Phase": "DES"}}]
+    report = imported.report
+    assert report.custom == {"UDFVALUE.Gate date": 1, "UDFVALUE.Funding": 1,
+                             "UDFVALUE.Gate": 1, "TASKACTV.Phase": 1}
+    assert report.mapped["UDFVALUE.RAG -> health.overall"] == 1
+    # Every other value is accounted for: not imported (no counterpart) or refused.
+    assert report.skipped == {
+        "baseline project (read as another's baseline)": 1,
+        "user-defined field of an ordinary activity (no portfolio counterpart)": 1,
+        "user-defined field of RSRC (no portfolio counterpart)": 1,
+        "user-defined field of a project not imported (a baseline, or not in the export)": 1,
+        "activity code of an ordinary activity (no portfolio counterpart)": 1,
+        "activity code of an activity not imported (a baseline's, or not in the export)": 1}
+    assert [(r.place.line, r.raw, r.target) for r in report.in_order()] == [
+        (39, "72", ""),                  # a UDFCODE the export does not hold
+        (40, "TBC", "budget.approved"),  # a placeholder in a mapped money UDF
+        (41, "99", ""),                  # a UDFTYPE the export does not hold
+        (55, "99", "")]                  # an ACTVCODE the export does not hold
+
+
+def test_user_defined_fields_without_a_mapping_are_kept() -> None:
+    project, = run_import(HERE / "coded.xer").document["projects"]
+    assert {k: project["custom"][k] for k in ("RAG", "Sponsor", "Tier", "Gate date")} == {
+        "RAG": "Amber/Green", "Sponsor": "P-CFO", "Tier": "Major",
+        "Gate date": "2026-09-30 00:00"}
