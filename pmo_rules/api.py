@@ -31,6 +31,7 @@ from pmo_rules.engine.waivers import Waiver, apply_waivers, load_waivers
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
+from pmo_rules.timing import stage
 
 __all__ = [
     "Report", "check", "load_policies", "load_portfolio", "load_waivers", "pack_directories",
@@ -171,7 +172,7 @@ def _check(
 ) -> Report:
     from pmo_rules.engine.checks import run_check
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
-    from pmo_rules.plugins.extend import installed, run_functions, unavailable, used_plugins
+    from pmo_rules.plugins.extend import installed, run_functions, unavailable
 
     plugins = plugins if plugins is not None else installed()
     if fail_on is not None and fail_on not in SEVERITY_ORDER:
@@ -190,9 +191,11 @@ def _check(
     overrides = resolve_overrides(params or {}, policies)
     rules = select_rules(policies.rules, select, ignore)
     run_date = as_of or portfolio.as_of
+    with stage("graph"):
+        graph = PortfolioGraph(portfolio)
     ctx = RunContext(
         portfolio=portfolio,
-        graph=PortfolioGraph(portfolio),
+        graph=graph,
         as_of=run_date,
         params=param_values(policies, overrides),
         plugin_functions=run_functions(plugins, policies),
@@ -205,21 +208,36 @@ def _check(
     tick = progress(len(rules)) if progress is not None else None
     for resolved in rules:
         try:
-            plan = build_plan(resolved, policies, ctx, fast=fast)
+            with stage("compile"):
+                plan = build_plan(resolved, policies, ctx, fast=fast)
         except RuleError as exc:
             evaluator.rule_error(_stub_plan(resolved, policies, ctx), str(exc))
         else:
-            if resolved.rule.check is not None:
-                name = resolved.rule.check.name
-                plugin_check = plugins.collected.checks.get(name)
-                if plugin_check is None:
-                    evaluator.rule_error(plan, unavailable(name, plugins))
+            with stage("evaluate"):
+                if resolved.rule.check is not None:
+                    name = resolved.rule.check.name
+                    plugin_check = plugins.collected.checks.get(name)
+                    if plugin_check is None:
+                        evaluator.rule_error(plan, unavailable(name, plugins))
+                    else:
+                        run_check(evaluator, plan, plugin_check, ctx)
                 else:
-                    run_check(evaluator, plan, plugin_check, ctx)
-            else:
-                evaluator.run_plan(plan)
+                    evaluator.run_plan(plan)
         if tick is not None:
             tick()
+    with stage("evaluate"):
+        return _settle(evaluator, portfolio, policies, rules, register, run_date, waiver_input,
+                       plugins)
+
+
+def _settle(
+    evaluator: Evaluator, portfolio: LoadedPortfolio, policies: CheckedPolicySet,
+    rules: list[ResolvedRule], register: list[Waiver], run_date: dt.date,
+    waiver_input: dict[str, Any] | None, plugins: Plugins,
+) -> Report:
+    """Sort the findings, apply the waivers, score, and assemble the Report."""
+    from pmo_rules.plugins.extend import used_plugins
+
     outcome = evaluator.outcome
     outcome.findings.sort(key=lambda f: f.sort_key())
     fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules))

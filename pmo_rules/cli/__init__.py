@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from pmo_rules import __version__
+from pmo_rules import __version__, timing
 
 # command name -> module under pmo_rules.cli defining a click command called `command`.
 COMMANDS = {
@@ -82,4 +82,5 @@ def run() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError):  # a reader that went away (`| head`)
             stream.flush()
+    timing.dump()
     os._exit(code)

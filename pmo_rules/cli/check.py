@@ -20,6 +20,7 @@ from pmo_rules.cli.common import (
     user_errors,
 )
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from pmo_rules.timing import stage
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
@@ -115,8 +116,9 @@ def command(
         )
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
-        write_reports(report, destinations, group_by=group_by,
-                      graph=_graph(loaded) if "html" in formats else None)
+        with stage("report"):
+            write_reports(report, destinations, group_by=group_by,
+                          graph=_graph(loaded) if "html" in formats else None)
     sys.exit(report.exit_code)
 
 
@@ -132,7 +134,8 @@ def _run(
     checked = loaded = None
     # Policies and data are both checked before anything runs, and all problems shown at once.
     try:
-        checked = api.load_policies(policy_paths, packs=packs)
+        with stage("compile"):
+            checked = api.load_policies(policy_paths, packs=packs)
     except DiagnosticError as exc:
         problems += exc.diagnostics
     try:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import BaseModel
 
+from pmo_rules.model.records import Record
+
 if TYPE_CHECKING:
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
     from pmo_rules.model.portfolio import LoadedPortfolio
@@ -44,6 +46,9 @@ SEVERITY_ORDER: Final[Mapping[str, int]] = {
     "info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4,
 }
 
+
+# What an entity is at run time: a record, or a model a plugin made (equal only to itself).
+ENTITY_TYPES: Final = (Record, BaseModel)
 
 # Data names that are not Python attribute names (`allocation.from`).
 ATTRIBUTE: Final[Mapping[str, str]] = {"from": "from_"}
@@ -81,7 +86,7 @@ class RunContext:
 
 def same(a: Any, b: Any) -> bool:
     """`a == b` as the language means it: entities are equal only to themselves."""
-    if isinstance(a, BaseModel) or isinstance(b, BaseModel):
+    if isinstance(a, ENTITY_TYPES) or isinstance(b, ENTITY_TYPES):
         return a is b
     return bool(a == b)
 
@@ -95,7 +100,7 @@ def member(x: Any, c: Any) -> bool | None:
         return isinstance(x, str) and x in c
     if isinstance(c, list | tuple | set | frozenset):
         # Entities are equal only when they are the same entity.
-        return any(y is x for y in c) if isinstance(x, BaseModel) else x in c
+        return any(y is x for y in c) if isinstance(x, ENTITY_TYPES) else x in c
     if isinstance(c, dict):
         return x in c
     return None

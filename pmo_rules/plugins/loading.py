@@ -15,6 +15,7 @@ from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.model.lifecycles import LifecycleRegistry
 from pmo_rules.model.load import load_portfolio
 from pmo_rules.model.portfolio import LoadedPortfolio, SourceFile
+from pmo_rules.model.records import thaw_custom
 from pmo_rules.plugins.manager import Plugins
 from pmo_rules.plugins.types import Loader
 
@@ -38,7 +39,12 @@ def load_with_plugins(
         portfolio = load_portfolio(path, as_of=as_of, lifecycles=lifecycles)
     else:
         portfolio = _load_via(loader, path, as_of, plugins, lifecycles)
-    plugins.call_each("pmo_rules_portfolio_loaded", portfolio=portfolio)
+    if plugins.manager.hook.pmo_rules_portfolio_loaded.get_hookimpls():
+        # Enrichment adds under `custom`: give each entity a map of its own to add to.
+        thaw_custom([portfolio.people, portfolio.objectives, portfolio.programs,
+                     portfolio.projects, portfolio.milestones, portfolio.risks, portfolio.issues,
+                     portfolio.dependencies])
+        plugins.call_each("pmo_rules_portfolio_loaded", portfolio=portfolio)
     return portfolio
 
 
