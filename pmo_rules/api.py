@@ -27,14 +27,22 @@ from pmo_rules.engine.plan import build_plan, param_values, rule_info
 from pmo_rules.engine.report import Report
 from pmo_rules.engine.runtime import SEVERITY_ORDER, RuleError, RunContext
 from pmo_rules.engine.scores import ScoreBoard
-from pmo_rules.engine.waivers import Waiver, apply_waivers, load_waivers
+from pmo_rules.engine.waivers import (
+    Waiver,
+    WaiverRules,
+    apply_waivers,
+    check_against_run,
+    load_waivers,
+)
+from pmo_rules.given import source_of, span_of, where_of
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
 from pmo_rules.timing import stage
 
 __all__ = [
-    "Report", "check", "load_policies", "load_portfolio", "load_waivers", "pack_directories",
+    "Report", "WaiverRules", "check", "load_policies", "load_portfolio", "load_waivers",
+    "pack_directories",
 ]
 
 
@@ -78,7 +86,7 @@ def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) ->
             guess = did_you_mean(name, available)
             problems.append(Diagnostic(
                 "PMO604", f"no loaded plugin provides a policy pack called `{name}`",
-                help=f"did you mean `{guess}`?" if guess else
+                span_of(name), help=f"did you mean `{guess}`?" if guess else
                 "`pmo-rules plugins` lists the policy packs of the installed plugins"))
         else:
             out.append(Path(pack.path))
@@ -88,14 +96,21 @@ def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) ->
 
 
 def load_portfolio(
-    path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None
+    path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None,
+    from_: str | None = None, mapping: str | Path | None = None,
 ) -> LoadedPortfolio:
-    """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format)."""
+    """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format).
+
+    PMO tools' files (MS Project XML, XER, Jira, registers...) are imported on the way,
+    detected from their name and content; `from_` forces a format, `mapping` names the
+    mapping file (see docs/import.md).
+    """
     from pmo_rules.plugins.extend import installed, lifecycle_registry
     from pmo_rules.plugins.loading import load_with_plugins
 
     plugins = plugins if plugins is not None else installed()
-    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins))
+    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins),
+                             from_=from_, mapping=Path(mapping) if mapping else None)
 
 
 def select_rules(
@@ -109,7 +124,7 @@ def select_rules(
         if not any(fnmatch.fnmatchcase(i, pattern) for i in ids):
             guess = did_you_mean(pattern, ids)
             problems.append(Diagnostic(
-                "PMO603", f"`{pattern}` matches no loaded rule",
+                "PMO603", f"`{pattern}` matches no loaded rule", span_of(pattern),
                 help=f"did you mean `{guess}`?" if guess else "give rule ids or globs like `LC-*`",
             ))
     if problems:
@@ -136,9 +151,16 @@ def check(
     progress: Callable[[int], Callable[[], None]] | None = None,
     fast: bool = True,
     plugins: Plugins | None = None,
+    waiver_rules: WaiverRules | None = None,
+    as_of_source: str = "api",
 ) -> Report:
     """Evaluate the policies over the portfolio, apply waivers, and return the Report.
 
+    `params` maps `POLICY.NAME` to the value's text; a param declared with `tighten` may
+    only be tightened. Values given as `pmo_rules.given.Given` (as the CLI passes them)
+    are recorded in the report's settings with their source; plain ones as given by
+    `api`, and `as_of` as given by `as_of_source`. `waiver_rules` holds the PMO's demands
+    on waivers (expiring window, longest term, approver grade per severity).
     `fast=False` evaluates every subject with the reference closures only (slower; the
     results are the same, which the test suite checks).
     """
@@ -149,7 +171,8 @@ def check(
     try:
         return _check(portfolio, policies, waivers=waivers, params=params, as_of=as_of,
                       fail_on=fail_on, select=select, ignore=ignore, show_passes=show_passes,
-                      progress=progress, fast=fast, plugins=plugins)
+                      progress=progress, fast=fast, plugins=plugins,
+                      waiver_rules=waiver_rules or WaiverRules(), as_of_source=as_of_source)
     finally:
         if collecting:
             gc.enable()
@@ -169,10 +192,14 @@ def _check(
     progress: Callable[[int], Callable[[], None]] | None,
     fast: bool,
     plugins: Plugins | None,
+    waiver_rules: WaiverRules,
+    as_of_source: str,
 ) -> Report:
     from pmo_rules.engine.checks import run_check
+    from pmo_rules.engine.record import run_settings
+    from pmo_rules.engine.subjects import subject_ids
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
-    from pmo_rules.plugins.extend import installed, run_functions, unavailable
+    from pmo_rules.plugins.extend import installed, run_functions, unavailable, used_plugins
 
     plugins = plugins if plugins is not None else installed()
     if fail_on is not None and fail_on not in SEVERITY_ORDER:
@@ -188,16 +215,20 @@ def _check(
         waiver_input = {"path": str(waivers), "sha256": _sha256_file(waivers)}
     elif waivers is not None:
         register = list(waivers)
-    overrides = resolve_overrides(params or {}, policies)
-    rules = select_rules(policies.rules, select, ignore)
     run_date = as_of or portfolio.as_of
+    check_against_run(
+        register, rules={r.rule.id for r in policies.rules}, subjects=subject_ids(portfolio),
+        people={p.id: p.name for p in portfolio.people}, as_of=run_date)
+    overrides = resolve_overrides(params or {}, policies)
+    select, ignore = list(select), list(ignore)
+    rules = select_rules(policies.rules, select, ignore)
     with stage("graph"):
         graph = PortfolioGraph(portfolio)
     ctx = RunContext(
         portfolio=portfolio,
         graph=graph,
         as_of=run_date,
-        params=param_values(policies, overrides),
+        params=param_values(policies, overrides.values),
         plugin_functions=run_functions(plugins, policies),
     )
     sources = {f.path: f.source for f in policies.files}
@@ -226,42 +257,48 @@ def _check(
         if tick is not None:
             tick()
     with stage("evaluate"):
-        return _settle(evaluator, portfolio, policies, rules, register, run_date, waiver_input,
-                       plugins)
-
-
-def _settle(
-    evaluator: Evaluator, portfolio: LoadedPortfolio, policies: CheckedPolicySet,
-    rules: list[ResolvedRule], register: list[Waiver], run_date: dt.date,
-    waiver_input: dict[str, Any] | None, plugins: Plugins,
-) -> Report:
-    """Sort the findings, apply the waivers, score, and assemble the Report."""
-    from pmo_rules.plugins.extend import used_plugins
-
-    outcome = evaluator.outcome
-    outcome.findings.sort(key=lambda f: f.sort_key())
-    fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules))
-    for fate in fates:
-        if fate.status == "applied":
-            outcome.counts[fate.rule].failed -= 1
-            outcome.counts[fate.rule].waived += 1
-    scores = ScoreBoard(portfolio.portfolio.id)
-    for severity, passed in outcome.passes:
-        scores.passed(severity, passed)
-    scores.judged(outcome.findings)
-    return Report(
-        as_of=run_date,
-        portfolio_id=portfolio.portfolio.id,
-        findings=outcome.findings,
-        waivers=fates,
-        counts=outcome.counts,
-        rules=[rule_info(r) for r in rules],
-        scores=scores,
-        inputs=_inputs(portfolio, policies, waiver_input),
-        policies=_policies(policies),
-        plugins=plugins.report_entries(used_plugins(plugins, policies, portfolio)),
-        warnings=list(portfolio.warnings) + list(policies.warnings),
-    )
+        outcome = evaluator.outcome
+        outcome.findings.sort(key=lambda f: f.sort_key())
+        fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules),
+                              waiver_rules, {p.id: p.grade for p in portfolio.people})
+        for fate in fates:
+            if fate.status == "applied":
+                outcome.counts[fate.rule].failed -= 1
+                outcome.counts[fate.rule].waived += 1
+        scores = ScoreBoard(portfolio.portfolio.id)
+        for severity, passed in outcome.passes:
+            scores.passed(severity, passed)
+        scores.judged(outcome.findings)
+        used = plugins.report_entries(used_plugins(plugins, policies, portfolio))
+        register_record = {
+            "path": None, "sha256": None, "source": None, "at": None, "count": len(register),
+        } if waiver_input is None else {
+            **waiver_input, "source": source_of(waivers, "api"), "at": where_of(waivers),
+            "count": len(register)}
+        settings = run_settings(
+            policies, overrides, select=select, ignore=ignore, fail_on=fail_on, as_of=run_date,
+            as_of_source=as_of_source if as_of is not None else "portfolio",
+            as_of_at=None if as_of is not None or not portfolio.sources
+            else portfolio.sources[0].path,
+            waivers={**register_record, **waiver_rules.to_dict()},
+            plugins=used,
+            pack_owners={name: owner for (kind, name), owner in plugins.collected.owner.items()
+                         if kind == "policy_packs"},
+        )
+        return Report(
+            as_of=run_date,
+            portfolio_id=portfolio.portfolio.id,
+            findings=outcome.findings,
+            waivers=fates,
+            counts=outcome.counts,
+            rules=[rule_info(r) for r in rules],
+            scores=scores,
+            inputs=_inputs(portfolio, policies, waiver_input),
+            policies=_policies(policies),
+            plugins=used,
+            warnings=list(portfolio.warnings) + list(policies.warnings),
+            settings=settings,
+        )
 
 
 def _stub_plan(resolved: ResolvedRule, policies: CheckedPolicySet, ctx: RunContext) -> Any:

@@ -1,4 +1,4 @@
-"""The PMO maturity indicator: a P3M3-style level computed from a Report (CATALOGUE.md §4).
+"""The PMO maturity indicator: a P3M3-style level computed from a Report (docs/maturity.md).
 
 This is an evidence-based indicator, not a certified P3M3, OPM3 or Kerzner
 assessment: those rest on questionnaires and interviews. Every output says so.
@@ -13,7 +13,7 @@ Per level L in 2..5, over the rules tagged `maturity L` that were applicable
   compliant (an approved exception); failures for missing data and errors do not.
 - achieved_L: coverage_L >= 0.8 and compliance_L >= θ_L (θ2 .80, θ3 .85, θ4 .90, θ5 .90);
   a level with no applicable rule is not evidenced, so not achieved.
-level = 1 + the highest L such that every level 2..L is achieved (staged, as in P3M3).
+level = the highest L such that every level 2..L is achieved, else 1 (staged, as in P3M3).
 Per family, levels at which the family has no rule are passed over.
 """
 

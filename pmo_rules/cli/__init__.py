@@ -23,6 +23,7 @@ COMMANDS = {
     "explain": "explain",
     "maturity": "maturity",
     "plugins": "plugins",
+    "import": "import_",
 }
 
 

@@ -18,15 +18,27 @@ from pmo_rules.cli.common import (
     policy_sources,
     run_params,
     user_errors,
+    waiver_rules,
 )
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from pmo_rules.given import Given, span_of
 from pmo_rules.timing import stage
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
-    return [item.strip() for v in values for item in v.split(",") if item.strip()]
+def _split(values: tuple[str, ...], source: str | None = None) -> list[str]:
+    """Comma-separated items; each a Given naming `source` (a settings item keeps its own)."""
+    out: list[str] = []
+    for v in values:
+        if "," not in v and v.strip() == v and v and (source is None or isinstance(v, Given)):
+            out.append(v)
+            continue
+        items = [item.strip() for item in v.split(",") if item.strip()]
+        out += [Given(item, source) if source else
+                Given(item, v.source, v.span) if isinstance(v, Given) else item
+                for item in items]
+    return out
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -85,12 +97,18 @@ def _stderr_console() -> Any:
 @click.option("--show-passes", is_flag=True, help="List passing subjects too.")
 @click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
               show_default=True, help="How the text report groups findings.")
+@click.option("--from", "from_", metavar="FORMAT",
+              help="Read PORTFOLIO as this import format (mspdi, xer, jira-csv, ...; default: "
+                   "detected from its name and content).")
+@click.option("--mapping", type=click.Path(path_type=Path),
+              help="The import mapping file for a PMO tool's file (see `pmo-rules import`).")
 def command(
     portfolio: Path, policies: tuple[Path, ...], packs: tuple[str, ...], waivers: Path | None,
     params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
-    output_dir: Path | None, show_passes: bool, group_by: str,
+    output_dir: Path | None, show_passes: bool, group_by: str, from_: str | None = None,
+    mapping: Path | None = None,
 ) -> None:
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
@@ -108,11 +126,13 @@ def command(
         policy_paths, pack_names = policy_sources(policies, packs)
         merged_params = run_params(config, params)
         report, loaded = _run(
-            portfolio, policy_paths, pack_names, waivers or config.get("waivers"), merged_params,
-            as_of.date() if as_of else None,
-            _split(select) or list(config.get("select", [])),
-            _split(ignore) or list(config.get("ignore", [])),
-            fail_on or config.get("fail_on"), show_passes, fmt,
+            portfolio, policy_paths, pack_names,
+            Given(str(waivers), "--waivers") if waivers else config.get("waivers"),
+            merged_params, as_of.date() if as_of else None,
+            _split(select, "--select") or _split(tuple(config.get("select", []))),
+            _split(ignore, "--ignore") or _split(tuple(config.get("ignore", []))),
+            Given(fail_on, "--fail-on") if fail_on else config.get("fail_on"), show_passes, fmt,
+            waiver_rules(config), (from_, mapping),
         )
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
@@ -123,10 +143,11 @@ def command(
 
 
 def _run(
-    portfolio: Path, policy_paths: list[Path], packs: list[str], waivers: Any,
+    portfolio: Path, policy_paths: list[Path | str], packs: list[str], waivers: Any,
     params: dict[str, str],
     as_of: dt.date | None, select: list[str], ignore: list[str], fail_on: str | None,
-    show_passes: bool, fmt: str,
+    show_passes: bool, fmt: str, rules: Any,
+    source: tuple[str | None, Path | None] = (None, None),
 ) -> tuple[Any, Any]:
     from pmo_rules import api
 
@@ -139,7 +160,7 @@ def _run(
     except DiagnosticError as exc:
         problems += exc.diagnostics
     try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of)
+        loaded = api.load_portfolio(portfolio, as_of=as_of, from_=source[0], mapping=source[1])
     except DiagnosticError as exc:
         problems += exc.diagnostics
     if waivers is not None:
@@ -153,7 +174,7 @@ def _run(
     report = api.check(
         loaded, checked, waivers=waivers, params=params, as_of=as_of, fail_on=fail_on,
         select=select, ignore=ignore, show_passes=show_passes,
-        progress=_progress(interactive),
+        progress=_progress(interactive), waiver_rules=rules, as_of_source="--as-of",
     )
     return report, loaded
 
@@ -169,7 +190,8 @@ def _formats(requested: Any) -> list[str]:
         if name not in known:
             guess = did_you_mean(name, known)
             problems.append(Diagnostic(
-                "PMO620", f"`--format {name}` is not a report format",
+                "PMO620", f"`--format {name}` is not a report format" if span_of(name) is None
+                else f"format `{name}` in the settings is not a report format", span_of(name),
                 help=(f"did you mean `{guess}`? " if guess else "")
                 + f"formats are {', '.join(known)}",
             ))

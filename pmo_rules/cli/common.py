@@ -23,12 +23,42 @@ EXIT_INTERNAL = 3
 
 def emit_diagnostics(diags: Sequence[Diagnostic], fmt: str = "text") -> None:
     """Print diagnostics: text to stderr for people, or JSON to stdout for tools."""
-    ordered = sort_diagnostics(diags)
+    ordered = sort_diagnostics(_with_sources(diags))
     if fmt == "json":
         payload = {"diagnostics": [d.to_dict() for d in ordered]}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         click.echo(render_all(ordered), err=True, nl=False)
+
+
+_SOURCE_LIMIT = 1 << 20  # a settings or register file is small; a big data file is not re-read
+
+
+def _with_sources(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics with the offending line attached where a stage could not attach it
+    (a settings value checked far from the settings file, for example)."""
+    from pmo_rules.diagnostics import with_source
+
+    texts: dict[str, str | None] = {}
+    out = []
+    for d in diags:
+        if d.span is not None and d.source_line is None:
+            if d.span.file not in texts:
+                texts[d.span.file] = _small_text(d.span.file)
+            text = texts[d.span.file]
+            d = with_source(d, text) if text is not None else d
+        out.append(d)
+    return out
+
+
+def _small_text(file: str) -> str | None:
+    try:
+        path = Path(file)
+        if not path.is_file() or path.stat().st_size > _SOURCE_LIMIT:
+            return None
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
 
 
 def fail_input(diags: Sequence[Diagnostic], fmt: str = "text") -> NoReturn:
@@ -64,7 +94,9 @@ def user_errors(fmt: str = "text") -> Iterator[None]:
 def as_list(value: object) -> list[str]:
     """A setting that may be one value or a list of them, as a list of strings."""
     if isinstance(value, list | tuple):
-        return [str(v) for v in value]
+        return [v if isinstance(v, str) else str(v) for v in value]  # a Given keeps its place
+    if isinstance(value, str):
+        return [value] if value else []
     return [str(value)] if value else []
 
 
@@ -73,16 +105,16 @@ STANDARD_PACK = "standard"
 
 def policy_sources(
     policies: Sequence[Path], packs: Sequence[str]
-) -> tuple[list[Path], list[str]]:
+) -> tuple[list[Path | str], list[str]]:
     """The policy paths and plugin packs of a run: the options given, else the settings
     file's, else ./policies, else the standard pack (said in one line on stderr)."""
     from pmo_rules.config import load_config
 
     config, _ = load_config()
     if policies or packs:  # the command line says what to run; settings fill in nothing
-        return list(policies), list(packs)
-    pack_names = as_list(config.get("pack", []))
-    paths = [Path(p) for p in as_list(config.get("policy", []))]
+        return [*policies], list(packs)
+    pack_names = list(config.get("pack", []))  # Given: a bad name points at its line
+    paths: list[Path | str] = list(config.get("policy", []))  # Given: bad paths point here
     if paths or pack_names:
         return paths, pack_names
     if Path("policies").is_dir():
@@ -111,8 +143,14 @@ def policy_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def run_params(config: dict[str, Any], values: Sequence[str]) -> dict[str, str]:
-    """Param overrides: the settings file's, then `--param POLICY.NAME=VALUE` (which win)."""
-    out = {k: str(v) for k, v in config.get("params", {}).items()}
+    """Param overrides: the settings file's, then `--param POLICY.NAME=VALUE` (which win).
+
+    Keys and values are `Given` texts, so the report records where each came from."""
+    from pmo_rules.given import Given
+
+    out: dict[str, str] = {}
+    for k, v in config.get("params", {}).items():
+        out[k] = v if isinstance(v, Given) else Given(str(v), "settings")
     problems = []
     for item in values:
         key, sep, value = item.partition("=")
@@ -122,7 +160,20 @@ def run_params(config: dict[str, Any], values: Sequence[str]) -> dict[str, str]:
                 help="for example `--param enterprise-lifecycle.max_red_share=15%`",
             ))
             continue
-        out[key.strip()] = value.strip()
+        out.pop(key.strip(), None)  # the settings' key (and its place) gives way
+        out[Given(key.strip(), "--param")] = Given(value.strip(), "--param")
     if problems:
         raise DiagnosticError(problems)
     return out
+
+
+def waiver_rules(config: dict[str, Any]) -> Any:
+    """The PMO's demands on waivers, from the settings (defaults where unset)."""
+    from pmo_rules.engine.waivers import EXPIRING_DAYS, WaiverRules
+
+    return WaiverRules(
+        expiring_days=config.get("waiver_expiring_days", EXPIRING_DAYS),
+        max_days=config.get("max_waiver_days"),
+        approver_grade={str(k): str(v) for k, v in config.get("waiver_approver_grade",
+                                                               {}).items()},
+    )

@@ -25,6 +25,6 @@ def command(rule: str, policies: tuple[Path, ...], packs: tuple[str, ...]) -> No
     with user_errors():
         paths, pack_names = policy_sources(policies, packs)
         checked = api.load_policies(paths, packs=pack_names)
-        tests_dirs = [(p if p.is_dir() else p.parent) / "tests" for p in paths]
+        tests_dirs = [(p if p.is_dir() else p.parent) / "tests" for p in map(Path, paths)]
         click.echo(render_text(explain(rule, checked, tests_dirs)), nl=False)
     sys.exit(EXIT_OK)

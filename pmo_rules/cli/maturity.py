@@ -9,7 +9,14 @@ from pathlib import Path
 
 import click
 
-from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, run_params, user_errors
+from pmo_rules.cli.common import (
+    EXIT_OK,
+    policy_options,
+    policy_sources,
+    run_params,
+    user_errors,
+    waiver_rules,
+)
 
 
 @click.command()
@@ -43,7 +50,8 @@ def command(
         config, _ = load_config()  # the same settings `check` reads
         merged = run_params(config, params)
         report = api.check(loaded, checked, waivers=waivers or config.get("waivers"),
-                           params=merged, as_of=day)
+                           params=merged, as_of=day, waiver_rules=waiver_rules(config),
+                           as_of_source="--as-of")
         result = maturity(report)
     if output_format == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))

@@ -32,6 +32,8 @@ class Report:
     plugins: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     programs: dict[str, str | None] = field(default_factory=dict)
+    # How the run was set up (engine/record.py): params and their sources, options, waivers.
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failures(self) -> list[Finding]:
@@ -85,6 +87,7 @@ class Report:
         return {
             "schema": REPORT_SCHEMA,
             "as_of": self.as_of.isoformat(),
+            "settings": self.settings,
             "summary": self.summary(),
             "findings": [f.to_dict() for f in self.findings],
             "waivers": [w.to_dict() for w in self.waivers],

@@ -129,6 +129,8 @@ class WaiverOutcome:
     expires: str | None
     note: str
     line: int = 0
+    expiring: bool = False  # applied, and expires within the run's expiring window
+    days_left: int | None = None  # from the run's as-of date to `expires`
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of a waiver's fate."""
@@ -139,6 +141,7 @@ class WaiverOutcome:
             "reason": self.reason,
             "approved_by": self.approved_by,
             "expires": self.expires,
+            "expiring": self.expiring,
             "note": self.note,
         }
 

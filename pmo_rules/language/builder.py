@@ -10,6 +10,7 @@ from typing import Any, cast
 from lark import Token, Tree
 from lark.tree import Meta
 
+from pmo_rules import limits
 from pmo_rules.diagnostics import Diagnostic, Span, did_you_mean
 from pmo_rules.language import ast
 from pmo_rules.language.ast import (
@@ -88,6 +89,8 @@ def build_file(
 ) -> tuple[PolicyFile, list[Diagnostic]]:
     """Build a PolicyFile from a `start` tree; problems come back as diagnostics."""
     builder = _Builder(path, source, sub_parser)
+    if builder.too_deep(tree):
+        return PolicyFile(path, (), source), builder.diags
     policies = builder.transform(tree)
     return PolicyFile(path, tuple(policies), source), builder.diags
 
@@ -98,8 +101,19 @@ def build_expr(
 ) -> tuple[Expr, list[Diagnostic]]:
     """Build an expression parsed from a placeholder that starts at the given offsets."""
     builder = _Builder(path, source, sub_parser, line_offset, col_offset)
+    if builder.too_deep(tree):
+        return Bool(True), builder.diags
     expr = builder.transform(tree)
     return cast(Expr, expr), builder.diags
+
+
+# The grammar rules that are expression nodes: each one nests one level deeper.
+_EXPRESSION_RULES = frozenset({
+    "quantifier", "or_", "and_", "not_", "compare", "in_", "not_in", "contains", "matches",
+    "exists", "missing", "add", "sub", "mul", "div", "neg", "field", "call", "index",
+    "named_arg", "number", "date", "string", "true", "false", "name", "list_", "count",
+    "aggregate",
+})
 
 
 class _Builder:
@@ -117,6 +131,38 @@ class _Builder:
         self.diags: list[Diagnostic] = []
         self._lines: list[str] | None = None
         self._methods: dict[str, Callable[[Meta, list[Any]], Any]] = {}
+
+    def too_deep(self, tree: Tree[Token]) -> bool:
+        """Report every expression nested past the limit (docs/checking.md, "Limits").
+
+        Walks the tree with its own stack, so any depth is measured safely; the builder and
+        every later stage recurse, and only ever see trees within the limit.
+        """
+        limit = limits.NESTING.value()
+        found = False
+        # (node, its depth, the rule item it belongs to); children left to right, and one
+        # report per item: the first place, on its leftmost path, past the limit.
+        stack: list[tuple[Tree[Token], int, int]] = [(tree, 0, 0)]
+        reported: set[int] = set()
+        while stack:
+            node, depth, item = stack.pop()
+            if item in reported:
+                continue
+            if depth > limit:
+                found = True
+                reported.add(item)
+                span = self._span(node.meta)
+                self._error("PMO112", f"this expression nests more than {limit} levels deep",
+                            Span(span.file, span.line, span.column, span.line, span.column + 1),
+                            help="split it with `let` or `define` (a long chain of `or` "
+                            "comparisons is `x in [...]`); the limit is "
+                            f"{limits.NESTING.env} (docs/checking.md)")
+                continue
+            for child in reversed(node.children):
+                if isinstance(child, Tree):
+                    nested = str(child.data) in _EXPRESSION_RULES
+                    stack.append((child, depth + nested, item if nested else id(child)))
+        return found
 
     def transform(self, tree: Tree[Token]) -> Any:
         """Build the node for `tree`, children first (lark's visitors cost more than this)."""

@@ -21,6 +21,8 @@ class _Loaded:
     parent: _Loaded | None = None
     params: dict[str, ResolvedParam] = field(default_factory=dict)
     defines: dict[str, Define] = field(default_factory=dict)
+    # Defines whose declaration failed (one that recurses): never expanded at a call.
+    broken: set[str] = field(default_factory=set)
     # Rule id -> (rule as this policy sees it, origin policy, origin file).
     rules: dict[str, tuple[Rule, str, str]] = field(default_factory=dict)
 
@@ -126,6 +128,7 @@ def _declare(node: _Loaded, registry: Registry, diags: list[Diagnostic]) -> None
     if parent is not None:
         node.params = {k: replace(v, policy=name) for k, v in parent.params.items()}
         node.defines = dict(parent.defines)
+        node.broken = set(parent.broken)
         node.rules = dict(parent.rules)
     for param in node.policy.params:
         _declare_param(node, param, diags)
@@ -137,12 +140,16 @@ def _declare(node: _Loaded, registry: Registry, diags: list[Diagnostic]) -> None
                                     define.span, help="give the define another name"))
             continue
         ctx = Context(registry, params, name, dict(node.defines), diags,
-                      declaring=define.name, later=frozenset(own[i + 1:]))
+                      declaring=define.name, later=frozenset(own[i + 1:]),
+                      broken=frozenset(node.broken))
         checker = ExprChecker(ctx)
         for arg in define.params:
             checker.scope[arg] = Var(ANY, "define_arg")
+        before = len(diags)
         checker.check(define.body)
         node.defines[define.name] = define
+        if any(d.level == "error" for d in diags[before:]):
+            node.broken.add(define.name)  # reported once, here: calls do not expand it
     for rule in node.policy.rules:
         if rule.id in node.rules:
             _, origin, origin_file = node.rules[rule.id]
@@ -273,7 +280,8 @@ def _running_rules(leaves: list[_Loaded], loaded: Mapping[str, _Loaded], registr
             runs[rule_id] = (leaf.policy.name, origin, origin_file)
             # The rule sees the names its own policy sees, with the leaf's values.
             params = {k: v.ty for k, v in loaded[origin].params.items()}
-            ctx = Context(registry, params, leaf.policy.name, loaded[origin].defines, diags)
+            ctx = Context(registry, params, leaf.policy.name, loaded[origin].defines, diags,
+                          broken=frozenset(loaded[origin].broken))
             checked = check_rule(rule, ctx)
             out.append(ResolvedRule(checked, leaf.policy.name, origin, origin_file,
                                     leaf.policy.version))

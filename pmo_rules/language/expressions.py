@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pmo_rules import limits
 from pmo_rules.diagnostics import Diagnostic, Span, did_you_mean
 from pmo_rules.language import ast, schema
 from pmo_rules.language.ast import SEVERITIES, Binding, Define, Expr
@@ -52,6 +53,15 @@ class Context:
     # The define being declared: calls to it or to later defines would recurse.
     declaring: str | None = None
     later: frozenset[str] = frozenset()
+    # Defines whose own declaration failed: calls to them are not expanded again.
+    broken: frozenset[str] = frozenset()
+    # How deep the expression being checked nests with its defines expanded, how many
+    # nodes it has expanded to, and the define calls being expanded (outermost first).
+    depth: int = 0
+    nodes: int = 0
+    calls: list[Span] = field(default_factory=list)
+    overflowed: bool = False
+    max_depth: int = field(default_factory=limits.NESTING.value)
 
 
 def literal_type(lit: ast.Literal_) -> Type:
@@ -103,8 +113,32 @@ class ExprChecker:
 
     def check(self, e: Expr) -> Expr:
         """The expression with its type (and names' bindings) filled in."""
+        ctx = self.ctx
+        ctx.nodes += 1
+        if ctx.depth >= ctx.max_depth or ctx.nodes > limits.MAX_EXPANDED:
+            self._overflow(e)
+            return replace(e, ty=ANY)
         method: Callable[[Any], Expr] = getattr(self, f"_{type(e).__name__.lower()}")
-        return method(e)
+        ctx.depth += 1
+        try:
+            return method(e)
+        finally:
+            ctx.depth -= 1
+
+    def _overflow(self, e: Expr) -> None:
+        """Report, once per checked item, an expression that define calls made too big."""
+        ctx = self.ctx
+        if ctx.overflowed:
+            return
+        ctx.overflowed = True
+        span = ctx.calls[0] if ctx.calls else e.span
+        if ctx.nodes > limits.MAX_EXPANDED:
+            what = f"expands to more than {limits.MAX_EXPANDED:,} expressions"
+        else:
+            what = f"nests more than {ctx.max_depth} levels deep"
+        self.error("PMO219", f"with its defines expanded, this expression {what}", span,
+                   help="defines are expanded where they are called: compute the value once "
+                   "in a `let`, or call fewer defines inside one another (docs/checking.md)")
 
     # ------------------------------------------------------------ literals and names
 
@@ -211,6 +245,8 @@ class ExprChecker:
                        help="a define may only call defines declared before it: the language "
                        "has no recursion")
             return replace(e, args=args, kwargs=kwargs, ty=ANY, kind="define")
+        if define is not None and e.func in self.ctx.broken:
+            return replace(e, args=args, kwargs=kwargs, ty=ANY, kind="define")
         if define is not None:
             return self._call_define(e, define, args, kwargs)
         decl = self.ctx.registry.functions.get(e.func)
@@ -232,7 +268,11 @@ class ExprChecker:
         inner = ExprChecker(self.ctx)
         for name, ty in zip(define.params, types, strict=False):
             inner.scope[name] = Var(ty, "define_arg")
-        body = inner.check(define.body)
+        self.ctx.calls.append(e.span)
+        try:
+            body = inner.check(define.body)
+        finally:
+            self.ctx.calls.pop()
         return replace(e, args=args, kwargs=kwargs, ty=body.ty, kind="define", inlined=body)
 
     def arguments(self, what: str, params: Sequence[ParamDecl], args: Sequence[Expr],

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
+from pmo_rules.given import span_of
 from pmo_rules.language.ast import PolicyFile
 from pmo_rules.language.parser import parse_file
 
@@ -21,7 +22,7 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            missing.append(Diagnostic("PMO111", f"`{raw}` does not exist", None,
+            missing.append(Diagnostic("PMO111", f"`{raw}` does not exist", span_of(raw),
                                       help="pass .pmo files or directories that hold them"))
     if missing:
         raise DiagnosticError(missing)

@@ -113,6 +113,8 @@ def _describe(err: Any, path: DocPath) -> tuple[str, str, str]:
         msg = str(err["msg"]).replace("Input should be", "expected")
         return (OUT_OF_RANGE, f"`{short(value)}` is out of range for `{name}`: {msg}",
                 "use a value within the documented range")
+    if kind == "literal_form":  # a money, ratio or day count the units cannot read
+        return (WRONG_TYPE, f"{err['msg']} (`{name}`)", str(ctx["help"]))
     if kind == "duplicate_key":
         return (DUPLICATE_KEY, str(err["msg"]), "merge the two entries or remove one")
     msg = str(err["msg"]).replace("Input should be", "expected")

@@ -1,7 +1,7 @@
 """The fast load path's validator: the models' own rules, building records instead of models.
 
 It is derived from the models' core schema (entities.py), so every type, enum, range,
-alias and shorthand normaliser is the models' own; three things differ:
+alias and shorthand normaliser is the models' own; four things differ:
 
 - where a model would be built, pydantic-core builds the model's record
   (records.py) in place: slots set from Rust, no model, no fields-set;
@@ -9,7 +9,9 @@ alias and shorthand normaliser is the models' own; three things differ:
   nested record left out (`budget`, `evm`...) is validated from an empty map, so it
   holds its fields' defaults exactly as the model's default would;
 - an unknown key anywhere fails validation (the models keep it under `custom`
-  with a warning), so a document this validator accepts has no extras at all.
+  with a warning), so a document this validator accepts has no extras at all;
+- a money, ratio or day-count value is validated as a plain number first, and
+  only a value that fails goes to the unit's literal reader (`400k`, `60%`).
 
 A document it rejects is validated again by the models' own validator, which reports
 the problems: diagnostics never come from here.
@@ -98,6 +100,13 @@ def _derive(node: Any) -> Any:
             _model_inside(node.get("schema")):
         # A model-level validator would receive a record it was not written for.
         raise TypeError("no record form for a validator around a whole model")
+    if kind == "function-wrap" and isinstance(
+            getattr(node["function"]["function"], "__self__", None), entities.Unit):
+        # A unit's literal forms (`400k`): the plain type first, without calling Python,
+        # then the wrap, which tries the plain type again and reads the literal.
+        inner = _derive(node["schema"])
+        return {"type": "union", "mode": "left_to_right",
+                "choices": [inner, {**node, "schema": inner}]}
     out = {key: _derive(value) for key, value in node.items() if key != "metadata"}
     if kind == "default":
         out = _default(out)

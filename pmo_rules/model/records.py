@@ -12,7 +12,7 @@ A record has no `__dict__`, no fields-set and no extras: unknown keys are under
 `custom`, as on the models after resolution. Lists and maps the input left out are
 shared, read-only empties (`EMPTY_LIST`, `EMPTY_DICT`): a record is read, not edited,
 once loaded; `thaw_custom` gives entities their own `custom` map where a plugin adds
-derived data. Records are equal only to themselves, as entities are in the language.
+derived data.
 """
 
 from __future__ import annotations
@@ -63,9 +63,23 @@ EMPTY_DICT: dict[str, Any] = FrozenDict()
 
 
 class Record:
-    """Base of every record class; identity is equality, as for entities in the language."""
+    """Base of every record class.
+
+    In Python a record compares like the model it mirrors (same class, equal fields) and,
+    like a model, is not hashable; the language compares entities by identity itself
+    (engine/runtime.py `same`), never through this.
+    """
 
     __slots__ = ()
+    __hash__ = None  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if type(other) is not type(self):
+            return NotImplemented
+        names: tuple[str, ...] = type(self).__slots__
+        return all(getattr(self, name) == getattr(other, name) for name in names)
 
     def __repr__(self) -> str:
         ident = getattr(self, "id", None)

@@ -162,8 +162,11 @@ def used_plugins(plugins: Plugins, policies: Any, portfolio: Any) -> set[str]:
         if ("lifecycles", lifecycle_id) in owner:
             used.add(owner[("lifecycles", lifecycle_id)])
     files = [Path(f.path).resolve() for f in policies.files]
+    # A pack's files are named `pack:NAME/FILE`; a pack's directory given as --policy is not.
+    named = {f.path[len("pack:"):].split("/", 1)[0] for f in policies.files
+             if f.path.startswith("pack:")}
     for name, pack in plugins.collected.policy_packs.items():
         root = Path(pack.path).resolve()
-        if any(f == root or root in f.parents for f in files):
+        if name in named or any(f == root or root in f.parents for f in files):
             used.add(owner[("policy_packs", name)])
     return used

@@ -66,14 +66,37 @@ class PolicyPack:
 
 
 @dataclass(frozen=True)
+class ImportRequest:
+    """What an importing loader is asked to read: its source files and the run's settings.
+
+    `mapping` is the validated mapping file (`pmo_rules.importers.mapping.ImportMapping`);
+    `report` (`pmo_rules.importers.report.ImportReport`) is where the loader records
+    every value it mapped, kept under `custom` or refused, with its place.
+    """
+
+    sources: tuple[Path, ...]
+    mapping: Any
+    report: Any
+    as_of: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class Loader:
-    """A portfolio format: files with these suffixes are read by `load` into portfolio data."""
+    """A portfolio format: files with these suffixes are read by `load` into portfolio data.
+
+    The optional fields make an *importer* (`pmo-rules import`): `read` takes an
+    ImportRequest (several sources, the mapping file, --as-of, the import report) and
+    returns the portfolio document; `sniff` tells from a file's first bytes whether it
+    is this format (for suffixes several formats share, like `.xml` or `.json`).
+    """
 
     name: str
     suffixes: tuple[str, ...]
     load: Callable[[Path], Mapping[str, Any] | LoadedPortfolio]
     """Return the raw portfolio document (validated like a YAML file) or a LoadedPortfolio."""
     description: str = ""
+    read: Callable[[ImportRequest], Mapping[str, Any]] | None = None
+    sniff: Callable[[bytes], bool] | None = None
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def test_a_duplicate_waiver_is_stale_and_counts_stay_sane(tmp_path: Path) -> Non
     pol = tmp_path / "p.pmo"
     pol.write_text(rules("p.tier == 1"), encoding="utf-8")
     pf = tmp_path / "d.yaml"
-    pf.write_text(yaml.safe_dump({"as_of": "2026-11-26", "projects": [
+    pf.write_text(yaml.safe_dump({"as_of": "2026-11-26", "people": [{"id": "X"}], "projects": [
         {"id": "A", "name": "A", "tier": 2}]}), encoding="utf-8")
     report = api.check(api.load_portfolio(pf), api.load_policies([pol]), waivers=wf)
     assert [w.status for w in report.waivers] == ["applied", "stale"]
@@ -129,8 +129,10 @@ def test_settings_of_the_wrong_type_are_diagnostics(tmp_path: Path) -> None:
     with pytest.raises(DiagnosticError) as info:
         load_config(tmp_path)
     messages = sorted(d.message for d in info.value.diagnostics)
-    assert messages == ["setting `fail_on` must be one of info, low, medium, high, critical",
-                        "setting `policy` must be a path or a list of paths"]
+    assert messages == ["setting `fail_on` must be one of info, low, medium, high, critical, "
+                        "not the text 'urgent'",
+                        "setting `policy` must be a path or a list of paths, not the number 5"]
+    assert [d.span.line for d in info.value.diagnostics if d.span] == [1, 2]
     assert json.dumps(messages)
 
 

@@ -112,7 +112,7 @@ def _level(achieved: set[int]) -> list[RuleEvidence]:
     ],
 )
 def test_level_is_staged(achieved: set[int], level: int) -> None:
-    """level = 1 + the highest L with every level 2..L achieved."""
+    """level = the highest L with every level 2..L achieved, else 1 (docs/maturity.md)."""
     assert assess(_level(achieved)).level == level
 
 
@@ -176,3 +176,26 @@ def test_cli_bad_portfolio_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["maturity", str(tmp_path / "nope.yaml"),
                                        "--policy", str(STANDARD_POLICIES)])
     assert result.exit_code == 2
+
+
+def test_docs_state_the_formula_and_show_what_the_command_prints(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/maturity.md's formula and worked example agree with the command's output."""
+    doc = (ROOT / "docs" / "maturity.md").read_text(encoding="utf-8")
+    assert "**level** = the highest L such that levels 2..L are all achieved" in doc
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["maturity", "examples/portfolio.yaml",
+                                       "--waivers", "examples/waivers.yaml"])
+    assert result.exit_code == 0, result.output
+    shown = doc.split("## A worked example", 1)[1].split("```\n", 2)[1]
+    printed = result.stdout.split("\n\nfamily", 1)[0] + "\n"
+    assert shown == printed
+    data = json.loads(CliRunner().invoke(main, [
+        "maturity", "examples/portfolio.yaml", "--waivers", "examples/waivers.yaml",
+        "--format", "json"]).stdout)
+    staged = 1
+    for level in data["overall"]["levels"]:
+        if not level["achieved"]:
+            break
+        staged = level["level"]
+    assert data["overall"]["level"] == staged == 3

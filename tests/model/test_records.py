@@ -34,6 +34,7 @@ def test_from_models_keeps_shared_references_shared() -> None:
     assert projects[0].sponsor is projects[1].sponsor is people[0]
     assert isinstance(projects[0], records.Project) and projects[0].risks is records.EMPTY_LIST
     assert projects[0].start is None and projects[0] == projects[0] and projects[0] != projects[1]
+    assert records.from_models(a)[0] == projects[0]  # like models: same class, equal fields
 
 
 @pytest.mark.parametrize("change", [

@@ -276,3 +276,30 @@ def test_plugins_command_lists_versions_and_provides() -> None:
     result = CliRunner().invoke(_main(), ["plugins"])
     assert result.exit_code == 0
     assert "acme 1.2.0" in result.output and "lifecycle.gate_artifacts" in result.output
+
+
+def test_plugins_command_with_nothing_extra_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only pmo-rules installed: the built-in plugins and formats, and how to add one."""
+    import json
+
+    from pmo_rules.plugins import extend
+
+    own = [ep for ep in metadata.entry_points(group="pmo_rules")
+           if ep.dist is not None and ep.dist.metadata["Name"] == "pmo-rules"]
+    monkeypatch.setattr(extend, "installed", lambda: load_plugins(discover=lambda: own))
+    result = CliRunner().invoke(_main(), ["plugins"])
+    assert result.exit_code == 0, result.output
+    built_in, rest = result.output.split("Installed separately:\n", 1)
+    for name in ("standard", "lifecycle", "process", "evm"):
+        assert re.search(rf"^  {name} \d", built_in, re.M), name
+    assert "lifecycles: pmbok, prince2-style, safe-portfolio, stage-gate" in built_in
+    assert rest.startswith("  none\n")
+    assert "Built-in report formats" in rest and "  sarif: " in rest
+    assert "Built-in portfolio formats" in rest and "  csv: " in rest
+    assert "[project.entry-points.pmo_rules]" in rest
+    listed = json.loads(CliRunner().invoke(_main(), ["plugins", "--format", "json"]).output)
+    from pmo_rules.importers import PLUGINS as IMPORTERS
+
+    assert {e["name"] for e in listed} == {"standard", "lifecycle", "process", "evm",
+                                           *IMPORTERS}
+    assert all(e["builtin"] and e["distribution"] == "pmo-rules" for e in listed)

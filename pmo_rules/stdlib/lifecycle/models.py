@@ -1,4 +1,4 @@
-"""The lifecycle models this plugin ships (CATALOGUE.md, "Lifecycle models")."""
+"""The lifecycle models this plugin ships: pmbok, prince2-style, stage-gate, safe-portfolio."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ POLICIES = Path(__file__).parent / "policies"
 
 @hookimpl
 def pmo_rules_policy_packs() -> list[PolicyPack]:
-    """The `standard` pack: the catalogue's governance rules in seven families."""
+    """The `standard` pack: the standard governance rules in seven families."""
     return [PolicyPack("standard", POLICIES,
                        "the standard governance library: lifecycle, finance, schedule, "
                        "dependencies, RAID, strategy, portfolio balance")]

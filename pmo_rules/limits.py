@@ -1,0 +1,72 @@
+"""The documented limits of a run, in one place (docs/checking.md, "Limits").
+
+Every evaluation ends: policy text nests at most `NESTING` levels (checked where the
+tree is built), a rule visits at most `STEPS` elements (checked while it runs), text is
+matched by RE2 in linear time, and arithmetic stays within fixed ranges. A limit that
+users may raise is a `Limit`, read from its environment variable when a run needs it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A limit with a default that an environment variable may change, within bounds."""
+
+    name: str
+    env: str
+    default: int
+    minimum: int
+    maximum: int
+    unit: str
+
+    def value(self) -> int:
+        """The limit in force: the environment's value, else the default."""
+        raw = os.environ.get(self.env, "").strip().replace("_", "")
+        if not raw:
+            return self.default
+        try:
+            value = int(raw) if len(raw) <= 30 else -1
+        except ValueError:
+            value = -1
+        if not self.minimum <= value <= self.maximum:
+            raise DiagnosticError([Diagnostic(
+                "PMO630", f"environment variable {self.env}={os.environ[self.env]!r} is not a "
+                f"{self.name} limit from {self.minimum:,} to {self.maximum:,} {self.unit}",
+                help=f"set it to a whole number in that range, or unset it for the default "
+                f"({self.default:,})")])
+        return value
+
+
+# How deeply an expression may nest: every operator, call, field access, index, list
+# and quantifier is one level. Each stage walks the tree recursively, so the maximum is
+# what those walks can take within Python's default recursion limit.
+NESTING = Limit("nesting", "PMO_RULES_MAX_NESTING", default=100, minimum=8, maximum=200,
+                unit="levels")
+
+# How many expression nodes one rule item (or define) may expand to once the defines it
+# calls are expanded where they are called: `define d2(x) = d1(x) and d1(x)` doubles.
+MAX_EXPANDED = 100_000
+
+# How many steps one rule may take: one per subject, plus one per element each quantifier
+# or aggregate looks at (charged as it starts), plus one per element a graph function
+# returns. Counted, not timed, so the same inputs always end the same way.
+STEPS = Limit("evaluation", "PMO_RULES_MAX_STEPS", default=50_000_000, minimum=1_000,
+              maximum=10**15, unit="steps")
+
+# The largest integer arithmetic may produce, and the longest text `+` may build: past
+# them the result is out of range (evidence says so), like a date past 9999-12-31.
+MAX_INT_BITS = 1024
+MAX_TEXT = 1_000_000
+
+# `matches` patterns run on RE2 (google-re2): linear in the text, no backtracking.
+REGEX_ENGINE = "RE2"
+MAX_PATTERN = 500  # characters
+MAX_REPEAT = 1000  # the largest counted repetition RE2 accepts (`a{1000}`)
+
+# The time limit of a plugin call joins these with plugin containment (docs/checking.md).
