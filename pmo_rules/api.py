@@ -52,11 +52,16 @@ def load_policies(
     *,
     plugins: Plugins | None = None,
     packs: Iterable[str] = (),
+    parents_from: Sequence[str | Path] = (),
+    parent_packs: Iterable[str] = (),
 ) -> CheckedPolicySet:
     """Parse and check .pmo files (or directories of them), plus the named plugin policy packs.
 
     Calls to plugin functions and checks are type-checked against the plugins'
     declarations; a call into a plugin that failed to load checks, and errors when run.
+    A loaded policy that extends one not loaded finds it in `parents_from` (paths) or
+    `parent_packs`, searched in that order: only the files declaring the policies it
+    extends (and theirs, up the chain) are added.
     """
     from pmo_rules.language.checker import check_policies
     from pmo_rules.language.declarations import builtin_registry
@@ -64,13 +69,50 @@ def load_policies(
     from pmo_rules.plugins.extend import extend_registry, installed, stand_ins
 
     plugins = plugins if plugins is not None else installed()
-    packs = list(packs)
-    files = load_policy_files(paths, dict(zip(packs, pack_directories(packs, plugins=plugins),
-                                              strict=True)))
-    if registry is None:
-        registry = extend_registry(builtin_registry(), plugins)
-    stand_ins([p for f in files for p in f.policies], registry, plugins)
-    return check_policies(files, registry)
+    with stage("compile"):  # parsing and checking the policies
+        packs = list(packs)
+        files = load_policy_files(paths, dict(zip(packs, pack_directories(packs, plugins=plugins),
+                                                  strict=True)))
+        parent_packs = list(parent_packs)
+        if _missing_parents(files) and (parents_from or parent_packs):
+            library = load_policy_files(parents_from, dict(zip(
+                parent_packs, pack_directories(parent_packs, plugins=plugins), strict=True)))
+            files += _parents(files, library)
+        if registry is None:
+            registry = extend_registry(builtin_registry(), plugins)
+        stand_ins([p for f in files for p in f.policies], registry, plugins)
+        return check_policies(files, registry)
+
+
+def _missing_parents(files: Sequence[Any]) -> set[str]:
+    declared = {p.name for f in files for p in f.policies}
+    return {p.extends for f in files for p in f.policies
+            if p.extends is not None and p.extends not in declared}
+
+
+def _parents(files: Sequence[Any], library: Sequence[Any]) -> list[Any]:
+    """The library files that declare the policies `files` extend, up every chain."""
+    def key(path: str) -> str:
+        return path if path.startswith("pack:") else str(Path(path).resolve())
+
+    loaded = {key(f.path) for f in files}
+    declares: dict[str, Any] = {}
+    for f in library:  # the first file declaring a name wins: the library is in order
+        for p in f.policies:
+            declares.setdefault(p.name, f)
+    added: list[Any] = []
+    missing = _missing_parents(files)
+    while missing:
+        found = [declares[name] for name in sorted(missing) if name in declares]
+        found = [f for f in found if key(f.path) not in loaded]
+        if not found:
+            break
+        for f in found:
+            if key(f.path) not in loaded:
+                loaded.add(key(f.path))
+                added.append(f)
+        missing = _missing_parents([*files, *added])
+    return added
 
 
 def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) -> list[Path]:

@@ -17,7 +17,7 @@ from pmo_rules.given import Given
 from pmo_rules.toml_positions import Position, key_positions
 
 KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format",
-        "waiver_expiring_days", "max_waiver_days", "waiver_approver_grade")
+        "waiver_expiring_days", "max_waiver_days", "waiver_approver_grade", "store")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 GRADES = ("staff", "manager", "director", "executive")  # lowest first
 SOURCE = "settings"
@@ -176,6 +176,8 @@ _SHAPES: dict[str, tuple[Any, str, str]] = {
     "ignore": (_text_or_texts, "a rule id or a list of them", '`ignore = ["PFB-04"]`'),
     "format": (_text_or_texts, "a format name or a list of them", '`format = "text"`'),
     "waivers": (lambda v: isinstance(v, str), "a path", '`waivers = "waivers.yaml"`'),
+    "store": (lambda v: isinstance(v, str), "a SQLite file path or a postgresql:// URL",
+              '`store = ".pmo-rules/history.db"`'),
     "fail_on": (lambda v: v in SEVERITIES, f"one of {', '.join(SEVERITIES)}",
                 '`fail_on = "high"`'),
     "params": (lambda v: isinstance(v, dict), "a table of POLICY.NAME = value",

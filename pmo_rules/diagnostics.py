@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
@@ -64,23 +65,47 @@ class Diagnostic:
         return out
 
     def render(self) -> str:
-        """Plain text: `file:line:col: error[CODE]: message`, the source line, a caret, help."""
+        """Plain text: `file:line:col: error[CODE]: message`, the source line, a caret, help.
+
+        A long source line is cut to EXCERPT characters around the column, so a diagnostic
+        is the same size whatever the line (a one-line JSON file is one long line).
+        """
         where = f"{self.span}: " if self.span is not None else ""
         lines = [f"{where}{self.level}[{self.code}]: {self.message}"]
         if self.path is not None:
             lines.append(f"  at: {self.path}")
         if self.source_line is not None and self.span is not None:
-            text = self.source_line.rstrip("\n").expandtabs(1)
-            gutter = f"{self.span.line} | "
-            lines.append(f"  {gutter}{text}")
             width = 1
             if self.span.end_line == self.span.line and self.span.end_column > self.span.column:
                 width = self.span.end_column - self.span.column
-            pad = " " * (len(gutter) + self.span.column - 1)
+            text, column, width = _excerpt(self.source_line, self.span.column, width)
+            gutter = f"{self.span.line} | "
+            lines.append(f"  {gutter}{text}")
+            pad = " " * (len(gutter) + column - 1)
             lines.append(f"  {pad}{'^' * width}")
         if self.help is not None:
             lines.append(f"  help: {self.help}")
         return "\n".join(lines)
+
+
+# The longest source excerpt a rendered diagnostic shows, and how much of it comes
+# before the column.
+EXCERPT = 100
+_BEFORE = 40
+
+
+def _excerpt(line: str, column: int, width: int) -> tuple[str, int, int]:
+    """The part of `line` around `column` (1-based) to show, the column in it, the caret width."""
+    text = line.rstrip("\n")
+    if len(text) <= EXCERPT:
+        return text.expandtabs(1), column, width
+    start = max(0, min(column - 1 - _BEFORE, len(text) - EXCERPT))
+    shown = text[start:start + EXCERPT].expandtabs(1)
+    head = "..." if start > 0 else ""
+    tail = "..." if start + EXCERPT < len(text) else ""
+    column = column - start + len(head)
+    width = max(1, min(width, EXCERPT - (column - 1 - len(head))))
+    return head + shown + tail, column, width
 
 
 def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -88,22 +113,58 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diags), key=Diagnostic.sort_key)
 
 
+def shown_limit() -> int:
+    """How many diagnostics a command shows before summarising the rest (MAX_DIAGNOSTICS)."""
+    from pmo_rules.limits import MAX_DIAGNOSTICS
+
+    try:
+        return MAX_DIAGNOSTICS.value()
+    except DiagnosticError:  # a bad setting is reported where settings are read
+        return MAX_DIAGNOSTICS.default
+
+
+def split_shown(diags: Sequence[Diagnostic]) -> tuple[list[Diagnostic], dict[str, int]]:
+    """The first diagnostics to show, in reading order, and the count by code of the rest."""
+    ordered = sort_diagnostics(diags)
+    limit = shown_limit()
+    rest: dict[str, int] = {}
+    for diag in ordered[limit:]:
+        rest[diag.code] = rest.get(diag.code, 0) + 1
+    return ordered[:limit], dict(sorted(rest.items()))
+
+
 def render_all(diags: Sequence[Diagnostic]) -> str:
-    """Render diagnostics as text, one block each, with a closing count."""
-    blocks = [d.render() for d in sort_diagnostics(diags)]
+    """Render diagnostics as text, one block each, with a closing count.
+
+    Past the first MAX_DIAGNOSTICS (docs/diagnostics.md) the rest are summarised in
+    one line by code, so a flood of problems costs the same as a screenful.
+    """
+    shown, rest = split_shown(diags)
+    blocks = [d.render() for d in shown]
+    if rest:
+        omitted = sum(rest.values())
+        by_code = ", ".join(f"{code} x{count:,}" for code, count in rest.items())
+        blocks.append(f"... and {omitted:,} more not shown ({by_code}); set "
+                      "PMO_RULES_MAX_DIAGNOSTICS to show more")
     errors = sum(1 for d in diags if d.level == "error")
     warnings = len(diags) - errors
-    summary = f"{errors} error{'s' * (errors != 1)}"
+    summary = f"{errors:,} error{'s' * (errors != 1)}"
     if warnings:
-        summary += f", {warnings} warning{'s' * (warnings != 1)}"
+        summary += f", {warnings:,} warning{'s' * (warnings != 1)}"
     return "\n\n".join([*blocks, summary]) + "\n"
+
+
+@lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    # Diagnostics come in hundreds per file: split each text once, not once per diagnostic.
+    return text.splitlines()
 
 
 def with_source(diag: Diagnostic, text: str) -> Diagnostic:
     """Attach the offending source line from `text` (the whole file) to a diagnostic."""
     if diag.span is None or diag.source_line is not None:
         return diag
-    lines = text.splitlines()
+    lines = _lines(text)
     if not 1 <= diag.span.line <= len(lines):
         return diag
     return Diagnostic(
@@ -126,12 +187,39 @@ class DiagnosticError(Exception):
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
-    """The closest candidate to a misspelt word, or None when nothing is close."""
+    """The closest candidate to a misspelt word, or None when nothing is close.
+
+    Among many candidates (ids of a large portfolio) only words one edit away are
+    looked up, so the cost does not grow with the number of candidates.
+    """
     import difflib
 
-    pool = sorted(set(candidates))
-    lowered = {c.lower(): c for c in pool}
-    if word.lower() in lowered:
-        return lowered[word.lower()]
+    pool = candidates if isinstance(candidates, dict | set | frozenset) else set(candidates)
+    if word in pool:
+        return word
+    if len(pool) > _MANY:
+        return _one_edit(word, pool)
+    lowered = word.lower()
+    same = [c for c in pool if c.lower() == lowered]
+    if same:
+        return min(same)
+    # No sort needed: ties in score go to the greater string whatever the order.
     match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     return match[0] if match else None
+
+
+_MANY = 2000
+_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+
+
+def _one_edit(word: str, pool: Container[str]) -> str | None:
+    """The least candidate one deletion, transposition, replacement or insertion away."""
+    alphabet = set(_ALPHABET) | set(word)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    variants = {word.lower(), word.upper()}
+    variants |= {a + b[1:] for a, b in splits if b}
+    variants |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    variants |= {a + c + b[1:] for a, b in splits if b for c in alphabet}
+    variants |= {a + c + b for a, b in splits for c in alphabet}
+    found = [v for v in variants if v != word and v in pool]
+    return min(found) if found else None

@@ -69,4 +69,19 @@ REGEX_ENGINE = "RE2"
 MAX_PATTERN = 500  # characters
 MAX_REPEAT = 1000  # the largest counted repetition RE2 accepts (`a{1000}`)
 
-# The time limit of a plugin call joins these with plugin containment (docs/checking.md).
+# Portfolio files (docs/data-model.md, "Limits"). Lists and mappings nest at most
+# MAX_DATA_DEPTH levels, counting the file's top level as 1: the models need about
+# eight, and every later stage (validation, evaluation, reports) walks values
+# recursively. An integer has at most MAX_DIGITS digits, as in policy text. YAML
+# aliases may repeat at most MAX_ALIAS_EXPANSION values in all (a "billion laughs"
+# document expands exponentially).
+MAX_DATA_DEPTH = 64
+MAX_DIGITS = 30
+MAX_ALIAS_EXPANSION = 100_000
+# Unknown ids get a did-you-mean for the first MAX_SUGGESTIONS of a load (each reads
+# every id), so a file of 100,000 dangling references is reported in linear time.
+MAX_SUGGESTIONS = 100
+
+# How many diagnostics a command shows before summarising the rest by code.
+MAX_DIAGNOSTICS = Limit("diagnostics", "PMO_RULES_MAX_DIAGNOSTICS", default=100, minimum=1,
+                        maximum=10**9, unit="diagnostics")

@@ -24,6 +24,12 @@ COMMANDS = {
     "maturity": "maturity",
     "plugins": "plugins",
     "import": "import_",
+    "history": "history",
+    "diff": "diff",
+    "baseline": "baseline",
+    "trend": "trend",
+    "preview": "preview",
+    "store": "store",
 }
 
 

@@ -16,29 +16,12 @@ from pmo_rules.cli.common import (
     emit_diagnostics,
     policy_options,
     policy_sources,
-    run_params,
     user_errors,
-    waiver_rules,
 )
+from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options, split_ids
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-from pmo_rules.given import Given, span_of
 from pmo_rules.timing import stage
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-
-
-def _split(values: tuple[str, ...], source: str | None = None) -> list[str]:
-    """Comma-separated items; each a Given naming `source` (a settings item keeps its own)."""
-    out: list[str] = []
-    for v in values:
-        if "," not in v and v.strip() == v and v and (source is None or isinstance(v, Given)):
-            out.append(v)
-            continue
-        items = [item.strip() for item in v.split(",") if item.strip()]
-        out += [Given(item, source) if source else
-                Given(item, v.source, v.span) if isinstance(v, Given) else item
-                for item in items]
-    return out
+from pmo_rules.given import span_of
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -79,15 +62,7 @@ def _stderr_console() -> Any:
 @click.command()
 @click.argument("portfolio", type=click.Path(path_type=Path))
 @policy_options
-@click.option("--waivers", type=click.Path(path_type=Path), help="The waiver register (YAML).")
-@click.option("--param", "params", multiple=True, metavar="POLICY.NAME=VALUE",
-              help="Override a policy param for this run (repeatable).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="The evaluation date (default: the portfolio's as_of).")
-@click.option("--select", multiple=True, help="Only these rule ids or globs (comma separated).")
-@click.option("--ignore", multiple=True, help="Skip these rule ids or globs (comma separated).")
-@click.option("--fail-on", type=click.Choice(SEVERITIES),
-              help="Failures below this severity do not block.")
+@run_options
 @click.option("--format", "output_formats", multiple=True, metavar="FORMAT",
               help="text, json, sarif, junit, markdown or html (default text); repeatable "
                    "with --output-dir.")
@@ -102,13 +77,22 @@ def _stderr_console() -> Any:
                    "detected from its name and content).")
 @click.option("--mapping", type=click.Path(path_type=Path),
               help="The import mapping file for a PMO tool's file (see `pmo-rules import`).")
+@click.option("--record", is_flag=True,
+              help="Record the run in the run store (see --store) for history, diff and trend.")
+@click.option("--store", metavar="PATH|URL",
+              help="The run store: a SQLite file or a postgresql:// URL (default: the `store` "
+                   "setting, else .pmo-rules/history.db). With --format html, adds a trend.")
+@click.option("--baseline", metavar="FILE|RUN",
+              help="Block only on findings not in this baseline (a file from `pmo-rules "
+                   "baseline create`, or a recorded run id); mark findings new or unchanged.")
 def command(
     portfolio: Path, policies: tuple[Path, ...], packs: tuple[str, ...], waivers: Path | None,
     params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
     output_dir: Path | None, show_passes: bool, group_by: str, from_: str | None = None,
-    mapping: Path | None = None,
+    mapping: Path | None = None, record: bool = False, store: str | None = None,
+    baseline: str | None = None,
 ) -> None:
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
@@ -124,58 +108,34 @@ def command(
         fmt = "json" if formats == ["json"] else "text"
         destinations = _destinations(formats, output, output_dir)
         policy_paths, pack_names = policy_sources(policies, packs)
-        merged_params = run_params(config, params)
-        report, loaded = _run(
-            portfolio, policy_paths, pack_names,
-            Given(str(waivers), "--waivers") if waivers else config.get("waivers"),
-            merged_params, as_of.date() if as_of else None,
-            _split(select, "--select") or _split(tuple(config.get("select", []))),
-            _split(ignore, "--ignore") or _split(tuple(config.get("ignore", []))),
-            Given(fail_on, "--fail-on") if fail_on else config.get("fail_on"), show_passes, fmt,
-            waiver_rules(config), (from_, mapping),
-        )
+        run = run_inputs(config, waivers=waivers, params=params, as_of=as_of, select=select,
+                         ignore=ignore, fail_on=fail_on)
+        from pmo_rules.cli.record import CheckHistory
+
+        history = CheckHistory.prepare(record=record, store=store, baseline=baseline,
+                                       config=config, html="html" in formats)
+        report, loaded = _run(portfolio, policy_paths, pack_names, run, show_passes, fmt,
+                              (from_, mapping))
+        trend = history.after_run(report)
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
         with stage("report"):
             write_reports(report, destinations, group_by=group_by,
-                          graph=_graph(loaded) if "html" in formats else None)
+                          graph=_graph(loaded) if "html" in formats else None, trend=trend)
     sys.exit(report.exit_code)
 
 
 def _run(
-    portfolio: Path, policy_paths: list[Path | str], packs: list[str], waivers: Any,
-    params: dict[str, str],
-    as_of: dt.date | None, select: list[str], ignore: list[str], fail_on: str | None,
-    show_passes: bool, fmt: str, rules: Any,
-    source: tuple[str | None, Path | None] = (None, None),
+    portfolio: Path, policy_paths: list[Path | str], packs: list[str], run: dict[str, Any],
+    show_passes: bool, fmt: str, source: tuple[str | None, Path | None] = (None, None),
 ) -> tuple[Any, Any]:
     from pmo_rules import api
 
-    problems: list[Diagnostic] = []
-    checked = loaded = None
-    # Policies and data are both checked before anything runs, and all problems shown at once.
-    try:
-        with stage("compile"):
-            checked = api.load_policies(policy_paths, packs=packs)
-    except DiagnosticError as exc:
-        problems += exc.diagnostics
-    try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of, from_=source[0], mapping=source[1])
-    except DiagnosticError as exc:
-        problems += exc.diagnostics
-    if waivers is not None:
-        try:  # validated with the rest, so every input problem shows at once
-            api.load_waivers(waivers)
-        except DiagnosticError as exc:
-            problems += exc.diagnostics
-    if problems or checked is None or loaded is None:
-        raise DiagnosticError(problems)
+    loaded, (checked,) = load_inputs(portfolio, [(policy_paths, packs)], run["waivers"],
+                                     run["as_of"], source)
     interactive = fmt == "text" and sys.stderr.isatty()
-    report = api.check(
-        loaded, checked, waivers=waivers, params=params, as_of=as_of, fail_on=fail_on,
-        select=select, ignore=ignore, show_passes=show_passes,
-        progress=_progress(interactive), waiver_rules=rules, as_of_source="--as-of",
-    )
+    report = api.check(loaded, checked, **run, show_passes=show_passes,
+                       progress=_progress(interactive))
     return report, loaded
 
 
@@ -186,7 +146,7 @@ def _formats(requested: Any) -> list[str]:
     known = list(_reporters().keys()) or list(BUILTIN_NAMES)
     out: list[str] = []
     problems = []
-    for name in _split(tuple(requested)):
+    for name in split_ids(tuple(requested)):
         if name not in known:
             guess = did_you_mean(name, known)
             problems.append(Diagnostic(
@@ -228,11 +188,11 @@ def _destinations(
     return [(formats[0], output)]
 
 
-def _reporters(graph: Any = None) -> dict[str, Any]:
+def _reporters(graph: Any = None, trend: Any = None) -> dict[str, Any]:
     """Every reporter by name; the built-ins come first, HTML with the run's graph bound."""
     from pmo_rules.reports.registry import builtin_reporters, reporter_table
 
-    return reporter_table(builtin_reporters(graph), _plugin_reporters())
+    return reporter_table(builtin_reporters(graph, trend=trend), _plugin_reporters())
 
 
 def _plugin_reporters() -> list[list[Any]]:
@@ -253,10 +213,10 @@ def _graph(loaded: Any) -> Any:
 
 def write_reports(
     report: Any, destinations: list[tuple[str, Path | None]], *, group_by: str = "rule",
-    graph: Any = None,
+    graph: Any = None, trend: Any = None,
 ) -> None:
     """Render each format and write it to its file, or to stdout when it has none."""
-    reporters = _reporters(graph)
+    reporters = _reporters(graph, trend)
     for name, path in destinations:
         if name == "text" and path is None:
             _text_to_terminal(report, group_by)

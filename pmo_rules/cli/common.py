@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, render_all, sort_diagnostics
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, render_all, split_shown
 
 EXIT_OK = 0
 EXIT_BLOCKING = 1
@@ -23,12 +23,15 @@ EXIT_INTERNAL = 3
 
 def emit_diagnostics(diags: Sequence[Diagnostic], fmt: str = "text") -> None:
     """Print diagnostics: text to stderr for people, or JSON to stdout for tools."""
-    ordered = sort_diagnostics(_with_sources(diags))
+    diags = _with_sources(diags)
     if fmt == "json":
-        payload = {"diagnostics": [d.to_dict() for d in ordered]}
+        shown, rest = split_shown(diags)
+        payload: dict[str, Any] = {"diagnostics": [d.to_dict() for d in shown]}
+        if rest:  # past the cap: how many more, by code (docs/diagnostics.md)
+            payload["omitted"] = {"count": sum(rest.values()), "by_code": rest}
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_all(ordered), err=True, nl=False)
+        click.echo(render_all(diags), err=True, nl=False)
 
 
 _SOURCE_LIMIT = 1 << 20  # a settings or register file is small; a big data file is not re-read

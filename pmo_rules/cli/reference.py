@@ -33,6 +33,13 @@ def render() -> str:
             with click.Context(command, info_name=name, parent=ctx, terminal_width=100,
                                help_option_names=names) as sub:
                 parts.append(f"## pmo-rules {name}\n\n```\n{command.get_help(sub)}\n```\n")
+                if isinstance(command, click.Group):  # each subcommand too
+                    for sub_name in sorted(command.commands):
+                        child = command.commands[sub_name]
+                        with click.Context(child, info_name=sub_name, parent=sub,
+                                           terminal_width=100, help_option_names=names) as c:
+                            parts.append(f"### pmo-rules {name} {sub_name}\n\n```\n"
+                                         f"{child.get_help(c)}\n```\n")
     return "\n".join(parts)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from pmo_rules.diagnostics import Diagnostic
-from pmo_rules.engine.results import Finding, RuleCounts, RuleInfo, WaiverOutcome
+from pmo_rules.engine.results import BaselineMarks, Finding, RuleCounts, RuleInfo, WaiverOutcome
 from pmo_rules.engine.scores import ScoreBoard
 
 REPORT_SCHEMA = "pmo-rules/report/v1"
@@ -34,6 +34,7 @@ class Report:
     programs: dict[str, str | None] = field(default_factory=dict)
     # How the run was set up (engine/record.py): params and their sources, options, waivers.
     settings: dict[str, Any] = field(default_factory=dict)
+    baseline: BaselineMarks | None = None  # set by `check --baseline`
 
     @property
     def failures(self) -> list[Finding]:
@@ -86,6 +87,7 @@ class Report:
         """The JSON report as a dict (DESIGN.md, schema pmo-rules/report/v1)."""
         return {
             "schema": REPORT_SCHEMA,
+            "portfolio": self.portfolio_id,
             "as_of": self.as_of.isoformat(),
             "settings": self.settings,
             "summary": self.summary(),
@@ -104,6 +106,7 @@ class Report:
             "policies": self.policies,
             "plugins": self.plugins,
             "warnings": [d.to_dict() for d in self.warnings],
+            **({"baseline": self.baseline.to_dict()} if self.baseline is not None else {}),
         }
 
     def to_json(self) -> str:

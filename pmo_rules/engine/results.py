@@ -92,6 +92,7 @@ class Finding:
     blocking: bool = False
     waiver: dict[str, Any] | None = None
     entity: Any = field(default=None, repr=False, compare=False)  # for scores; not reported
+    baseline: str | None = None  # `new` or `unchanged` when the run has a baseline
 
     def sort_key(self) -> tuple[str, str, str]:
         """Findings are sorted by rule, then subject id."""
@@ -114,6 +115,7 @@ class Finding:
             "location": r.location.to_dict(),
             "fix": r.fix,
             "waiver": self.waiver,
+            **({"baseline": self.baseline} if self.baseline is not None else {}),
         }
 
 
@@ -160,3 +162,34 @@ class RuleCounts:
     def subjects(self) -> int:
         """Subjects the rule was evaluated on (not-applicable excluded)."""
         return self.passed + self.failed + self.waived + self.error
+
+
+@dataclass(frozen=True, slots=True)
+class AbsentEntry:
+    """A baseline entry that no longer occurs in this run."""
+
+    rule: str
+    kind: str
+    subject: str
+    message: str
+    reason: str  # `no longer fails`, or `the rule did not run`
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of an absent baseline entry."""
+        return {"rule": self.rule, "subject": {"kind": self.kind, "id": self.subject},
+                "message": self.message, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineMarks:
+    """How a run compares with its baseline: counts, and the entries gone since."""
+
+    source: str
+    new: int
+    unchanged: int
+    absent: list[AbsentEntry]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of the baseline comparison."""
+        return {"source": self.source, "new": self.new, "unchanged": self.unchanged,
+                "absent": [a.to_dict() for a in self.absent]}

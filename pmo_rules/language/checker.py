@@ -91,7 +91,8 @@ def _link(loaded: dict[str, _Loaded], diags: list[Diagnostic]) -> list[_Loaded]:
         if parent is None:
             continue
         if parent not in loaded:
-            guess = did_you_mean(parent, loaded)
+            # A policy never extends itself: suggesting its own name helps nobody.
+            guess = did_you_mean(parent, [n for n in loaded if n != node.policy.name])
             diags.append(Diagnostic(
                 "PMO303", f"policy `{node.policy.name}` extends `{parent}`, which is not loaded",
                 node.policy.span, help=f"did you mean `{guess}`?" if guess else

@@ -1,7 +1,7 @@
 """The fast load path's validator: the models' own rules, building records instead of models.
 
 It is derived from the models' core schema (entities.py), so every type, enum, range,
-alias and shorthand normaliser is the models' own; four things differ:
+alias and shorthand normaliser is the models' own; five things differ:
 
 - where a model would be built, pydantic-core builds the model's record
   (records.py) in place: slots set from Rust, no model, no fields-set;
@@ -11,7 +11,9 @@ alias and shorthand normaliser is the models' own; four things differ:
 - an unknown key anywhere fails validation (the models keep it under `custom`
   with a warning), so a document this validator accepts has no extras at all;
 - a money, ratio or day-count value is validated as a plain number first, and
-  only a value that fails goes to the unit's literal reader (`400k`, `60%`).
+  only a value that fails goes to the unit's literal reader (`400k`, `60%`);
+- a free-form mapping (`custom`, `pmo.policy`) nesting close to the documented
+  depth limit fails validation, so the exact path measures and reports it.
 
 A document it rejects is validated again by the models' own validator, which reports
 the problems: diagnostics never come from here.
@@ -23,10 +25,26 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from pydantic_core import SchemaValidator
+from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
 
+from pmo_rules.limits import MAX_DATA_DEPTH
 from pmo_rules.model import entities
 from pmo_rules.model.records import EMPTY_DICT, EMPTY_LIST, record_class
+
+# Levels a free-form mapping may take here: the models' own nesting above it is at most
+# eight, so what passes is well inside MAX_DATA_DEPTH; what does not goes to the exact path.
+_FREE_DEPTH = MAX_DATA_DEPTH - 16
+
+
+def _shallow(value: Any) -> Any:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _FREE_DEPTH:
+            raise PydanticCustomError("too_deep", "nests too deeply")
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return value
 
 
 def keyed_shorthand(function: Callable[..., Any]) -> tuple[str, str] | None:
@@ -110,6 +128,8 @@ def _derive(node: Any) -> Any:
     out = {key: _derive(value) for key, value in node.items() if key != "metadata"}
     if kind == "default":
         out = _default(out)
+    if kind == "dict" and node.get("values_schema", {}).get("type") == "any":
+        return core_schema.no_info_after_validator_function(_shallow, out)
     return out
 
 

@@ -14,9 +14,11 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-# The C scanner json.loads itself uses, one value at a time (not in typeshed's stubs).
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+Scan = Callable[[str, int], tuple[Any, int]]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+_DEFAULT = json.JSONDecoder()
 
 
 def _SPACE(text: str, i: int) -> re.Match[str]:
@@ -26,11 +28,16 @@ def _SPACE(text: str, i: int) -> re.Match[str]:
     return found
 
 
-def load_streaming(text: str, key: str, each: Callable[[Any], Any]) -> dict[str, Any]:
-    """The JSON object in `text`, the items of its array at `key` each replaced by
-    `each(item)`; ValueError where json.loads(text) fails or gives no object."""
+def load_streaming(
+    text: str, key: str, each: Callable[[Any], Any], decoder: json.JSONDecoder | None = None
+) -> dict[str, Any]:
+    """`decoder.decode(text)` (json.loads by default) for an object, the items of its
+    array at `key` each replaced by `each(item)`; ValueError where decoding fails or gives
+    no object."""
+    # The decoder's own C scanner, one value at a time (not in typeshed's stubs).
+    scan: Scan = (decoder or _DEFAULT).scan_once  # type: ignore[attr-defined]
     try:
-        doc, end = _object(text, _SPACE(text, 0).end(), key, each)
+        doc, end = _object(text, _SPACE(text, 0).end(), key, each, scan)
     except StopIteration as stop:  # the scanner's way of saying "no JSON value here"
         raise ValueError(f"invalid JSON at {stop.value}") from None
     if _SPACE(text, end).end() != len(text):
@@ -39,40 +46,53 @@ def load_streaming(text: str, key: str, each: Callable[[Any], Any]) -> dict[str,
 
 
 def _object(
-    text: str, i: int, key: str, each: Callable[[Any], Any]
+    text: str, i: int, key: str, each: Callable[[Any], Any], scan: Scan
 ) -> tuple[dict[str, Any], int]:
     if text[i:i + 1] != "{":
         raise ValueError(f"expected an object at {i}")
-    out: dict[str, Any] = {}
+    pairs: list[tuple[str, Any]] = []
     i = _SPACE(text, i + 1).end()
     if text[i:i + 1] == "}":
-        return out, i + 1
+        return _made(scan, pairs), i + 1
     while True:
         if text[i:i + 1] != '"':
             raise ValueError(f"expected a key at {i}")
-        name, i = _SCAN(text, i)
+        name, i = scan(text, i)
         i = _SPACE(text, i).end()
         if text[i:i + 1] != ":":
             raise ValueError(f"expected `:` at {i}")
         i = _SPACE(text, i + 1).end()
         if name == key and text[i:i + 1] == "[":
-            value, i = _array(text, i, each)
+            value, i = _array(text, i, each, scan)
         else:
-            value, i = _SCAN(text, i)
-        out[name] = value  # a repeated key: the last wins, as in json.loads
+            value, i = scan(text, i)
+        pairs.append((name, value))
         i = _SPACE(text, i).end()
         mark = text[i:i + 1]
         if mark == "}":
-            return out, i + 1
+            return _made(scan, pairs), i + 1
         if mark != ",":
             raise ValueError(f"expected `,` or `}}` at {i}")
         i = _SPACE(text, i + 1).end()
 
 
-def _array(text: str, i: int, each: Callable[[Any], Any]) -> tuple[list[Any], int]:
+def _made(scan: Scan, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The object of these pairs, as the decoder makes every object (its hooks included)."""
+    pairs_hook = getattr(scan, "object_pairs_hook", None)
+    if pairs_hook is not None:
+        made: dict[str, Any] = pairs_hook(pairs)
+        return made
+    out = dict(pairs)  # a repeated key: the last wins, as in json.loads
+    hook = getattr(scan, "object_hook", None)
+    return out if hook is None else hook(out)  # type: ignore[no-any-return]
+
+
+def _array(
+    text: str, i: int, each: Callable[[Any], Any], scan: Scan
+) -> tuple[list[Any], int]:
     items: list[Any] = []
     append = items.append
-    scan, space = _SCAN, _SPACE
+    space = _SPACE
     i = space(text, i + 1).end()
     if text[i:i + 1] == "]":
         return items, i + 1

@@ -13,12 +13,14 @@ from pydantic import ValidationError
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, with_source
 from pmo_rules.model import errors as E
+from pmo_rules.model import shape
 from pmo_rules.model.entities import PortfolioFile
 from pmo_rules.model.fast_resolve import fast_resolve
 from pmo_rules.model.fast_schema import fast_validator, project_validator, top_validator
 from pmo_rules.model.json_stream import load_streaming
 from pmo_rules.model.lifecycles import LifecycleRegistry, builtin_lifecycles
 from pmo_rules.model.locate import Locator
+from pmo_rules.model.parse import strict_decoder
 from pmo_rules.model.portfolio import LoadedPortfolio, SourceFile
 from pmo_rules.model.records import EMPTY_LIST, from_models
 from pmo_rules.model.resolve import Resolver
@@ -73,13 +75,13 @@ def _load_fast(
         else:
             with stage("read"):
                 raw = read_input(path)
-            if raw.diagnostics:
-                return None, raw
+                if raw.diagnostics or (_aliased(raw) and shape.find(raw.document)):
+                    return None, raw
             sources = raw.sources
             with stage("validate"):
                 doc = fast_validator().validate_python(raw.document)
-    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON, not valid: exact path
-        return None, raw
+    except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON, too
+        return None, raw  # deep, duplicate keys, long numbers, not valid: the exact path
     if doc is None or (as_of or doc.as_of) is None:
         return None, raw
     with stage("resolve"):
@@ -103,11 +105,12 @@ def _json_records(path: Path, sources: list[SourceFile]) -> Any:
         text = data.decode("utf-8-sig")
         del data
     project = timed("validate", project_validator().validate_python)
+    decoder, flags = strict_decoder()
     with stage("read"):
-        document = load_streaming(text, "projects", project)
+        document = load_streaming(text, "projects", project, decoder)
         del text
     projects = document.pop("projects", EMPTY_LIST)
-    if not isinstance(projects, list):
+    if flags or not isinstance(projects, list):  # duplicate keys, long numbers: exact path
         return None
     with stage("validate"):
         doc = top_validator().validate_python(document)
@@ -125,6 +128,10 @@ def _load(
     if raw.diagnostics:
         raise DiagnosticError(_with_sources(raw.diagnostics, raw))
     locator = Locator(raw)
+    # Too deep, or aliases expanding too far: validation would crash or never end.
+    problems = shape.diagnostics(shape.find(raw.document), locator, str(path))
+    if problems:
+        raise DiagnosticError(_with_sources(problems, raw))
     try:
         with stage("validate"):
             doc = PortfolioFile.model_validate(raw.document)
@@ -192,6 +199,13 @@ def _portfolio(
         projects=doc.projects, dependencies=dependencies, lifecycles=registry,
         sources=sources, warnings=warnings, **prepared,
     )
+
+
+def _aliased(raw: RawInput) -> bool:
+    """Whether a YAML file of the input may share values through aliases (needs an anchor)."""
+    texts = {seg.file: seg.text for seg in raw.segments
+             if seg.table is None and not seg.file.lower().endswith(".json")}
+    return any("&" in text for text in texts.values())
 
 
 def _with_sources(diagnostics: list[Diagnostic], raw: RawInput) -> list[Diagnostic]:

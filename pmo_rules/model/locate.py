@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from pmo_rules.diagnostics import Span
+from pmo_rules.model.parse import NODE_LOADER
 from pmo_rules.model.sources import DocPath, RawInput, Segment, csv_cell_column
 
 # Keys a keyed list (artifacts, gates) or a list of entities is matched by.
@@ -50,8 +51,8 @@ class Locator:
     def _yaml_span(self, seg: Segment, path: DocPath, key: bool) -> Span:
         if seg.file not in self._trees:
             try:
-                self._trees[seg.file] = yaml.compose(seg.text, Loader=yaml.SafeLoader)
-            except yaml.YAMLError:
+                self._trees[seg.file] = yaml.compose(seg.text, Loader=NODE_LOADER)
+            except (yaml.YAMLError, RecursionError):
                 self._trees[seg.file] = None
         node = self._trees[seg.file]
         if node is None:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pmo_rules.diagnostics import Diagnostic, did_you_mean
+from pmo_rules.limits import MAX_SUGGESTIONS
 from pmo_rules.model import errors as E
 from pmo_rules.model.entities import (
     Dependency,
@@ -89,6 +90,15 @@ class Resolver:
         self.diagnostics: list[Diagnostic] = []
         self.index: dict[str, dict[str, Any]] = {}
         self.dependencies: list[Dependency] = []
+        self._guesses = MAX_SUGGESTIONS
+
+    def _guess(self, value: str, ids: dict[str, Any]) -> str | None:
+        """A did-you-mean for an unknown id, for the first MAX_SUGGESTIONS of a load: each
+        one reads every id, so a flood of unknown references stays linear."""
+        if self._guesses <= 0:
+            return None
+        self._guesses -= 1
+        return did_you_mean(value, ids)
 
     def report(self, code: str, message: str, path: DocPath, help_: str | None,
                level: str = "error", key: bool = False) -> None:
@@ -144,7 +154,7 @@ class Resolver:
         table = self.index[kind]
         found = table.get(value)
         if found is None:
-            guess = did_you_mean(value, table)
+            guess = self._guess(value, table)
             self.report(E.UNKNOWN_REF, f"unknown {kind} `{value}`", path,
                         f"did you mean `{guess}`?" if guess else
                         f"declare a {kind} with id `{value}`, or fix the reference")
@@ -277,7 +287,7 @@ class Resolver:
                     path if from_depends_on else (*path, end))
                 found = nodes.get(value)
                 if found is None:
-                    guess = did_you_mean(value, nodes)
+                    guess = self._guess(value, nodes)
                     self.report(E.UNKNOWN_REF, f"unknown project or milestone `{value}`", where,
                                 f"did you mean `{guess}`?" if guess else
                                 "declare it, or fix the reference")

@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
-
-import yaml
+from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, Span
+from pmo_rules.model.parse import duplicate_key, parse
 from pmo_rules.model.portfolio import SourceFile
 
 PathKey = str | int
@@ -26,21 +25,7 @@ DocPath = tuple[PathKey, ...]
 
 # CSV cells in these columns hold several values separated by `;`.
 CSV_LIST_COLUMNS = frozenset({"objectives", "depends_on", "tags", "certifications"})
-
-_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _YamlLoader(_BASE_LOADER):  # type: ignore[valid-type,misc]
-    """The safe loader, leaving dates as text: the validator parses them and reports bad ones
-    with their path (PyYAML would raise on `2026-13-01`, without one)."""
-
-    yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _BASE_LOADER.yaml_implicit_resolvers.items()
-    }
-
-
-_YAML_LOADER = _YamlLoader
+FILE_PROBLEM = "PMO400"
 
 
 @dataclass
@@ -76,17 +61,17 @@ class RawInput:
 def read_input(path: Path) -> RawInput:
     """Read `path` (file or directory) into one raw document; syntax errors are collected."""
     raw = RawInput(document={})
-    if path.is_dir():
+    kind = _kind(path)
+    if kind == "directory":
         if (path / "projects.csv").is_file():
             _read_csv_dir(path, raw)
         else:
             _read_yaml_dir(path, raw)
-    elif path.is_file():
+    elif kind == "file":
         if path.suffix.lower() not in (".yaml", ".yml", ".json"):
-            raw.diagnostics.append(Diagnostic(
-                "PMO400", f"`{path}` is not a portfolio file",
-                Span(str(path), 1, 1),
-                help="give a .yaml, .yml or .json file, or a directory holding "
+            raw.diagnostics.append(file_problem(
+                path, f"`{path}` is not a portfolio file",
+                "give a .yaml, .yml or .json file, or a directory holding "
                 "portfolio.yaml and projects/*.yaml, or projects.csv",
             ))
             return raw
@@ -95,21 +80,50 @@ def read_input(path: Path) -> RawInput:
             raw.document = doc
         elif doc is not None:
             raw.diagnostics.append(_not_a_mapping(path, "the portfolio file"))
+    elif kind == "missing":
+        raw.diagnostics.append(file_problem(
+            path, f"`{path}` does not exist", "give the path of a portfolio file or directory"))
     else:
-        raw.diagnostics.append(Diagnostic(
-            "PMO400", f"`{path}` does not exist",
-            help="give the path of a portfolio file or directory",
+        raw.diagnostics.append(file_problem(
+            path, f"`{path}` is a {kind}, not a portfolio file or directory",
+            "give the path of a regular file or a directory (pmo-rules does not read "
+            "pipes or devices, which may never end)",
         ))
     return raw
+
+
+def file_problem(path: Path, message: str, help_: str) -> Diagnostic:
+    """PMO400: a path that cannot be read as a portfolio, placed at the path itself."""
+    return Diagnostic(FILE_PROBLEM, message, Span(str(path), 1, 1), help=help_)
+
+
+def _kind(path: Path) -> str:
+    """`file`, `directory`, `missing`, or what else the path is (a FIFO, a device...)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError:
+        return "file"  # exists but cannot be examined: reading it says why
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
 
 
 def _read_text(path: Path, raw: RawInput) -> str | None:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raw.diagnostics.append(Diagnostic(
-            "PMO400", f"cannot read `{path}`: {exc.strerror}", help="check the path and permissions"
-        ))
+        raw.diagnostics.append(file_problem(
+            path, f"cannot read `{path}`: {exc.strerror}", "check the path and permissions"))
         return None
     raw.sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest()))
     try:
@@ -122,39 +136,28 @@ def _read_text(path: Path, raw: RawInput) -> str | None:
         return None
 
 
+def _parse_file(path: Path, raw: RawInput) -> tuple[str, Any] | None:
+    """The text and value of one YAML or JSON file; None when it could not be read."""
+    text = _read_text(path, raw)
+    if text is None:
+        return None
+    parsed = parse(str(path), text, json_syntax=path.suffix.lower() == ".json")
+    if parsed.problems:
+        raw.diagnostics += parsed.problems
+        return None
+    return text, parsed.value
+
+
 def _read_document(
     path: Path, raw: RawInput, doc_prefix: DocPath = (), file_prefix: DocPath = ()
 ) -> Any:
     """Parse one YAML or JSON file, register it as a segment, and return its content."""
-    text = _read_text(path, raw)
-    if text is None:
+    parsed = _parse_file(path, raw)
+    if parsed is None:
         return None
-    name = str(path)
-    try:
-        if path.suffix.lower() == ".json":
-            doc = json.loads(text)
-        else:
-            doc = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (C if available)
-    except json.JSONDecodeError as exc:
-        raw.diagnostics.append(Diagnostic(
-            "PMO401", f"invalid JSON: {exc.msg.lower()}", Span(name, exc.lineno, exc.colno),
-            help="fix the JSON syntax at this position",
-        ))
-        return None
-    except yaml.YAMLError as exc:
-        raw.diagnostics.append(_yaml_syntax(name, exc))
-        return None
-    raw.segments.append(Segment(doc_prefix, name, text, file_prefix))
+    text, doc = parsed
+    raw.segments.append(Segment(doc_prefix, str(path), text, file_prefix))
     return doc
-
-
-def _yaml_syntax(name: str, exc: yaml.YAMLError) -> Diagnostic:
-    mark = getattr(exc, "problem_mark", None)
-    span = Span(name, mark.line + 1, mark.column + 1) if mark is not None else Span(name, 1, 1)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
-    return Diagnostic("PMO401", message, span, help="fix the YAML syntax at this position")
 
 
 def _not_a_mapping(path: Path, what: str) -> Diagnostic:
@@ -171,9 +174,9 @@ def _read_yaml_dir(path: Path, raw: RawInput) -> None:
         None,
     )
     if main is None:
-        raw.diagnostics.append(Diagnostic(
-            "PMO400", f"directory `{path}` has neither portfolio.yaml nor projects.csv",
-            help="add portfolio.yaml (with projects/*.yaml beside it), or projects.csv",
+        raw.diagnostics.append(file_problem(
+            path, f"directory `{path}` has neither portfolio.yaml nor projects.csv",
+            "add portfolio.yaml (with projects/*.yaml beside it), or projects.csv",
         ))
         return
     doc = _read_document(main, raw)
@@ -183,8 +186,9 @@ def _read_yaml_dir(path: Path, raw: RawInput) -> None:
         raw.diagnostics.append(_not_a_mapping(main, "portfolio.yaml"))
         doc = {}
     raw.document = doc
-    project_files = sorted(
-        p for pattern in ("*.yaml", "*.yml", "*.json") for p in (path / "projects").glob(pattern)
+    project_files = sorted(  # regular files only: a pipe named x.yaml would never end
+        p for pattern in ("*.yaml", "*.yml", "*.json")
+        for p in (path / "projects").glob(pattern) if _kind(p) == "file"
     )
     if not project_files:
         return
@@ -198,23 +202,10 @@ def _read_yaml_dir(path: Path, raw: RawInput) -> None:
 
 def _read_project_file(file: Path, raw: RawInput, projects: list[Any]) -> None:
     """One file under projects/: a single project (a mapping) or a list of projects."""
-    text = _read_text(file, raw)
-    if text is None:
+    parsed = _parse_file(file, raw)
+    if parsed is None:
         return
-    try:
-        if file.suffix.lower() == ".json":
-            content = json.loads(text)
-        else:
-            content = yaml.load(text, Loader=_YAML_LOADER)  # a safe loader (C if available)
-    except json.JSONDecodeError as exc:
-        raw.diagnostics.append(Diagnostic(
-            "PMO401", f"invalid JSON: {exc.msg.lower()}", Span(str(file), exc.lineno, exc.colno),
-            help="fix the JSON syntax at this position",
-        ))
-        return
-    except yaml.YAMLError as exc:
-        raw.diagnostics.append(_yaml_syntax(str(file), exc))
-        return
+    text, content = parsed
     items = content if isinstance(content, list) else [content]
     prefixes: list[DocPath] = (
         [(j,) for j in range(len(items))] if isinstance(content, list) else [()]
@@ -259,6 +250,15 @@ def _read_csv(file: Path, raw: RawInput, rows: list[Any], key: str) -> None:
         ))
         return
     table = CsvTable(header, [], text.splitlines())
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in columns:  # a record keeps one cell per column name: the other is lost
+            raw.diagnostics.append(duplicate_key(
+                str(file), name, reader.line_num,
+                csv_cell_column(table.lines[reader.line_num - 1], index),
+                f"column {columns[name] + 1}"))
+        elif name:
+            columns[name] = index
     while True:
         line = reader.line_num + 1
         try:

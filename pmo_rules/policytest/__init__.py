@@ -5,9 +5,18 @@
 """
 
 from pmo_rules.policytest.cases import Case, Expectation, TestFile, discover, load_suite
-from pmo_rules.policytest.runner import CaseResult, Mismatch, run_case, run_suite, uncovered
+from pmo_rules.policytest.runner import (
+    CaseResult,
+    Coverage,
+    Library,
+    Mismatch,
+    coverage,
+    run_case,
+    run_suite,
+    uncovered,
+)
 
 __all__ = [
-    "Case", "CaseResult", "Expectation", "Mismatch", "TestFile", "discover", "load_suite",
-    "run_case", "run_suite", "uncovered",
+    "Case", "CaseResult", "Coverage", "Expectation", "Library", "Mismatch", "TestFile",
+    "coverage", "discover", "load_suite", "run_case", "run_suite", "uncovered",
 ]

@@ -14,7 +14,7 @@ A test file names the rule it tests and holds one or more cases:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class Expectation:
     subject: str
     status: str
     message: str | None = None
+    line: int = field(default=0, compare=False)  # where the expectation is written
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,13 @@ class Case:
     portfolio: dict[str, Any] | None = None
     params: dict[str, str] = field(default_factory=dict)
     as_of: str | None = None
+    # The line of each key of the case (`as_of`, `patch`, ...) and of each param.
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    param_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    def line_of(self, key: str) -> int:
+        """The line a key of this case is written on (else the case's first line)."""
+        return self.lines.get(key, self.line)
 
 
 @dataclass(frozen=True)
@@ -63,12 +71,16 @@ class TestFile:
     policies: tuple[Path, ...]
     base: Path | None
     cases: tuple[Case, ...]
+    rule_line: int = 1  # where `rule:` is written
+
+
+_BOOKKEEPING = (lined_yaml.LINE, lined_yaml.KEY_LINES)
 
 
 def strip_lines(value: Any) -> Any:
-    """A copy of `value` without the `__line__` bookkeeping keys."""
+    """A copy of `value` without the `__line__`/`__lines__` bookkeeping keys."""
     if isinstance(value, dict):
-        return {k: strip_lines(v) for k, v in value.items() if k != "__line__"}
+        return {k: strip_lines(v) for k, v in value.items() if k not in _BOOKKEEPING}
     if isinstance(value, list):
         return [strip_lines(v) for v in value]
     return value
@@ -95,16 +107,22 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
 
 
 def load_suite(files: Sequence[Path]) -> list[TestFile]:
-    """Parse every test file, raising one DiagnosticError with all the problems found."""
+    """Parse every test file, raising one DiagnosticError with all the problems found.
+
+    A YAML file next to the tests that some test file names as its `base:` is a fixture,
+    not a test file: it is not read as one.
+    """
     out: list[TestFile] = []
-    problems: list[Diagnostic] = []
+    problems: dict[Path, list[Diagnostic]] = {}
     for path in files:
         try:
             out.append(load_test_file(path))
         except DiagnosticError as exc:
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise DiagnosticError(problems)
+            problems[path.resolve()] = exc.diagnostics
+    fixtures = {f.base.resolve() for f in out if f.base is not None}
+    found = [d for path, diags in problems.items() if path not in fixtures for d in diags]
+    if found:
+        raise DiagnosticError(found)
     return out
 
 
@@ -112,12 +130,12 @@ def load_test_file(path: Path) -> TestFile:
     """Parse one test file; every problem is a diagnostic naming the file and line."""
     text = path.read_text(encoding="utf-8")
     try:
-        doc = lined_yaml.load(text)
+        doc = lined_yaml.load(text, key_lines=True)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise DiagnosticError([Diagnostic(
-            "PMO802", f"test file is not valid YAML: {getattr(exc, 'problem', exc)}",
+            "PMO802", f"test file is not valid YAML: {getattr(exc, 'problem', None) or exc}",
             Span(str(path), line, col), help="fix the YAML syntax at this position")]) from None
     problems: list[Diagnostic] = []
 
@@ -131,28 +149,35 @@ def load_test_file(path: Path) -> TestFile:
     _unknown_keys(doc, FILE_KEYS, problem)
     rule = doc.get("rule")
     if not isinstance(rule, str):
-        problem("the test file names no `rule`", 1, "add `rule: RULE-ID` (e.g. `rule: LC-02`)")
+        problem("the test file names no `rule`", _line(doc, "rule"),
+                "add `rule: RULE-ID` (e.g. `rule: LC-02`)")
     raw_policies = doc.get("policies") or [".."]
     if isinstance(raw_policies, str):
         raw_policies = [raw_policies]
     policies = tuple(_relative(path, str(p)) for p in raw_policies)
     base = _relative(path, doc["base"]) if isinstance(doc.get("base"), str) else None
     if base is not None and not base.is_file():
-        problem(f"base fixture `{doc['base']}` does not exist", doc["__line__"],
+        problem(f"base fixture `{doc['base']}` does not exist", _line(doc, "base"),
                 "give a portfolio file path relative to this test file")
     raw_cases = doc.get("cases")
     cases: list[Case] = []
     if not isinstance(raw_cases, list) or not raw_cases:
-        problem("the test file has no `cases`", doc["__line__"],
+        problem("the test file has no `cases`", _line(doc, "cases"),
                 "add `cases:` with at least one case that has `expect`")
     else:
         for raw in raw_cases:
-            case = _case(raw, base, problem)
+            case = _case(raw, base, problem, _line(doc, "cases"))
             if case is not None:
                 cases.append(case)
     if problems:
         raise DiagnosticError(problems)
-    return TestFile(path, str(rule), policies, base, tuple(cases))
+    return TestFile(path, str(rule), policies, base, tuple(cases), _line(doc, "rule"))
+
+
+def _line(raw: dict[str, Any], key: str) -> int:
+    """The line `key` is written on in a mapping read with key lines (else the mapping's)."""
+    line: int = raw.get(lined_yaml.KEY_LINES, {}).get(key, raw.get(lined_yaml.LINE, 1))
+    return line
 
 
 def _relative(test_file: Path, value: str) -> Path:
@@ -162,15 +187,15 @@ def _relative(test_file: Path, value: str) -> Path:
 
 def _unknown_keys(raw: dict[str, Any], allowed: Sequence[str], problem: Any) -> None:
     for key in raw:
-        if key != "__line__" and key not in allowed:
+        if key not in _BOOKKEEPING and key not in allowed:
             guess = did_you_mean(str(key), list(allowed))
             hint = f"did you mean `{guess}`?" if guess else f"expected one of {', '.join(allowed)}"
-            problem(f"unknown key `{key}`", raw["__line__"], hint)
+            problem(f"unknown key `{key}`", _line(raw, key), hint)
 
 
-def _case(raw: Any, base: Path | None, problem: Any) -> Case | None:
+def _case(raw: Any, base: Path | None, problem: Any, cases_line: int) -> Case | None:
     if not isinstance(raw, dict):
-        problem("a case is a mapping with `name` and `expect`", 1,
+        problem("a case is a mapping with `name` and `expect`", cases_line,
                 "write each case as `- name: ...` with an `expect:` list")
         return None
     line = raw["__line__"]
@@ -182,33 +207,35 @@ def _case(raw: Any, base: Path | None, problem: Any) -> Case | None:
     expects: list[Expectation] = []
     raw_expect = raw.get("expect")
     if not isinstance(raw_expect, list) or not raw_expect:
-        problem(f"case `{name}` expects nothing", line,
+        problem(f"case `{name}` expects nothing", _line(raw, "expect"),
                 "add `expect: [{subject: ID, status: fail}]`")
         raw_expect = []
     for item in raw_expect:
         if not isinstance(item, dict) or "subject" not in item or "status" not in item:
-            problem(f"case `{name}`: an expectation needs `subject` and `status`", line,
-                    "write it as `{subject: P-101, status: fail}`")
+            where = item.get(lined_yaml.LINE, 0) if isinstance(item, dict) else 0
+            problem(f"case `{name}`: an expectation needs `subject` and `status`",
+                    where or _line(raw, "expect"), "write it as `{subject: P-101, status: fail}`")
             continue
         _unknown_keys(item, EXPECT_KEYS, problem)
         status = str(item["status"])
         if status not in STATUSES:
             guess = did_you_mean(status, list(STATUSES))
-            problem(f"case `{name}`: unknown status `{status}`", item["__line__"],
+            problem(f"case `{name}`: unknown status `{status}`", _line(item, "status"),
                     f"did you mean `{guess}`?" if guess else f"use one of {', '.join(STATUSES)}")
             continue
         message = item.get("message")
         expects.append(Expectation(str(item["subject"]), status,
-                                   str(message) if message is not None else None))
+                                   str(message) if message is not None else None,
+                                   _line(item, "subject")))
     params = raw.get("params") or {}
     if not isinstance(params, dict):
-        problem(f"case `{name}`: `params` is a mapping", line,
+        problem(f"case `{name}`: `params` is a mapping", _line(raw, "params"),
                 "write `params: {POLICY.NAME: VALUE}`")
         params = {}
     patch, portfolio = raw.get("patch"), raw.get("portfolio")
     for key, value in (("patch", patch), ("portfolio", portfolio)):
         if value is not None and not isinstance(value, dict):
-            problem(f"case `{name}`: `{key}` is a mapping", line,
+            problem(f"case `{name}`: `{key}` is a mapping", _line(raw, key),
                     f"write `{key}:` as a portfolio document (keys like `projects:`)")
     as_of = raw.get("as_of")
     return Case(
@@ -218,4 +245,7 @@ def _case(raw: Any, base: Path | None, problem: Any) -> Case | None:
         params={str(k): str(v).lower() if isinstance(v, bool) else str(v)
                 for k, v in strip_lines(params).items()},
         as_of=str(as_of) if as_of is not None else None,
+        lines={str(k): v for k, v in raw.get(lined_yaml.KEY_LINES, {}).items()},
+        param_lines={str(k): _line(params, str(k)) for k in params
+                     if k not in _BOOKKEEPING},
     )

@@ -31,7 +31,8 @@ policy. Each selects no subject until its `enabled` param is true:
 fixture, patches, params and the expected status per subject); `pmo-rules test --pack standard`
 runs them. Input problems are diagnostics: PMO801 no such path, PMO802 invalid YAML,
 PMO803 a malformed test file, PMO804 a rule not in the policies under test,
-PMO805 a malformed date, PMO806 no tests found; `pmo-rules explain` reports
+PMO805 a malformed date, PMO806 no tests found, PMO807 an expected subject that is
+not in the case's portfolio; `pmo-rules explain` reports
 PMO811 for an unknown rule id.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pmo_rules.diagnostics import render_all
-from pmo_rules.policytest.runner import CaseResult
+from pmo_rules.policytest.runner import CaseResult, Coverage
 
 
 def render_result(result: CaseResult, verbose: bool = False) -> str:
@@ -33,3 +33,16 @@ def summary_line(results: Sequence[CaseResult]) -> str:
     failed = len(results) - passed - broken
     tail = f", {broken} with input errors" if broken else ""
     return f"{passed} passed, {failed} failed{tail}"
+
+
+def render_coverage(cov: Coverage, minimum: float | None = None) -> str:
+    """Which rules lack a passing or a failing case, and the share covered."""
+    n = len(cov.rules)
+    lines = [f"coverage: {cov.covered} of {n} rule{'s' * (n != 1)} "
+             f"{'has' if n == 1 else 'have'} a passing and a failing case ({cov.percent:.1f}%)"]
+    for rule, statuses in cov.missing.items():
+        lacks = " and ".join(f"a case expecting {s}" for s in statuses)
+        lines.append(f"  {rule}  no {lacks}".replace("no a case", "no case"))
+    if minimum is not None and cov.percent < minimum:
+        lines.append(f"coverage {cov.percent:.1f}% is below --min-coverage {minimum:g}")
+    return "\n".join(lines)

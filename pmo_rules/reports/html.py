@@ -39,8 +39,11 @@ def asset(name: str) -> str:
     return resources.files("pmo_rules.reports").joinpath("assets", name).read_text("utf-8")
 
 
-def render_html(report: Report, *, graph: Mapping[str, Any] | None = None) -> str:
-    """The report as one HTML page; `graph` is graph_data()'s shape, drawn when given."""
+def render_html(
+    report: Report, *, graph: Mapping[str, Any] | None = None, trend: Any = None,
+) -> str:
+    """The report as one HTML page; `graph` is graph_data()'s shape, drawn when given;
+    `trend` (a history Trend, when the run has a store) adds the trend section."""
     programs = {id(f): program_of(f) or NO_PROGRAM for f in report.findings}
     title = f"Compliance report: {report.portfolio_id}"
     body = [
@@ -53,9 +56,11 @@ def render_html(report: Report, *, graph: Mapping[str, Any] | None = None) -> st
         '<section id="by-family"><h2>Compliance by family</h2>',
         '<p class="note">A family is the rule id up to its first “-” (LC-001 is in LC).</p>',
         _by_family(report), "</section>",
+        *(_trend(trend) if trend is not None else []),
         '<section id="findings-section"><h2>Findings</h2>',
         _findings(report, programs), "</section>",
         '<section id="waivers"><h2>Waiver register</h2>', _waivers(report), "</section>",
+        *(_baseline(report) if report.baseline is not None else []),
         '<section id="graph"><h2>Dependency graph</h2>', _graph(report, graph), "</section>",
         _footer(report),
     ]
@@ -70,6 +75,25 @@ def render_html(report: Report, *, graph: Mapping[str, Any] | None = None) -> st
         f"<script>{asset('report.js')}</script>",
         "</body></html>", "",
     ])
+
+
+def _trend(trend: Any) -> list[str]:
+    from pmo_rules.reports.trend_svg import trend_section
+
+    return ['<section id="trend"><h2>Trend</h2>', trend_section(trend), "</section>"]
+
+
+def _baseline(report: Report) -> list[str]:
+    marks = report.baseline
+    assert marks is not None
+    head = (f'<p>Compared with <code>{escape(marks.source)}</code>: <b>{marks.new} new</b>, '
+            f"{marks.unchanged} unchanged (not blocking), {len(marks.absent)} absent.</p>")
+    rows = "".join(f"<tr><td>{escape(a.rule)}</td><td>{escape(a.kind)} {escape(a.subject)}</td>"
+                   f"<td>{escape(a.reason)}</td></tr>" for a in marks.absent)
+    table = ("<p>Absent from this run (remove them from the baseline):</p><table><thead><tr>"
+             "<th>rule</th><th>subject</th><th>why</th></tr></thead><tbody>" + rows
+             + "</tbody></table>") if rows else ""
+    return ['<section id="baseline"><h2>Baseline</h2>', head, table, "</section>"]
 
 
 def _verdict(report: Report) -> str:
@@ -187,9 +211,11 @@ def _finding_row(f: Finding, program: str) -> str:
     attrs = (f'class="finding" data-severity="{escape(r.severity)}" data-rule="{escape(r.id)}"'
              f' data-program="{escape(program)}" data-status="{escape(f.status)}"')
     status = STATUS_LABEL.get(f.status, f.status) + (" · blocking" if f.blocking else "")
+    mark = (f' <span class="bl bl-{escape(f.baseline)}">{escape(f.baseline)}</span>'
+            if f.baseline is not None else "")
     return (f"<tr {attrs}><td><b>{escape(r.id)}</b><br>{escape(r.title)}</td>"
             f'<td><span class="sev sev-{escape(r.severity)}">{escape(r.severity)}</span></td>'
-            f'<td class="st-{escape(f.status)}">{escape(status)}</td>'
+            f'<td class="st-{escape(f.status)}">{escape(status)}{mark}</td>'
             f"<td>{escape(subject_label(f.subject))}<br><small>{escape(f.subject.kind)}</small>"
             f"</td><td>{escape(program)}</td><td>{escape(f.message)}{_detail(f)}</td></tr>")
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from xml.etree import ElementTree as ET
 
 from pmo_rules.engine.report import Report
-from pmo_rules.engine.results import Finding, RuleCounts, RuleInfo
+from pmo_rules.engine.results import AbsentEntry, Finding, RuleCounts, RuleInfo
 from pmo_rules.reports.facts import evidence_text, subject_label
 
 # XML 1.0 cannot carry most control characters, even escaped.
@@ -48,6 +48,10 @@ def render_junit(report: Report) -> str:
         for key, value in tally.items():
             suite.set(key, str(value))
             totals[key] += value
+    if report.baseline is not None and report.baseline.absent:
+        suite = _absent_suite(report.baseline.absent, report.as_of.isoformat())
+        root.append(suite)
+        totals["tests"] += len(report.baseline.absent)
     for key, value in totals.items():
         if key != "skipped":  # the XSD allows `skipped` on a testsuite only
             root.set(key, str(value))
@@ -61,7 +65,12 @@ def _cases(rule: RuleInfo, findings: list[Finding], counts: RuleCounts) -> Itera
     for f in findings:
         case = ET.Element("testcase", name=_clean(f"{rule.id} {subject_label(f.subject)}"),
                           classname=classname, time="0")
-        if f.status == "fail":
+        if f.status == "fail" and f.baseline == "unchanged":
+            # In the baseline: it does not block, so a CI view must not count it failed.
+            child = ET.SubElement(case, "skipped", type="baseline", message=_clean(
+                f"unchanged since the baseline (not blocking): {f.message}"))
+            child.text = _clean(_failure_body(f))
+        elif f.status == "fail":
             child = ET.SubElement(case, "failure", type=rule.severity,
                                   message=_clean(f.message))
             child.text = _clean(_failure_body(f))
@@ -93,8 +102,20 @@ def _cases(rule: RuleInfo, findings: list[Finding], counts: RuleCounts) -> Itera
         yield case
 
 
+def _absent_suite(absent: list[AbsentEntry], as_of: str) -> ET.Element:
+    """Baseline entries that no longer occur: one passing testcase each."""
+    suite = ET.Element("testsuite", name="baseline", tests=str(len(absent)), failures="0",
+                       errors="0", skipped="0", timestamp=as_of + "T00:00:00", time="0")
+    for a in absent:
+        ET.SubElement(suite, "testcase", classname="baseline.absent", time="0", name=_clean(
+            f"{a.rule} {a.subject}: in the baseline, absent from this run ({a.reason})"))
+    return suite
+
+
 def _failure_body(f: Finding) -> str:
     parts = [f.message, evidence_text(f)]
+    if f.baseline is not None:
+        parts.append(f"baseline: {f.baseline}")
     if f.rule.fix:
         parts.append(f"fix: {f.rule.fix}")
     loc = f.rule.location

@@ -50,7 +50,7 @@ def render_markdown(report: Report) -> str:
     if blocking:
         out += ["## Blocking findings", "", "| rule | severity | subject | message |",
                 "|---|---|---|---|"]
-        out += [f"| {STATUS_ICON[f.status]} {md(f.rule.id)} | {f.rule.severity} "
+        out += [f"| {STATUS_ICON[f.status]}{_mark(f)} {md(f.rule.id)} | {f.rule.severity} "
                 f"| {md(subject_label(f.subject))} | {md(f.message)} |" for f in blocking]
         out.append("")
     by_rule: dict[str, list[Finding]] = {}
@@ -69,7 +69,27 @@ def render_markdown(report: Report) -> str:
                 f"| {md(w.approved_by)} | {md(w.expires or '')} | {md(w.note)} |"
                 for w in report.waivers]
         out.append("")
+    if report.baseline is not None:
+        out += _baseline(report)
     return "\n".join(out)
+
+
+def _mark(f: Finding) -> str:
+    return {"new": " 🆕 new", "unchanged": " unchanged"}.get(f.baseline or "", "")
+
+
+def _baseline(report: Report) -> list[str]:
+    marks = report.baseline
+    assert marks is not None
+    out = ["## Baseline", "", f"Compared with {code(marks.source)}: **{marks.new} new**, "
+           f"{marks.unchanged} unchanged (not blocking), {len(marks.absent)} absent.", ""]
+    if marks.absent:
+        out += ["Absent from this run (remove them from the baseline):", "",
+                "| rule | subject | why |", "|---|---|---|"]
+        out += [f"| {md(a.rule)} | {md(a.kind)} {md(a.subject)} | {a.reason} |"
+                for a in marks.absent]
+        out.append("")
+    return out
 
 
 def _verdict(report: Report) -> str:
@@ -93,8 +113,8 @@ def _rule_section(items: list[Finding]) -> list[str]:
            f"{rule.severity} · {rule.enforcement} · policy {code(rule.policy)} · "
            f"{code(f'{loc.file}:{loc.line}')} · {counts}", "",
            "| | subject | message | blocking |", "|---|---|---|---|"]
-    out += [f"| {STATUS_ICON[f.status]} | {md(subject_label(f.subject))} | {md(f.message)} "
-            f"| {'yes' if f.blocking else ''} |" for f in items]
+    out += [f"| {STATUS_ICON[f.status]}{_mark(f)} | {md(subject_label(f.subject))} "
+            f"| {md(f.message)} | {'yes' if f.blocking else ''} |" for f in items]
     out.append("")
     detailed = [f for f in items if f.evidence or f.waiver]
     if detailed:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pmo_rules import __version__
 from pmo_rules.engine.report import Report
-from pmo_rules.engine.results import Finding, RuleInfo
+from pmo_rules.engine.results import AbsentEntry, Finding, RuleInfo, Subject
 from pmo_rules.reports.facts import (
     FINGERPRINT_KEY,
     fingerprint,
@@ -39,6 +39,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
     pid = report.portfolio_id
     results = [_result(f, index, pid) for f in report.findings
                if f.status in ("fail", "waived", "pass")]
+    if report.baseline is not None:
+        results += [_absent(a, index, pid) for a in report.baseline.absent]
     notes = [_notification(f, index, pid) for f in report.errors]
     run: dict[str, Any] = {
         "tool": {"driver": {
@@ -124,6 +126,8 @@ def _result(f: Finding, index: dict[str, int], portfolio_id: str) -> dict[str, A
             **({"fix": f.rule.fix} if f.rule.fix else {}),
         },
     }
+    if f.baseline is not None:
+        out["baselineState"] = f.baseline
     if f.status == "waived" and f.waiver is not None:
         w = f.waiver
         out["suppressions"] = [{
@@ -131,6 +135,26 @@ def _result(f: Finding, index: dict[str, int], portfolio_id: str) -> dict[str, A
             "justification": str(w.get("reason", "")),
             "properties": {k: w[k] for k in ("approved_by", "expires") if w.get(k)},
         }]
+    return out
+
+
+def _absent(a: AbsentEntry, index: dict[str, int], portfolio_id: str) -> dict[str, Any]:
+    """A baseline entry that no longer occurs: a result whose baselineState is `absent`."""
+    subject = Subject(a.kind, a.subject)
+    out: dict[str, Any] = {
+        "ruleId": a.rule,
+        "kind": "pass",
+        "level": "none",
+        "baselineState": "absent",
+        "message": {"text": f"no longer occurs ({a.reason}): {a.message or a.rule}"},
+        "locations": [{"logicalLocations": [{
+            "kind": a.kind, "name": a.subject,
+            "fullyQualifiedName": f"{portfolio_id}/{a.kind}/{a.subject}"}]}],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint(a.rule, subject)},
+        "properties": {"subject": subject.to_dict(), "status": "absent"},
+    }
+    if a.rule in index:
+        out["ruleIndex"] = index[a.rule]
     return out
 
 

@@ -21,6 +21,7 @@ SEVERITY_STYLE = {
 STATUS_MARK = {"fail": ("✗", "red"), "waived": ("~", "magenta"), "error": ("!", "bold red"),
                "pass": ("✓", "green"), "not_applicable": ("-", "dim")}
 FATE_STYLE = {"applied": "green", "expired": "yellow", "stale": "dim", "rejected": "red"}
+BASELINE_LABEL = {"new": "new (not in the baseline)", "unchanged": "unchanged (in the baseline)"}
 
 
 def render_text(
@@ -60,6 +61,8 @@ def write_text(report: Report, console: Console, *, group_by: str = "rule") -> N
             console.print()
     if report.waivers:
         _waivers(console, report)
+    if report.baseline is not None:
+        _baseline(console, report)
     _summary(console, report)
 
 
@@ -86,6 +89,9 @@ def _finding(console: Console, f: Finding, *, label: str) -> None:
     line.append(f" {label}", style="bold" if f.blocking else "")
     if f.blocking:
         line.append("  blocking", style="red")
+    if f.baseline is not None:
+        line.append(f"  {BASELINE_LABEL[f.baseline]}",
+                    style="bold" if f.baseline == "new" else "dim")
     console.print(line)
     # A rule without a `message` reports its failing clause, which the evidence shows anyway.
     default = bool(f.evidence) and f.message.startswith(f.evidence[0].clause)
@@ -124,6 +130,22 @@ def _waivers(console: Console, report: Report) -> None:
         table.add_row(w.rule, w.subject, Text(w.status, style=FATE_STYLE[w.status]),
                       escape(w.approved_by), w.expires or "", escape(w.note))
     console.print(table)
+    console.print()
+
+
+def _baseline(console: Console, report: Report) -> None:
+    marks = report.baseline
+    assert marks is not None
+    console.print(Text(f"Baseline {marks.source}: {marks.new} new, {marks.unchanged} unchanged "
+                       f"(not blocking), {len(marks.absent)} absent", style="bold"))
+    if marks.absent:
+        console.print("Absent from this run (remove them from the baseline):")
+        table = Table(show_edge=False, pad_edge=False)
+        for col in ("rule", "subject", "why"):
+            table.add_column(col)
+        for a in marks.absent:
+            table.add_row(escape(a.rule), escape(f"{a.kind} {a.subject}"), a.reason)
+        console.print(table)
     console.print()
 
 

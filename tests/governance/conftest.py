@@ -48,7 +48,7 @@ people:
 programs:
   - {id: G1, name: Program one, sponsor: EXEC, manager: DIR}
 projects:
-  - {id: P-1, name: Ledger, program: G1, manager: MGR,
+  - {id: P-1, name: Ledger, program: G1, project_manager: MGR,
      budget: {approved: 100000, actual_to_date: 107000}}
   - {id: P-2, name: Payments, program: G1, budget: {approved: 100000, actual_to_date: 100000}}
   - {id: P-3, name: Reporting, budget: {approved: 100000, actual_to_date: 130000}}
