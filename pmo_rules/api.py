@@ -36,16 +36,19 @@ from pmo_rules.engine.waivers import (
 )
 from pmo_rules.given import source_of, span_of, where_of
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
+from pmo_rules.model.lifecycles import LifecycleModel
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
-from pmo_rules.timing import stage
+from pmo_rules.timing import stage, staged
 
 __all__ = [
-    "Report", "WaiverRules", "check", "load_policies", "load_portfolio", "load_waivers",
+    "Report", "WaiverRules", "check", "load_lifecycles", "load_policies", "load_portfolio",
+    "load_waivers",
     "pack_directories",
 ]
 
 
+@staged("compile")  # parsing and checking the policies
 def load_policies(
     paths: Sequence[str | Path],
     registry: Any | None = None,
@@ -54,6 +57,7 @@ def load_policies(
     packs: Iterable[str] = (),
     parents_from: Sequence[str | Path] = (),
     parent_packs: Iterable[str] = (),
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> CheckedPolicySet:
     """Parse and check .pmo files (or directories of them), plus the named plugin policy packs.
 
@@ -61,7 +65,8 @@ def load_policies(
     declarations; a call into a plugin that failed to load checks, and errors when run.
     A loaded policy that extends one not loaded finds it in `parents_from` (paths) or
     `parent_packs`, searched in that order: only the files declaring the policies it
-    extends (and theirs, up the chain) are added.
+    extends (and theirs, up the chain) are added. The phases of `lifecycles` (from
+    load_lifecycles) are known phase names too.
     """
     from pmo_rules.language.checker import check_policies
     from pmo_rules.language.declarations import builtin_registry
@@ -69,19 +74,20 @@ def load_policies(
     from pmo_rules.plugins.extend import extend_registry, installed, stand_ins
 
     plugins = plugins if plugins is not None else installed()
-    with stage("compile"):  # parsing and checking the policies
-        packs = list(packs)
-        files = load_policy_files(paths, dict(zip(packs, pack_directories(packs, plugins=plugins),
-                                                  strict=True)))
-        parent_packs = list(parent_packs)
-        if _missing_parents(files) and (parents_from or parent_packs):
-            library = load_policy_files(parents_from, dict(zip(
-                parent_packs, pack_directories(parent_packs, plugins=plugins), strict=True)))
-            files += _parents(files, library)
-        if registry is None:
-            registry = extend_registry(builtin_registry(), plugins)
-        stand_ins([p for f in files for p in f.policies], registry, plugins)
-        return check_policies(files, registry)
+    packs = list(packs)
+    files = load_policy_files(paths, dict(zip(packs, pack_directories(packs, plugins=plugins),
+                                              strict=True)))
+    parent_packs = list(parent_packs)
+    if _missing_parents(files) and (parents_from or parent_packs):
+        library = load_policy_files(parents_from, dict(zip(
+            parent_packs, pack_directories(parent_packs, plugins=plugins), strict=True)))
+        files += _parents(files, library)
+    if registry is None:
+        registry = extend_registry(builtin_registry(), plugins)
+    for model in lifecycles:
+        registry.add_phases(model.phases)
+    stand_ins([p for f in files for p in f.policies], registry, plugins)
+    return check_policies(files, registry)
 
 
 def _missing_parents(files: Sequence[Any]) -> set[str]:
@@ -140,19 +146,37 @@ def pack_directories(packs: Iterable[str], *, plugins: Plugins | None = None) ->
 def load_portfolio(
     path: str | Path, *, as_of: dt.date | None = None, plugins: Plugins | None = None,
     from_: str | None = None, mapping: str | Path | None = None,
+    lifecycles: Iterable[LifecycleModel] = (),
 ) -> LoadedPortfolio:
     """Load and validate a portfolio (YAML, JSON, CSV, or a plugin loader's format).
 
     PMO tools' files (MS Project XML, XER, Jira, registers...) are imported on the way,
     detected from their name and content; `from_` forces a format, `mapping` names the
-    mapping file (see docs/import.md).
+    mapping file (see docs/import.md). Projects may follow the built-in lifecycles, the
+    plugins' and the given `lifecycles` (from load_lifecycles).
     """
     from pmo_rules.plugins.extend import installed, lifecycle_registry
     from pmo_rules.plugins.loading import load_with_plugins
 
     plugins = plugins if plugins is not None else installed()
-    return load_with_plugins(Path(path), as_of, plugins, lifecycle_registry(plugins),
+    registry = lifecycle_registry(plugins)
+    for model in lifecycles:
+        if model.id not in registry:
+            registry.add(model)
+    return load_with_plugins(Path(path), as_of, plugins, registry,
                              from_=from_, mapping=Path(mapping) if mapping else None)
+
+
+def load_lifecycles(
+    paths: Iterable[str | Path], *, plugins: Plugins | None = None
+) -> list[LifecycleModel]:
+    """Lifecycle models written in YAML (files, or directories of `.yaml` files); an id
+    that a built-in or plugin lifecycle already has is a diagnostic."""
+    from pmo_rules.model.lifecycle_files import load_lifecycle_files
+    from pmo_rules.plugins.extend import installed, lifecycle_registry
+
+    plugins = plugins if plugins is not None else installed()
+    return load_lifecycle_files(paths, lifecycle_registry(plugins).ids())
 
 
 def select_rules(
@@ -279,68 +303,90 @@ def _check(
         show_passes=show_passes, fail_on=fail_on,
     )
     tick = progress(len(rules)) if progress is not None else None
+    infos = _rule_infos(rules, policies, overrides)
     for resolved in rules:
         try:
-            with stage("compile"):
-                plan = build_plan(resolved, policies, ctx, fast=fast)
+            plan = build_plan(resolved, policies, ctx, fast=fast)
+            plan.info = infos[resolved.rule.id]
         except RuleError as exc:
-            evaluator.rule_error(_stub_plan(resolved, policies, ctx), str(exc))
+            stub = _stub_plan(resolved, policies, ctx)
+            stub.info = infos[resolved.rule.id]
+            evaluator.rule_error(stub, str(exc))
         else:
-            with stage("evaluate"):
-                if resolved.rule.check is not None:
-                    name = resolved.rule.check.name
-                    plugin_check = plugins.collected.checks.get(name)
-                    if plugin_check is None:
-                        evaluator.rule_error(plan, unavailable(name, plugins))
-                    else:
-                        run_check(evaluator, plan, plugin_check, ctx)
+            if resolved.rule.check is not None:
+                name = resolved.rule.check.name
+                plugin_check = plugins.collected.checks.get(name)
+                if plugin_check is None:
+                    evaluator.rule_error(plan, unavailable(name, plugins))
                 else:
-                    evaluator.run_plan(plan)
+                    run_check(evaluator, plan, plugin_check, ctx)
+            else:
+                evaluator.run_plan(plan)
         if tick is not None:
             tick()
-    with stage("evaluate"):
-        outcome = evaluator.outcome
-        outcome.findings.sort(key=lambda f: f.sort_key())
-        fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules),
-                              waiver_rules, {p.id: p.grade for p in portfolio.people})
-        for fate in fates:
-            if fate.status == "applied":
-                outcome.counts[fate.rule].failed -= 1
-                outcome.counts[fate.rule].waived += 1
-        scores = ScoreBoard(portfolio.portfolio.id)
-        for severity, passed in outcome.passes:
-            scores.passed(severity, passed)
-        scores.judged(outcome.findings)
-        used = plugins.report_entries(used_plugins(plugins, policies, portfolio))
-        register_record = {
-            "path": None, "sha256": None, "source": None, "at": None, "count": len(register),
-        } if waiver_input is None else {
-            **waiver_input, "source": source_of(waivers, "api"), "at": where_of(waivers),
-            "count": len(register)}
-        settings = run_settings(
-            policies, overrides, select=select, ignore=ignore, fail_on=fail_on, as_of=run_date,
-            as_of_source=as_of_source if as_of is not None else "portfolio",
-            as_of_at=None if as_of is not None or not portfolio.sources
-            else portfolio.sources[0].path,
-            waivers={**register_record, **waiver_rules.to_dict()},
-            plugins=used,
-            pack_owners={name: owner for (kind, name), owner in plugins.collected.owner.items()
-                         if kind == "policy_packs"},
-        )
-        return Report(
-            as_of=run_date,
-            portfolio_id=portfolio.portfolio.id,
-            findings=outcome.findings,
-            waivers=fates,
-            counts=outcome.counts,
-            rules=[rule_info(r) for r in rules],
-            scores=scores,
-            inputs=_inputs(portfolio, policies, waiver_input),
-            policies=_policies(policies),
-            plugins=used,
-            warnings=list(portfolio.warnings) + list(policies.warnings),
-            settings=settings,
-        )
+    outcome = evaluator.outcome
+    outcome.findings.sort(key=lambda f: f.sort_key())
+    fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules),
+                          waiver_rules, {p.id: p.grade for p in portfolio.people})
+    for fate in fates:
+        if fate.status == "applied":
+            outcome.counts[fate.rule].failed -= 1
+            outcome.counts[fate.rule].waived += 1
+    scores = ScoreBoard(portfolio.portfolio.id)
+    for severity, passed in outcome.passes:
+        scores.passed(severity, passed)
+    scores.judged(outcome.findings)
+    used = plugins.report_entries(used_plugins(plugins, policies, portfolio))
+    register_record = {
+        "path": None, "sha256": None, "source": None, "at": None, "count": len(register),
+    } if waiver_input is None else {
+        **waiver_input, "source": source_of(waivers, "api"), "at": where_of(waivers),
+        "count": len(register)}
+    settings = run_settings(
+        policies, overrides, select=select, ignore=ignore, fail_on=fail_on, as_of=run_date,
+        as_of_source=as_of_source if as_of is not None else "portfolio",
+        as_of_at=None if as_of is not None or not portfolio.sources
+        else portfolio.sources[0].path,
+        waivers={**register_record, **waiver_rules.to_dict()},
+        plugins=used, pack_owners={name: owner for (kind, name), owner
+                                   in plugins.collected.owner.items() if kind == "policy_packs"},
+    )
+    return Report(
+        as_of=run_date,
+        portfolio_id=portfolio.portfolio.id,
+        findings=outcome.findings,
+        waivers=fates,
+        counts=outcome.counts,
+        rules=list(infos.values()),
+        scores=scores,
+        inputs=_inputs(portfolio, policies, waiver_input),
+        policies=_policies(policies),
+        plugins=used,
+        warnings=list(portfolio.warnings) + list(policies.warnings),
+        settings=settings,
+    )
+
+
+def _rule_infos(rules: Sequence[ResolvedRule], policies: CheckedPolicySet,
+                overrides: Any) -> dict[str, Any]:
+    """Each rule's metadata for this run: its fix with `{param}` filled in with the value
+    in effect, as written in the policy or as given at run time."""
+    from dataclasses import replace
+
+    from pmo_rules.engine.params import literal_text
+    from pmo_rules.language.placeholders import render_fix
+
+    out = {}
+    for resolved in rules:
+        info = rule_info(resolved)
+        if info.fix and "{" in info.fix:
+            texts = {name: str(overrides.given.get((policy, name))
+                               or literal_text(param.value))
+                     for (policy, name), param in policies.params.items()
+                     if policy == resolved.policy}
+            info = replace(info, fix=render_fix(info.fix, texts))
+        out[resolved.rule.id] = info
+    return out
 
 
 def _stub_plan(resolved: ResolvedRule, policies: CheckedPolicySet, ctx: RunContext) -> Any:

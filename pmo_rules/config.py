@@ -17,7 +17,8 @@ from pmo_rules.given import Given
 from pmo_rules.toml_positions import Position, key_positions
 
 KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format",
-        "waiver_expiring_days", "max_waiver_days", "waiver_approver_grade", "store")
+        "waiver_expiring_days", "max_waiver_days", "waiver_approver_grade", "store",
+        "lifecycles")
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 GRADES = ("staff", "manager", "director", "executive")  # lowest first
 SOURCE = "settings"
@@ -178,6 +179,8 @@ _SHAPES: dict[str, tuple[Any, str, str]] = {
     "waivers": (lambda v: isinstance(v, str), "a path", '`waivers = "waivers.yaml"`'),
     "store": (lambda v: isinstance(v, str), "a SQLite file path or a postgresql:// URL",
               '`store = ".pmo-rules/history.db"`'),
+    "lifecycles": (_text_or_texts, "a path or a list of paths (YAML files or directories)",
+                   '`lifecycles = ["governance/lifecycles/"]`'),
     "fail_on": (lambda v: v in SEVERITIES, f"one of {', '.join(SEVERITIES)}",
                 '`fail_on = "high"`'),
     "params": (lambda v: isinstance(v, dict), "a table of POLICY.NAME = value",
@@ -227,7 +230,7 @@ def _validated(data: dict[str, Any], at: _Place) -> dict[str, Any]:
         out[name] = _placed(value, at, key)
     if problems:
         raise DiagnosticError(problems)
-    for key in ("policy", "pack", "select", "ignore"):
+    for key in ("policy", "pack", "select", "ignore", "lifecycles"):
         if isinstance(out.get(key), str):
             out[key] = [out[key]]
     return out

@@ -83,6 +83,15 @@ def timed(name: str, fn: F) -> F:
     return call  # type: ignore[return-value]
 
 
+def staged(name: str) -> Callable[[F], F]:
+    """A decorator charging every call of the function to stage `name`."""
+
+    def decorate(fn: F) -> F:
+        return timed(name, fn)
+
+    return decorate
+
+
 def dump() -> None:
     """Write the stage times to the file PMO_RULES_TIMINGS names (if set)."""
     target = os.environ.get(_ENV)

@@ -23,6 +23,7 @@ COMMANDS = {
     "explain": "explain",
     "maturity": "maturity",
     "plugins": "plugins",
+    "init": "init",
     "import": "import_",
     "history": "history",
     "diff": "diff",

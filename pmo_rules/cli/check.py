@@ -20,8 +20,8 @@ from pmo_rules.cli.common import (
 )
 from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options, split_ids
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-from pmo_rules.timing import stage
 from pmo_rules.given import span_of
+from pmo_rules.timing import stage
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:

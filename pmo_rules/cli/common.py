@@ -126,6 +126,32 @@ def policy_sources(
     return [], [STANDARD_PACK]
 
 
+def settings_lifecycles() -> list[Any]:
+    """The lifecycle models the settings file names (`lifecycles = [...]`, paths relative to
+    the settings file); DiagnosticError with file:line for a file with problems."""
+    from pmo_rules import api
+    from pmo_rules.config import load_config
+    from pmo_rules.given import span_of
+
+    config, path = load_config()
+    values = config.get("lifecycles") or []
+    if path is None or not values:
+        return []
+    root = path.parent
+    missing = [Diagnostic(
+        "PMO950", f"lifecycle path `{value}` does not exist", span_of(value),
+        help=f"name a YAML lifecycle file or a directory of them, relative to {path}")
+        for value in values if not (root / value).exists()]
+    try:
+        models = api.load_lifecycles([root / value for value in values
+                                      if (root / value).exists()])
+    except DiagnosticError as exc:
+        raise DiagnosticError([*missing, *exc.diagnostics]) from None
+    if missing:
+        raise DiagnosticError(missing)
+    return models
+
+
 def note_standard_pack() -> None:
     """Say, in one line on stderr, that no policies were named and the standard pack runs."""
     click.echo("pmo-rules: no policies named (--policy, --pack, settings or ./policies); "

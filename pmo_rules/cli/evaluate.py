@@ -81,17 +81,20 @@ def load_inputs(
     policy set, loaded and checked; every problem in any of them (and in the waiver
     register) reported at once."""
     from pmo_rules import api
+    from pmo_rules.cli.common import settings_lifecycles
 
     problems: list[Diagnostic] = []
     checked: list[Any] = []
+    lifecycles = settings_lifecycles()  # policies and data both need them: read first
     for paths, packs in policy_sets:
         try:
-            checked.append(api.load_policies(paths, packs=packs))
+            checked.append(api.load_policies(paths, packs=packs, lifecycles=lifecycles))
         except DiagnosticError as exc:
             problems += [d for d in exc.diagnostics if d not in problems]
     loaded = None
     try:
-        loaded = api.load_portfolio(portfolio, as_of=as_of, from_=source[0], mapping=source[1])
+        loaded = api.load_portfolio(portfolio, as_of=as_of, from_=source[0], mapping=source[1],
+                                    lifecycles=lifecycles)
     except DiagnosticError as exc:
         problems += exc.diagnostics
     if waivers is not None:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, user_errors
+from pmo_rules.cli.common import (
+    EXIT_OK,
+    policy_options,
+    policy_sources,
+    settings_lifecycles,
+    user_errors,
+)
 
 
 @click.command()
@@ -24,7 +30,7 @@ def command(rule: str, policies: tuple[Path, ...], packs: tuple[str, ...]) -> No
 
     with user_errors():
         paths, pack_names = policy_sources(policies, packs)
-        checked = api.load_policies(paths, packs=pack_names)
+        checked = api.load_policies(paths, packs=pack_names, lifecycles=settings_lifecycles())
         tests_dirs = [(p if p.is_dir() else p.parent) / "tests" for p in map(Path, paths)]
         click.echo(render_text(explain(rule, checked, tests_dirs)), nl=False)
     sys.exit(EXIT_OK)

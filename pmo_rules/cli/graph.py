@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from pmo_rules.cli.common import emit_diagnostics, user_errors
+from pmo_rules.cli.common import emit_diagnostics, settings_lifecycles, user_errors
 
 
 @click.command(name="graph")
@@ -18,11 +18,13 @@ from pmo_rules.cli.common import emit_diagnostics, user_errors
 def command(portfolio: str, fmt: str, as_of: dt.datetime | None) -> None:
     """Export PORTFOLIO's dependency graph, with cycles and the critical path marked."""
     with user_errors():
+        from pmo_rules.api import load_portfolio
         from pmo_rules.graph.export import FORMATS
         from pmo_rules.graph.portfolio_graph import PortfolioGraph
-        from pmo_rules.model.load import load_portfolio
 
-        loaded = load_portfolio(portfolio, as_of=as_of.date() if as_of else None)
+        # Projects may follow plugin and settings lifecycles, as in `check`.
+        loaded = load_portfolio(portfolio, as_of=as_of.date() if as_of else None,
+                                lifecycles=settings_lifecycles())
         if loaded.warnings:
             emit_diagnostics(loaded.warnings)
         click.echo(FORMATS[fmt](PortfolioGraph(loaded)), nl=False)

@@ -14,6 +14,7 @@ from pmo_rules.cli.common import (
     policy_options,
     policy_sources,
     run_params,
+    settings_lifecycles,
     user_errors,
     waiver_rules,
 )
@@ -44,9 +45,10 @@ def command(
 
     with user_errors(output_format):
         paths, pack_names = policy_sources(policies, packs)
-        checked = api.load_policies(paths, packs=pack_names)
+        lifecycles = settings_lifecycles()
+        checked = api.load_policies(paths, packs=pack_names, lifecycles=lifecycles)
         day = as_of.date() if as_of else None
-        loaded = api.load_portfolio(portfolio, as_of=day)
+        loaded = api.load_portfolio(portfolio, as_of=day, lifecycles=lifecycles)
         config, _ = load_config()  # the same settings `check` reads
         merged = run_params(config, params)
         report = api.check(loaded, checked, waivers=waivers or config.get("waivers"),

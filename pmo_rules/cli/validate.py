@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from pmo_rules.cli.common import emit_diagnostics, policy_sources, user_errors
+from pmo_rules.cli.common import (
+    emit_diagnostics,
+    policy_sources,
+    settings_lifecycles,
+    user_errors,
+)
 
 
 @click.command(name="validate")
@@ -22,7 +27,7 @@ def command(paths: tuple[Path, ...], packs: tuple[str, ...], fmt: str) -> None:
 
     with user_errors(fmt):
         sources, pack_names = policy_sources(paths, packs)
-        checked = api.load_policies(sources, packs=pack_names)
+        checked = api.load_policies(sources, packs=pack_names, lifecycles=settings_lifecycles())
         files = checked.files
         if checked.warnings:
             emit_diagnostics(list(checked.warnings), fmt)

@@ -367,12 +367,13 @@ class ExprCompiler:
             names = _membership(op == "not in", self.closures[id(phase_side)], other)
             return names
         cmp = _ORDER_OPS.get(op)
+        name = phase_side.name  # `p.phase`, or a lifecycle gate's `g.admits`
 
         def compare(env: Env) -> Any:
             p = project(env)
             if p is MISSING:
                 return MISSING
-            mine = ctx.phase_index(p, p.phase)
+            mine = ctx.phase_index(p, getattr(p, name, None))
             theirs = other(env)
             if isinstance(theirs, str):
                 theirs_idx = ctx.phase_index(p, theirs)

@@ -11,6 +11,7 @@ from pmo_rules.engine.plan import RulePlan
 from pmo_rules.engine.results import Evidence, Finding, RuleCounts, RuleInfo, Status, Subject
 from pmo_rules.engine.runtime import MISSING, SEVERITY_ORDER, Env, RuleError, display, entity_id
 from pmo_rules.language import ast
+from pmo_rules.timing import staged
 
 
 @dataclass(slots=True)
@@ -56,6 +57,7 @@ class Evaluator:
             Finding(plan.info, self.portfolio_subject, "error", message)
         )
 
+    @staged("evaluate")
     def run_plan(self, plan: RulePlan) -> None:
         """Evaluate one rule over all its subjects."""
         counts = self.outcome.counts.setdefault(plan.info.id, RuleCounts())

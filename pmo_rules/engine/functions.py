@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from pmo_rules.engine.lifecycle_functions import lifecycle_functions
 from pmo_rules.engine.runtime import MISSING, RuleError, RunContext
 
 
@@ -73,6 +74,7 @@ def builtin(name: str, ctx: RunContext) -> Callable[..., Any]:
         "slack": _missing_safe(graph.slack),
         "depth": _missing_safe(graph.depth),
     }
+    table.update(lifecycle_functions(ctx))
     try:
         return table[name]
     except KeyError:

@@ -70,6 +70,8 @@ class RunContext:
     # Per-run indexes of top-level collections, by (collection, field path): joins.py.
     indexes: dict[tuple[str, tuple[str, ...]], Callable[[Any], list[Any]]] = field(
         default_factory=dict)
+    # Per-run memo of derived values keyed by their maker (lifecycle_functions.py).
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def phase_index(self, project: Any, phase: Any) -> int | None:
         """The position of `phase` in `project`'s own lifecycle, or None if it has no such phase."""

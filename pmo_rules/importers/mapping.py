@@ -227,14 +227,17 @@ class _Checker:
             out.projects[str(key)] = {k: v for k, v in self.items(record)}
 
     def _jira(self, out: ImportMapping, value: Any, node: dict[str, Any]) -> None:
-        keys = ("project_level", "dependency_links", "soft_links", "program_level")
+        keys = ("project_level", "dependency_links", "soft_links", "columns")
         table = self.table(value, "jira", node)
         for key, item in self.items(table):
             if key not in keys:
                 guess = did_you_mean(key, keys)
                 self.bad(table, key, f"unknown jira setting `{key}`",
                          f"did you mean `{guess}`?" if guess else f"settings are {', '.join(keys)}")
-            elif key in ("project_level", "program_level"):
+            elif key == "columns":
+                out.jira[key] = {str(k): str(v) for k, v in self.items(
+                    self.table(item, key, table))}
+            elif key == "project_level":
                 if not isinstance(item, str | list):
                     self.bad(table, key, f"`{key}` must be a level name or a list of issue types",
                              f"one of {', '.join(JIRA_LEVELS)}, or issue type names")

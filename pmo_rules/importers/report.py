@@ -159,8 +159,8 @@ class ImportReport:
                 lines.append(f"{title}:")
                 lines += [f"  {k}: {n}" for k, n in sorted(table.items())]
         lines.append(f"refused values: {len(self.refused)}")
-        lines += [f"  {r.place}: {r.raw!r} -> {r.target or '?'}: {r.reason}"
-                  for r in self.refused]
+        lines += [f"  {r.place}{f' [{r.subject}]' if r.subject else ''}: {r.raw!r} -> "
+                  f"{r.target or '?'}: {r.reason}" for r in self.refused]
         if self.notes:
             lines.append("notes:")
             lines += [f"  {n}" for n in self.notes]

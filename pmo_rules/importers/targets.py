@@ -116,6 +116,8 @@ def place_value(record: dict[str, Any], target: str, raw: Any, place: Place,
         return False
     if value is None:
         return False
+    if isinstance(value, dt.date):
+        value = value.isoformat()  # the document holds text, as a YAML file would
     set_path(record, target, value)
     report.map(place.field or target, target)
     return True

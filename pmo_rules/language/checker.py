@@ -53,6 +53,8 @@ def check_policies(files: Sequence[PolicyFile], registry: Registry) -> CheckedPo
             help="split it with `let` or `define`")]) from None
     params = {(n.policy.name, name): p for n in order for name, p in n.params.items()}
     sources = {f.path: f.source for f in files}
+    for node in order:
+        diags.extend(_fix_placeholders(node, sources.get(node.file)))
     errors = [d for d in diags if d.level == "error"]
     if errors:
         raise DiagnosticError(_sourced(d, sources) for d in diags)
@@ -61,6 +63,21 @@ def check_policies(files: Sequence[PolicyFile], registry: Registry) -> CheckedPo
         tuple(files), {name: n.policy for name, n in loaded.items()},
         tuple(sorted(rules, key=lambda r: r.rule.id)), params, warnings,
     )
+
+
+def _fix_placeholders(node: _Loaded, source: str | None) -> list[Diagnostic]:
+    """PMO220: `{name}` in a rule's or an override's fix that names no param of the policy."""
+    from pmo_rules.language.placeholders import check_fix
+
+    out: list[Diagnostic] = []
+    for rule in node.policy.rules:
+        if rule.fix:
+            out += check_fix(rule.fix, node.params, rule.span, source, f"rule `{rule.id}`")
+    for override in node.policy.overrides:
+        if override.fix:
+            out += check_fix(override.fix, node.params, override.span, source,
+                             f"the override of `{override.rule_id}`")
+    return out
 
 
 def _sourced(diag: Diagnostic, sources: Mapping[str, str]) -> Diagnostic:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from pmo_rules.language.lifecycle_types import FUNCTIONS as LIFECYCLE_FUNCTIONS
 from pmo_rules.language.types import (
     ANY,
     BOOL,
@@ -97,6 +98,8 @@ def accepts(declared: Type, actual: Type) -> bool:
         return declared.elem is None or actual.elem is None or accepts(declared.elem, actual.elem)
     if declared.kind is Kind.STRING and actual.kind in (Kind.PHASE, Kind.STAGE, Kind.SEVERITY):
         return True
+    if declared.kind in (Kind.PHASE, Kind.STAGE) and actual.kind is Kind.STRING:
+        return True
     if declared.kind is Kind.NUMBER and actual.kind is Kind.MONEY:
         return True
     if declared.kind is Kind.ENTITY and actual.kind is Kind.ENTITY:
@@ -141,6 +144,8 @@ def _builtins() -> list[FunctionDecl]:
         _fn("on_critical_path", node, BOOL, "whether the node is on the critical path"),
         _fn("slack", node, DURATION, "total float"),
         _fn("depth", node, NUMBER, "the length of the longest upstream chain"),
+        *(_fn(name, params, returns, doc)
+          for name, (params, returns, doc) in LIFECYCLE_FUNCTIONS.items()),
     ]
 
 

@@ -306,6 +306,8 @@ class ExprChecker:
                                help=f"its parameters: {_signature(params)}")
                 out.append(ANY)
                 continue
+            if p.type.kind in (Kind.PHASE, Kind.STAGE):
+                arg = self._coerce(arg, p.type)  # reports a literal naming no phase
             ty = arg.ty or ANY
             if not accepts(p.type, ty):
                 self.error("PMO206", f"argument `{p.name}` of {what} must be a {p.type}, "

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from pmo_rules.language.lifecycle_types import field_types as lifecycle_field_types
 from pmo_rules.language.types import (
     ANY,
     BOOL,
@@ -131,6 +132,7 @@ def entity_table() -> Mapping[str, Mapping[str, Type]]:
     table = {kind: _fields(cls) for kind, cls in _models().items()}
     for (kind, field), ty in _OVERRIDES.items():
         table.setdefault(kind, {})[field] = ty
+    table.update(lifecycle_field_types())  # what the lifecycle functions return
     project, milestone = table["project"], table["milestone"]
     table[NODE] = {
         name: (ty if milestone[name] == ty else ANY)

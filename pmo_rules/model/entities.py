@@ -234,6 +234,17 @@ def _keyed_shorthand(key: str, short_field: str) -> Callable[[Any], Any]:
     return normalise
 
 
+def _policy_literals(value: Any) -> Any:
+    """`pmo.policy` thresholds may be written as the language writes numbers (`1M`, `60%`)."""
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        parsed = literals.number_literal(item) if isinstance(item, str) else None
+        out[key] = item if parsed is None else parsed[0]
+    return out
+
+
 class Entity(BaseModel):
     """Base of every model: unknown keys are allowed and later moved under `custom`."""
 
@@ -899,9 +910,11 @@ class Pmo(Entity):
     """How much the PMO controls projects. Example: `controlling`"""
     reports_to: PersonRef = None
     """The executive the PMO reports to. Example: `PER-COO`"""
-    policy: dict[str, Any] = Field(default_factory=dict)
-    """Named thresholds the PMO publishes, read in policies as `pmo.policy.NAME`.
-    Example: `{exec_sponsor_budget_threshold: 1000000, status_report_max_age_days: 14}`"""
+    policy: Annotated[dict[str, Any], BeforeValidator(_policy_literals)] = Field(
+        default_factory=dict)
+    """Named thresholds the PMO publishes, read in policies as `pmo.policy.NAME`; numbers
+    may be written as policies write them (`1M`, `400k`, `60%`).
+    Example: `{exec_sponsor_budget_threshold: 1M, status_report_max_age_days: 14}`"""
 
 
 class Portfolio(Entity):

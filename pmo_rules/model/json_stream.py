@@ -84,7 +84,7 @@ def _made(scan: Scan, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         return made
     out = dict(pairs)  # a repeated key: the last wins, as in json.loads
     hook = getattr(scan, "object_hook", None)
-    return out if hook is None else hook(out)  # type: ignore[no-any-return]
+    return out if hook is None else hook(out)
 
 
 def _array(

@@ -21,6 +21,7 @@ from pmo_rules.model.records import (
     Portfolio,
     Program,
     Project,
+    Record,
     Risk,
     from_models,
 )
@@ -60,7 +61,7 @@ class LoadedPortfolio:
         children: dict[str, list[Any]] | None = None,
         project_edges: list[tuple[int, int]] | None = None,
     ) -> None:
-        if isinstance(pmo, BaseModel):
+        if isinstance(pmo, BaseModel) and not isinstance(pmo, Record):
             pmo, portfolio, people, objectives, programs, projects, dependencies = from_models(
                 pmo, portfolio, people, objectives, programs, projects, dependencies)
             index = children = None

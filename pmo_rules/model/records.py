@@ -9,7 +9,9 @@ same derived properties (`Project.start`, `Risk.score`, `Evm.cpi`...), built str
 from validated input (fast_schema.py) or from validated models (`from_models`).
 
 A record has no `__dict__`, no fields-set and no extras: unknown keys are under
-`custom`, as on the models after resolution. Lists and maps the input left out are
+`custom`, as on the models after resolution. Code telling entities apart tests the
+record classes (`isinstance(e, records.Milestone)`), not the models. Lists and maps the
+input left out are
 shared, read-only empties (`EMPTY_LIST`, `EMPTY_DICT`): a record is read, not edited,
 once loaded; `thaw_custom` gives entities their own `custom` map where a plugin adds
 derived data.
@@ -26,10 +28,42 @@ from pydantic import BaseModel
 from pmo_rules.model import entities
 
 __all__ = [
-    "EMPTY_DICT", "EMPTY_LIST", "Allocation", "Artifact", "Dependency", "DependsOn", "FrozenDict",
-    "FrozenList", "Gate", "Health", "Issue", "Milestone", "Objective", "ObjectiveLink", "Person",
-    "Pmo", "Portfolio", "PortfolioFile", "Program", "Project", "Record", "Risk", "default_of",
-    "from_models", "record_class", "record_classes", "thaw_custom",
+    "EMPTY_DICT",
+    "EMPTY_LIST",
+    "Allocation",
+    "Artifact",
+    "Assumption",
+    "Benefit",
+    "Budget",
+    "ChangeRequest",
+    "Condition",
+    "Decision",
+    "Dependency",
+    "DependsOn",
+    "Evm",
+    "FrozenDict",
+    "FrozenList",
+    "Gate",
+    "Health",
+    "Issue",
+    "Kpi",
+    "Milestone",
+    "Objective",
+    "ObjectiveLink",
+    "Person",
+    "Pmo",
+    "Portfolio",
+    "PortfolioFile",
+    "Program",
+    "Project",
+    "Record",
+    "Risk",
+    "Schedule",
+    "default_of",
+    "from_models",
+    "record_class",
+    "record_classes",
+    "thaw_custom",
 ]
 
 
@@ -160,6 +194,8 @@ def from_models(*roots: Any) -> list[Any]:
 
 
 def _convert(value: Any, memo: dict[int, Any]) -> Any:
+    if isinstance(value, Record):
+        return value
     if isinstance(value, BaseModel):
         found = memo.get(id(value))
         if found is not None:
@@ -200,11 +236,19 @@ if TYPE_CHECKING:  # mypy reads records as the models they mirror (same fields, 
     from pmo_rules.model.entities import (
         Allocation,
         Artifact,
+        Assumption,
+        Benefit,
+        Budget,
+        ChangeRequest,
+        Condition,
+        Decision,
         Dependency,
         DependsOn,
+        Evm,
         Gate,
         Health,
         Issue,
+        Kpi,
         Milestone,
         Objective,
         ObjectiveLink,
@@ -215,22 +259,8 @@ if TYPE_CHECKING:  # mypy reads records as the models they mirror (same fields, 
         Program,
         Project,
         Risk,
+        Schedule,
     )
-else:
-    Allocation = record_class(entities.Allocation)
-    Artifact = record_class(entities.Artifact)
-    Dependency = record_class(entities.Dependency)
-    DependsOn = record_class(entities.DependsOn)
-    Gate = record_class(entities.Gate)
-    Health = record_class(entities.Health)
-    Issue = record_class(entities.Issue)
-    Milestone = record_class(entities.Milestone)
-    Objective = record_class(entities.Objective)
-    ObjectiveLink = record_class(entities.ObjectiveLink)
-    Person = record_class(entities.Person)
-    Pmo = record_class(entities.Pmo)
-    Portfolio = record_class(entities.Portfolio)
-    PortfolioFile = record_class(entities.PortfolioFile)
-    Program = record_class(entities.Program)
-    Project = record_class(entities.Project)
-    Risk = record_class(entities.Risk)
+else:  # one record class per model, under the model's name
+    globals().update({model.__name__: record_class(model) for model in _models()
+                      if model is not entities.Entity})

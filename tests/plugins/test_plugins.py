@@ -292,7 +292,7 @@ def test_plugins_command_with_nothing_extra_installed(monkeypatch: pytest.Monkey
     built_in, rest = result.output.split("Installed separately:\n", 1)
     for name in ("standard", "lifecycle", "process", "evm"):
         assert re.search(rf"^  {name} \d", built_in, re.M), name
-    assert "lifecycles: pmbok, prince2-style, safe-portfolio, stage-gate" in built_in
+    assert "lifecycles: ipa-gateway, pmbok, prince2-style, safe-portfolio, stage-gate" in built_in
     assert rest.startswith("  none\n")
     assert "Built-in report formats" in rest and "  sarif: " in rest
     assert "Built-in portfolio formats" in rest and "  csv: " in rest

@@ -13,7 +13,7 @@ from pmo_rules.stdlib.lifecycle.models import MODELS
 
 @hookimpl
 def pmo_rules_lifecycles() -> list[LifecycleModel]:
-    """pmbok (re-exported), prince2-style, stage-gate and safe-portfolio."""
+    """pmbok (re-exported), prince2-style, stage-gate, safe-portfolio and ipa-gateway."""
     return list(MODELS)
 
 

@@ -6,56 +6,48 @@ from typing import Any
 
 from pmo_rules.language.declarations import CheckDecl, ParamDecl
 from pmo_rules.language.types import NUMBER
-from pmo_rules.model.lifecycles import GateSpec, LifecycleModel
+from pmo_rules.model.progress import ProjectLifecycle, model_of, progress
 from pmo_rules.plugins.types import CheckContext, CheckResult, PluginCheck
 
-PASSING = ("go", "go_with_conditions")
 _UNGOVERNED = ("proposed", "cancelled")
 
 
-def _model(ctx: CheckContext, project: Any) -> LifecycleModel | None:
-    lifecycle_id = project.lifecycle or ctx.portfolio.portfolio.default_lifecycle
-    model: LifecycleModel | None = ctx.portfolio.lifecycles.get(lifecycle_id)
-    return model
-
-
-def gates_to_enter(model: LifecycleModel, phase: str | None) -> list[GateSpec]:
-    """The gates a project must have passed to be in `phase` of `model`."""
-    here = model.phase_index(phase) if phase is not None else None
-    if here is None:
-        return []
-    return [g for g in model.gates if (model.phase_index(g.admits) or 0) <= here]
+def _progress(ctx: CheckContext, project: Any) -> ProjectLifecycle | None:
+    portfolio = ctx.portfolio
+    model = model_of(project, portfolio.lifecycles, portfolio.portfolio.default_lifecycle)
+    return progress(project, model) if model is not None else None
 
 
 def gate_artifacts(ctx: CheckContext) -> list[CheckResult]:
-    """LC-03: each passed gate's artifacts exist, are approved, and were approved in time."""
+    """LC-03: each required gate's artifacts exist at the status the gate needs for the
+    project's tier, and approved ones were approved by the day the gate was decided."""
     tier = ctx.params.get("tier", 3)
     out = []
     for p in ctx.portfolio.projects:
-        model = _model(ctx, p)
-        if model is None or p.status in _UNGOVERNED or p.tier is None or p.tier > tier:
+        where = _progress(ctx, p)
+        if where is None or p.status in _UNGOVERNED or p.tier is None or p.tier > tier:
             out.append(CheckResult(p, passed=True, not_applicable=True))
             continue
         missing, unapproved, late = [], [], []
-        for gate in gates_to_enter(model, p.phase):
-            decided_on = getattr(p.gates.get(gate.id), "decided_on", None)
-            for kind in gate.requires_artifacts:
-                art = p.artifacts.get(kind)
+        for gate in where.required or ():
+            for need in gate.artifacts:
+                art = need.artifact
                 if art is None:
-                    missing.append(kind)
-                elif art.status != "approved":
-                    unapproved.append(kind)
-                elif art.approved_on and decided_on and art.approved_on > decided_on:
-                    late.append(kind)
+                    missing.append(need.type)
+                elif not need.met:
+                    unapproved.append(need.type)
+                elif (art.status == "approved" and art.approved_on and gate.decided_on
+                      and art.approved_on > gate.decided_on):
+                    late.append(need.type)
         problems = [f"{', '.join(sorted(set(x)))} {why}" for x, why in (
-            (missing, "missing"), (unapproved, "not approved"),
+            (missing, "missing"), (unapproved, "not at the status the gate needs"),
             (late, "approved after the gate")) if x]
         out.append(CheckResult(
             p, passed=not problems,
             message=f"{p.id} is in {p.phase} but gate artifacts are incomplete: "
                     + "; ".join(problems),
-            evidence={"phase": p.phase, "lifecycle": model.id, "missing": sorted(set(missing)),
-                      "not_approved": sorted(set(unapproved)),
+            evidence={"phase": p.phase, "lifecycle": where.model.id,
+                      "missing": sorted(set(missing)), "not_approved": sorted(set(unapproved)),
                       "approved_late": sorted(set(late))}))
     return out
 
@@ -64,16 +56,15 @@ def no_skipped_gate(ctx: CheckContext) -> list[CheckResult]:
     """LC-02: every gate needed to enter the current phase was decided go."""
     out = []
     for p in ctx.portfolio.projects:
-        model = _model(ctx, p)
-        if model is None or p.status in _UNGOVERNED:
+        where = _progress(ctx, p)
+        if where is None or p.status in _UNGOVERNED:
             out.append(CheckResult(p, passed=True, not_applicable=True))
             continue
-        skipped = [g.id for g in gates_to_enter(model, p.phase)
-                   if getattr(p.gates.get(g.id), "decision", None) not in PASSING]
+        skipped = [g.id for g in where.required or () if not g.passed]
         out.append(CheckResult(
             p, passed=not skipped,
             message=f"{p.id} is in {p.phase} without a go at {', '.join(skipped)}",
-            evidence={"phase": p.phase, "lifecycle": model.id, "skipped": skipped}))
+            evidence={"phase": p.phase, "lifecycle": where.model.id, "skipped": skipped}))
     return out
 
 

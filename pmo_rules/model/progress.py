@@ -1,0 +1,146 @@
+"""A project's progress through its own lifecycle: its gates in order, each resolved for the
+project (what the gate needs for its tier, what the project has, what was decided).
+
+The policy language reads these objects through the lifecycle functions
+(`next_gate(p)`, `gates_required(p)` ...; language/lifecycle_types.py declares their
+types) and `pmo-rules readiness` builds on them, so both see one definition of
+"passed", "next" and "required".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from pmo_rules.model.lifecycles import GateSpec, LifecycleModel, LifecycleRegistry, grade_at_least
+from pmo_rules.model.records import Artifact, Condition, Gate, Milestone, Person, Project
+
+PASSING = ("go", "go_with_conditions")
+
+
+@dataclass(eq=False, slots=True)
+class GateArtifact:
+    """One artifact a gate needs from a project (language kind `gate_artifact`)."""
+
+    type: str
+    statuses: list[str]
+    gate: str
+    artifact: Artifact | None
+    status: str | None
+    met: bool
+
+    def __repr__(self) -> str:
+        return f"{self.gate}:{self.type}"
+
+
+@dataclass(eq=False, slots=True)
+class LifecycleGate:
+    """One gate of a project's lifecycle, resolved for that project (kind `lifecycle_gate`)."""
+
+    id: str
+    title: str | None
+    lifecycle: str
+    position: int
+    admits: str | None
+    closes: bool
+    artifacts: list[GateArtifact]
+    missing_artifacts: list[str]
+    decider_grade: str | None
+    record: Gate | None
+    decision: str
+    passed: bool
+    decided_on: dt.date | None
+    decided_by: Person | None
+    decided_at_grade: bool | None
+    conditions: list[Condition]
+    open_conditions: list[Condition]
+    milestone: Milestone | None
+    due: dt.date | None
+    project: Project
+    spec: GateSpec = field(repr=False)
+
+    def __repr__(self) -> str:
+        return self.id
+
+    @property
+    def phase(self) -> str | None:
+        """The admitted phase, under the name phase comparisons read (compiler.py)."""
+        return self.admits
+
+
+@dataclass(eq=False, slots=True)
+class ProjectLifecycle:
+    """Where one project stands in its lifecycle."""
+
+    project: Project
+    model: LifecycleModel
+    gates: list[LifecycleGate]
+    passed: list[LifecycleGate]
+    required: list[LifecycleGate] | None  # None: the phase is unknown, so is what it needs
+    entry: LifecycleGate | None
+    next: LifecycleGate | None
+    phase_limit: dt.timedelta | None
+
+
+def model_of(project: Any, registry: LifecycleRegistry, default: str) -> LifecycleModel | None:
+    """The lifecycle model a project follows (its own, else the portfolio's default)."""
+    return registry.get(getattr(project, "lifecycle", None) or default)
+
+
+def resolve_gate(project: Project, model: LifecycleModel, spec: GateSpec,
+                 position: int) -> LifecycleGate:
+    """One gate of `model` as it stands for `project`."""
+    tier = project.tier
+    artifacts = []
+    for need in spec.needs_for(tier):
+        art = project.artifacts.get(need.type)
+        status = art.status if art is not None else None
+        artifacts.append(GateArtifact(need.type, list(need.statuses), spec.id, art, status,
+                                      status in need.statuses))
+    record = project.gates.get(spec.id)
+    decision = (record.decision if record is not None else None) or "pending"
+    decided_by = record.decided_by if record is not None else None
+    grade = spec.grade_for(tier)
+    at_grade = None
+    if decision != "pending" and isinstance(decided_by, Person):
+        at_grade = grade_at_least(decided_by.grade, grade)
+    conditions = list(record.conditions) if record is not None else []
+    milestone = next((m for m in project.milestones if m.gate == spec.id), None)
+    return LifecycleGate(
+        id=spec.id, title=spec.title, lifecycle=model.id, position=position,
+        admits=spec.admits, closes=spec.closes, artifacts=artifacts,
+        missing_artifacts=[a.type for a in artifacts if not a.met],
+        decider_grade=grade, record=record, decision=decision, passed=decision in PASSING,
+        decided_on=record.decided_on if record is not None else None,
+        decided_by=decided_by if isinstance(decided_by, Person) else None,
+        decided_at_grade=at_grade, conditions=conditions,
+        open_conditions=[c for c in conditions if c.closed_on is None],
+        milestone=milestone, due=milestone.date if milestone is not None else None,
+        project=project, spec=spec,
+    )
+
+
+def progress(project: Project, model: LifecycleModel) -> ProjectLifecycle:
+    """Where `project` stands in `model`: passed, required, entry and next gates."""
+    gates = [resolve_gate(project, model, spec, i + 1) for i, spec in enumerate(model.gates)]
+    here = model.phase_index(project.phase) if project.phase is not None else None
+    if project.status == "closed":
+        required: list[LifecycleGate] | None = list(gates)  # a closed one passed them all
+    elif here is None:
+        required = None
+    else:
+        required = [g for g in gates if model.gate_rank(g.spec) <= here]
+    entry = None
+    if project.phase is not None:
+        entry = next((g for g in reversed(gates) if g.admits == project.phase), None)
+    ahead = None
+    if here is not None and project.status not in ("closed", "cancelled"):
+        ahead = next((g for g in gates if model.gate_rank(g.spec) > here and not g.passed),
+                     None)
+    limit = model.max_days.get(project.phase) if project.phase is not None else None
+    return ProjectLifecycle(
+        project=project, model=model, gates=gates, passed=[g for g in gates if g.passed],
+        required=required, entry=entry, next=ahead,
+        phase_limit=dt.timedelta(days=limit) if limit is not None else None,
+    )
