@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import importlib
 import os
 import sys
+import traceback
 
 import click
 
 from pmo_rules import __version__, timing
+from pmo_rules.cli.output import EXIT_OUTPUT, as_output_error, say
 
 # command name -> module under pmo_rules.cli defining a click command called `command`.
 COMMANDS = {
@@ -84,11 +87,32 @@ def run() -> None:
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if isinstance(done.code, str):
-            print(done.code, file=sys.stderr)
+            say(done.code)
+    except Exception as exc:  # outside any command's own handling (click's, say)
+        code = _unhandled(exc)
     # Tearing down a large portfolio object by object takes seconds at 100k projects,
     # and nothing is left to do: flush what was written and leave at once.
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError):  # a reader that went away (`| head`)
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:  # output a command printed but could not deliver
+        if code not in (EXIT_OUTPUT, 130):
+            code = _unhandled(exc if isinstance(exc, OSError) else OSError(errno.EBADF, "closed"))
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     timing.dump()
     os._exit(code)
+
+
+def _unhandled(exc: Exception) -> int:
+    """The exit code of an exception no command handled, said in one line."""
+    from pmo_rules.cli.common import EXIT_INTERNAL
+
+    problem = as_output_error(exc)
+    if problem is not None:
+        say(problem.line())
+        return EXIT_OUTPUT
+    if os.environ.get("PMO_RULES_DEBUG"):
+        traceback.print_exception(exc)
+    say(f"internal error: {type(exc).__name__}: {exc}\n"
+        "  help: this is a bug in pmo-rules; rerun with PMO_RULES_DEBUG=1 and report it")
+    return EXIT_INTERNAL

@@ -19,6 +19,7 @@ from pmo_rules.cli.common import (
     user_errors,
 )
 from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options, split_ids
+from pmo_rules.cli.output import write_file, write_stdout
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.given import span_of
 from pmo_rules.timing import stage
@@ -97,7 +98,8 @@ def command(
     """Check PORTFOLIO against the policies and report every violation with its evidence.
 
     Exit codes: 0 nothing blocking, 1 blocking findings, 2 the inputs are wrong,
-    3 an internal error (or a rule that could not be evaluated).
+    3 an internal error (or a rule that could not be evaluated), 4 the report could
+    not be written (disk full, closed pipe).
     """
     from pmo_rules.config import load_config
 
@@ -180,6 +182,11 @@ def _destinations(
                 help="give a directory (it is created when missing)",
             )])
         return [(name, output_dir / f"report.{extension(name)}") for name in formats]
+    if output is not None and output.is_dir():
+        raise DiagnosticError([Diagnostic(
+            "PMO622", f"`--output {output}` is a directory, not a file",
+            help="give a file name, or use --output-dir DIR for report.<ext> files",
+        )])
     if len(formats) > 1:
         raise DiagnosticError([Diagnostic(
             "PMO621", f"{len(formats)} formats ({', '.join(formats)}) need `--output-dir`",
@@ -228,22 +235,9 @@ def write_reports(
         else:
             rendered = reporters[name].render(report)
         if path is None:
-            if isinstance(rendered, bytes):
-                sys.stdout.buffer.write(rendered)
-            else:
-                sys.stdout.write(rendered)
-            continue
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(rendered, bytes):
-                path.write_bytes(rendered)
-            else:
-                path.write_text(rendered, encoding="utf-8")
-        except OSError as exc:
-            raise DiagnosticError([Diagnostic(
-                "PMO623", f"cannot write the {name} report to `{path}`: {exc.strerror}",
-                help="check that the directory exists and is writable",
-            )]) from exc
+            write_stdout(rendered, f"the {name} report")
+        else:
+            write_file(path, rendered, f"the {name} report")
 
 
 def _text_to_terminal(report: Any, group_by: str) -> None:
@@ -254,5 +248,7 @@ def _text_to_terminal(report: Any, group_by: str) -> None:
     console = Console(highlight=False, emoji=False)
     if console.is_terminal:
         write_text(report, console, group_by=group_by)
+        write_stdout("", "the text report")  # flushed: a failure shows now, not at exit
     else:  # a pipe or a CI log: plain text, no trailing padding
-        sys.stdout.write(render_text(report, group_by=group_by, width=console.width))
+        write_stdout(render_text(report, group_by=group_by, width=console.width),
+                     "the text report")

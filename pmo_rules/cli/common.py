@@ -13,6 +13,13 @@ from typing import Any, NoReturn
 
 import click
 
+from pmo_rules.cli.output import (
+    EXIT_OUTPUT,
+    OutputError,
+    as_output_error,
+    say,
+    write_stdout,
+)
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, render_all, split_shown
 
 EXIT_OK = 0
@@ -29,7 +36,8 @@ def emit_diagnostics(diags: Sequence[Diagnostic], fmt: str = "text") -> None:
         payload: dict[str, Any] = {"diagnostics": [d.to_dict() for d in shown]}
         if rest:  # past the cap: how many more, by code (docs/diagnostics.md)
             payload["omitted"] = {"count": sum(rest.values()), "by_code": rest}
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        write_stdout(json.dumps(payload, indent=2, ensure_ascii=False) + "\n",
+                     "the diagnostics")
     else:
         click.echo(render_all(diags), err=True, nl=False)
 
@@ -79,10 +87,15 @@ def user_errors(fmt: str = "text") -> Iterator[None]:
     try:
         yield
     except DiagnosticError as exc:
-        fail_input(exc.diagnostics, fmt)
+        try:
+            emit_diagnostics(exc.diagnostics, fmt)
+        except (OutputError, OSError) as problem:
+            _output_failed(problem)
+        sys.exit(EXIT_INPUT)
     except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
         raise
     except Exception as exc:  # an internal error: a bug in pmo-rules or a plugin
+        _output_failed(exc)
         if os.environ.get("PMO_RULES_DEBUG"):
             traceback.print_exc()
         click.echo(
@@ -92,6 +105,13 @@ def user_errors(fmt: str = "text") -> Iterator[None]:
         )
         sys.exit(EXIT_INTERNAL)
 
+
+def _output_failed(exc: BaseException) -> None:
+    """Exit 4 with one line when `exc` is a failure to write the output; else return."""
+    problem = as_output_error(exc)
+    if problem is not None:
+        say(problem.line())
+        sys.exit(EXIT_OUTPUT)
 
 
 def as_list(value: object) -> list[str]:

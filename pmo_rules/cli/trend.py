@@ -38,7 +38,6 @@ def command(
 
     Exit codes: 0 shown, 2 the store or the options are wrong.
     """
-    from pmo_rules.history.text import trend_text
     from pmo_rules.history.trend import load_trend
 
     with user_errors(output_format), open_store(store) as opened:
@@ -47,6 +46,8 @@ def command(
         if output_format == "json":
             rendered = json.dumps(trend.to_dict(), indent=2, ensure_ascii=False) + "\n"
         else:
+            from pmo_rules.history.text import trend_text
+
             rendered = trend_text(trend, width=text_width(output))
         write_output(rendered, output)
     sys.exit(EXIT_OK)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import statistics
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -154,6 +155,9 @@ class Store:
         }
         with self.guard(), write_transaction(self.engine) as conn:
             seen = self._first_seen(conn, report.portfolio_id, report.as_of)
+            ages = [(report.as_of - seen.get(i.key, report.as_of)).days
+                    for i in found if i.status == "fail"]
+            run_row["open_median_age"] = float(statistics.median(ages)) if ages else None
             run_id = int(conn.execute(runs.insert().values(run_row).returning(runs.c.id))
                          .scalar_one())
             if found:

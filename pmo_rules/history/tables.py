@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 # The Alembic revision this code reads and writes; a test checks it is the scripts' head.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 VERSION_TABLE = "pmo_schema_version"
 
 metadata = MetaData()
@@ -51,6 +51,8 @@ runs = Table(
     Column("blocking", Integer, nullable=False),
     Column("score", Float, nullable=False),
     Column("exit_code", Integer, nullable=False),
+    # Days since first seen, median over the run's open (failed, unwaived) findings.
+    Column("open_median_age", Float),
     Index("ix_pmo_runs_portfolio_as_of", "portfolio", "as_of", "id"),
 )
 

@@ -1,8 +1,9 @@
 """Governance over time: per recorded run of a portfolio, its score overall, per program and
 per family, open blocking findings, the median age of open findings, and active waivers.
 
-Each measure is one aggregate query over the store (ages are counted per first-seen
-date, not per finding), so a year of daily runs answers in well under a second.
+Each measure is read from the runs (the median age is kept with each run when it is
+recorded) or one query over the scores, so a year of daily runs answers in well under
+a second.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pmo_rules.history.store import Store
-from pmo_rules.history.tables import results, runs, scores, waivers
+from pmo_rules.history.tables import runs, scores, waivers
 
 
 @dataclass(slots=True)
@@ -82,31 +83,23 @@ def load_trend(
     ids = chosen.subquery()
     with store.guard(), store.engine.connect() as conn:
         points = {row.id: TrendPoint(
-            row.id, row.as_of, row.recorded_at, row.score, row.blocking, row.failed, None, 0)
+            row.id, row.as_of, row.recorded_at, row.score, row.blocking, row.failed,
+            row.open_median_age, 0)
             for row in conn.execute(
                 select(runs.c.id, runs.c.as_of, runs.c.recorded_at, runs.c.score,
-                       runs.c.blocking, runs.c.failed)
-                .where(runs.c.id.in_(select(ids.c.id))))}
+                       runs.c.blocking, runs.c.failed, runs.c.open_median_age)
+                .where(runs.c.id.in_(select(ids.c.id)))).all()}
         for run_id, scope, ident, value in conn.execute(
                 select(scores.c.run_id, scores.c.scope, scores.c.scope_id, scores.c.score)
                 .where(scores.c.run_id.in_(select(ids.c.id)),
-                       scores.c.scope.in_(("program", "family")))):
+                       scores.c.scope.in_(("program", "family")))).all():
             target = points[run_id].programs if scope == "program" else points[run_id].families
             target[ident] = value
         for run_id, count in conn.execute(
                 select(waivers.c.run_id, func.count())
                 .where(waivers.c.run_id.in_(select(ids.c.id)), waivers.c.status == "applied")
-                .group_by(waivers.c.run_id)):
+                .group_by(waivers.c.run_id)).all():
             points[run_id].active_waivers = int(count)
-        ages: dict[int, list[tuple[dt.date, int]]] = {}
-        for run_id, first_seen, count in conn.execute(
-                select(results.c.run_id, results.c.first_seen, func.count())
-                .where(results.c.run_id.in_(select(ids.c.id)), results.c.status == "fail")
-                .group_by(results.c.run_id, results.c.first_seen)):
-            ages.setdefault(run_id, []).append((first_seen, int(count)))
-    for run_id, seen in ages.items():
-        point = points[run_id]
-        point.median_age = _median([((point.as_of - first).days, n) for first, n in seen])
     ordered = sorted(points.values(), key=lambda p: (p.as_of, p.run_id))
     for p in ordered:
         if p.recorded_at.tzinfo is None:
@@ -114,20 +107,3 @@ def load_trend(
         p.programs = dict(sorted(p.programs.items()))
         p.families = dict(sorted(p.families.items()))
     return Trend(portfolio, ordered)
-
-
-def _median(counted: list[tuple[int, int]]) -> float | None:
-    """The median of values given with their multiplicities."""
-    total = sum(n for _, n in counted)
-    if total == 0:
-        return None
-    ordered = sorted(counted)
-    # The median sits at positions (total-1)//2 and total//2 (0-based).
-    wanted = ((total - 1) // 2, total // 2)
-    found: list[int] = []
-    seen = 0
-    for value, n in ordered:
-        while len(found) < 2 and wanted[len(found)] < seen + n:
-            found.append(value)
-        seen += n
-    return (found[0] + found[1]) / 2

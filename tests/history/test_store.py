@@ -204,6 +204,48 @@ def test_a_store_older_than_the_code_says_how_to_upgrade(
         engine.dispose()
 
 
+def test_a_store_of_the_first_schema_upgrades_with_its_data(
+    workdir: Path, store_url: str,
+) -> None:
+    from alembic import command
+    from sqlalchemy import insert, select
+
+    from pmo_rules.history.engine import create_store_engine, write_transaction
+    from pmo_rules.history.migrate import _config
+    from pmo_rules.history.tables import results, runs
+
+    location = parse_store(store_url)
+    if location.path is not None:
+        location.path.parent.mkdir(parents=True)
+    engine = create_store_engine(location)
+    config = _config(SCRIPTS)
+    with write_transaction(engine) as conn:  # a store written by the first release
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        run = {c.name: 0 for c in runs.columns if c.name not in ("id", "open_median_age")}
+        run.update(recorded_at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+                   as_of=dt.date(2026, 11, 30), portfolio="PF-H", tool_version="0.1.0",
+                   input_hash="", policy_hash="", inputs={}, policies=[], settings={},
+                   score=0.5)
+        conn.execute(insert(runs).values(id=1, **run))  # the columns 0001 has
+        for n, seen in enumerate((dt.date(2026, 11, 30), dt.date(2026, 9, 30),
+                                  dt.date(2026, 10, 31))):
+            conn.execute(insert(results).values(
+                run_id=1, rule="R-1", subject_kind="project", subject_id=f"P-{n}",
+                status="fail", severity="high", enforcement="soft", blocking=True,
+                message="", first_seen=seen, evidence=[]))
+    engine.dispose()
+    code, _, err = invoke("history", "--store", store_url)
+    assert code == 2 and "PMO904" in err and "older schema (0001)" in err
+    code, out, err = invoke("store", "upgrade", "--store", store_url)
+    assert code == 0 and f"upgraded from schema 0001 to {SCHEMA_REVISION}" in out, err
+    with opened(store_url) as store, store.engine.connect() as conn:
+        median = conn.execute(select(runs.c.open_median_age)).scalar_one()
+        assert median == 30.0  # ages 0, 61 and 30 days
+    code, out, err = invoke("trend", "--store", store_url, "--format", "json")
+    assert code == 0, err
+
+
 def test_store_info_and_upgrade_commands(workdir: Path, store_url: str) -> None:
     code, out, err = invoke("store", "upgrade", "--store", store_url)
     if parse_store(store_url).is_sqlite:

@@ -50,7 +50,7 @@ def test_one_format_to_stdout(in_fixtures: Path, fmt: str) -> None:
     (("--format", "json", "--output", "x.json", "--output-dir", "d"), "PMO621",
      "cannot be used together"),
     (("--format", "json", "--output-dir", "portfolio.yaml"), "PMO622", "is a file"),
-    (("--format", "markdown", "--output", "."), "PMO623", "cannot write the markdown report"),
+    (("--format", "markdown", "--output", "."), "PMO622", "is a directory, not a file"),
 ])
 def test_bad_format_options_exit_2(
     in_fixtures: Path, extra: tuple[str, ...], code_: str, needle: str,
