@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pmo_rules import limits
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.engine.evaluate import Evaluator
 from pmo_rules.engine.evidence import SourceText
 from pmo_rules.engine.params import resolve_overrides
 from pmo_rules.engine.plan import build_plan, param_values, rule_info
 from pmo_rules.engine.report import Report
-from pmo_rules.engine.runtime import SEVERITY_ORDER, RuleError, RunContext
+from pmo_rules.engine.runtime import SEVERITY_ORDER, Budget, RuleError, RunContext
 from pmo_rules.engine.scores import ScoreBoard
 from pmo_rules.engine.waivers import (
     Waiver,
@@ -219,6 +220,7 @@ def check(
     plugins: Plugins | None = None,
     waiver_rules: WaiverRules | None = None,
     as_of_source: str = "api",
+    max_steps: int | None = None,
 ) -> Report:
     """Evaluate the policies over the portfolio, apply waivers, and return the Report.
 
@@ -228,7 +230,8 @@ def check(
     `api`, and `as_of` as given by `as_of_source`. `waiver_rules` holds the PMO's demands
     on waivers (expiring window, longest term, approver grade per severity).
     `fast=False` evaluates every subject with the reference closures only (slower; the
-    results are the same, which the test suite checks).
+    results are the same, which the test suite checks). `max_steps` is each rule's
+    evaluation budget (default: limits.STEPS, `PMO_RULES_MAX_STEPS`; docs/checking.md).
     """
     # The portfolio is one large, long-lived object graph: collecting garbage while we
     # walk it only re-scans it. Pause the collector for the run and restore its state.
@@ -238,7 +241,8 @@ def check(
         return _check(portfolio, policies, waivers=waivers, params=params, as_of=as_of,
                       fail_on=fail_on, select=select, ignore=ignore, show_passes=show_passes,
                       progress=progress, fast=fast, plugins=plugins,
-                      waiver_rules=waiver_rules or WaiverRules(), as_of_source=as_of_source)
+                      waiver_rules=waiver_rules or WaiverRules(), as_of_source=as_of_source,
+                      max_steps=max_steps)
     finally:
         if collecting:
             gc.enable()
@@ -260,6 +264,7 @@ def _check(
     plugins: Plugins | None,
     waiver_rules: WaiverRules,
     as_of_source: str,
+    max_steps: int | None,
 ) -> Report:
     from pmo_rules.engine.checks import run_check
     from pmo_rules.engine.record import run_settings
@@ -296,6 +301,7 @@ def _check(
         as_of=run_date,
         params=param_values(policies, overrides.values),
         plugin_functions=run_functions(plugins, policies),
+        budget=Budget(max_steps if max_steps is not None else limits.STEPS.value()),
     )
     sources = {f.path: f.source for f in policies.files}
     evaluator = Evaluator(

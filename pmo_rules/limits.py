@@ -56,7 +56,7 @@ MAX_EXPANDED = 100_000
 # How many steps one rule may take: one per subject, plus one per element each quantifier
 # or aggregate looks at (charged as it starts), plus one per element a graph function
 # returns. Counted, not timed, so the same inputs always end the same way.
-STEPS = Limit("evaluation", "PMO_RULES_MAX_STEPS", default=50_000_000, minimum=1_000,
+STEPS = Limit("evaluation", "PMO_RULES_MAX_STEPS", default=20_000_000, minimum=1_000,
               maximum=10**15, unit="steps")
 
 # The largest integer arithmetic may produce, and the longest text `+` may build: past

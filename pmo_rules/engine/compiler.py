@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, get_args
 
@@ -22,24 +21,28 @@ from pmo_rules.engine.runtime import (
     MISSING,
     SEVERITY_ORDER,
     STAGE_ORDER,
+    Budget,
     Compiled,
     Env,
     RuleError,
     RunContext,
+    arithmetic,
     index_of,
+    loose_equal,
+    loose_member,
+    loose_order,
     member,
+    negative,
     same,
 )
 from pmo_rules.language import ast
+from pmo_rules.language.patterns import matcher
 from pmo_rules.language.types import Kind
 
 _UNSET = object()
 
 _ORDER_OPS: Mapping[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
-}
-_ARITH: Mapping[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
 }
 _EXPR_TYPES: tuple[type, ...] = get_args(ast.Expr)
 
@@ -70,6 +73,12 @@ def literal_value(node: ast.Expr) -> Any:
 def _kind(node: ast.Expr) -> Kind | None:
     ty = node.ty
     return ty.kind if ty is not None else None
+
+
+def loose(*nodes: ast.Expr) -> bool:
+    """Whether an operand's type is known only at run time (custom data, `pmo.policy`,
+    untyped plugin values): its operator then checks the kinds it is given."""
+    return any(_kind(n) in (Kind.ANY, None) for n in nodes)
 
 
 def free_names(node: object) -> set[str]:
@@ -279,13 +288,15 @@ class ExprCompiler:
 
             def not_(env: Env) -> Any:
                 v = operand(env)
-                return MISSING if v is MISSING else not v
+                if v is True:
+                    return False
+                return True if v is False else MISSING  # missing, or not a bool at all
 
             return not_
 
-        if isinstance(operand, Const) and isinstance(operand.value, int | float):
-            return Const(-operand.value)
-        return lambda env: MISSING if (v := operand(env)) is MISSING else -v
+        if isinstance(operand, Const) and operand.value is not MISSING:
+            return Const(negative(operand.value))
+        return lambda env: MISSING if (v := operand(env)) is MISSING else negative(v)
 
     def _c_binary(self, node: ast.Binary) -> Compiled:
         left = self.compile(node.left)
@@ -294,16 +305,11 @@ class ExprCompiler:
             return _and(left, right)
         if node.op == "or":
             return _or(left, right)
-        op = _ARITH[node.op]
+        op = arithmetic(node.op)  # missing for a zero division, wrong kinds, out of range
         if isinstance(left, Const) and isinstance(right, Const):
             if left.value is MISSING or right.value is MISSING:
                 return Const(MISSING)
-            try:
-                return Const(op(left.value, right.value))
-            except ZeroDivisionError:
-                return Const(MISSING)
-            except (TypeError, OverflowError, ValueError):
-                pass  # not folded: each subject reports the problem as an error
+            return Const(op(left.value, right.value))
 
         def arith(env: Env) -> Any:
             a = left(env)
@@ -312,12 +318,7 @@ class ExprCompiler:
             b = right(env)
             if b is MISSING:
                 return MISSING
-            try:
-                return op(a, b)
-            except ZeroDivisionError:
-                return MISSING
-            except (TypeError, OverflowError, ValueError) as exc:
-                raise RuleError(f"cannot apply `{node.op}` to {a!r} and {b!r}: {exc}") from exc
+            return op(a, b)
 
         return arith
 
@@ -332,15 +333,15 @@ class ExprCompiler:
             return _ordered_compare(op, left, right, STAGE_ORDER)
         if Kind.SEVERITY in (left_kind, right_kind):
             return _ordered_compare(op, left, right, SEVERITY_ORDER)
+        lax = loose(node.left, node.right)
         if op in ("==", "!="):
             entities = Kind.ENTITY in (left_kind, right_kind)
-            return _equality(op == "!=", left, right, entities)
+            return _equality(op == "!=", left, right, entities, lax)
         if op in _ORDER_OPS:
-            return _order(_ORDER_OPS[op], left, right, op)
+            return _order(op, left, right, lax)
         if op == "contains":
             left, right = right, left
-        negate = op == "not in"
-        return _membership(negate, left, right)
+        return _membership(op == "not in", left, right, lax)
 
     def _phase_compare(self, node: ast.Compare) -> Compiled:
         """Phases compare in the order of the project's own lifecycle."""
@@ -351,11 +352,12 @@ class ExprCompiler:
         if not isinstance(phase_side, ast.Field):
             if node.op in ("==", "!=", "in", "not in", "contains"):
                 left, right = self.compile(node.left), self.compile(node.right)
+                lax = loose(node.left, node.right)
                 if node.op in ("==", "!="):
-                    return _equality(node.op == "!=", left, right, False)
+                    return _equality(node.op == "!=", left, right, False, lax)
                 if node.op == "contains":
                     left, right = right, left
-                return _membership(node.op == "not in", left, right)
+                return _membership(node.op == "not in", left, right, lax)
             raise RuleError("a phase is ordered only within its project's lifecycle: "
                             "compare `p.phase` itself, not a copy of it")
         project = self.compile(phase_side.obj)
@@ -364,7 +366,8 @@ class ExprCompiler:
         op = node.op
         ctx = self.ctx
         if op in ("in", "not in", "contains"):
-            names = _membership(op == "not in", self.closures[id(phase_side)], other)
+            names = _membership(op == "not in", self.closures[id(phase_side)], other,
+                                loose(other_side))
             return names
         cmp = _ORDER_OPS.get(op)
         name = phase_side.name  # `p.phase`, or a lifecycle gate's `g.admits`
@@ -393,13 +396,13 @@ class ExprCompiler:
 
     def _c_matches(self, node: ast.Matches) -> Compiled:
         operand = self.compile(node.operand)
-        search = re.compile(node.pattern).search
+        test = matcher(node.pattern)  # RE2: linear in the text, whatever the pattern
 
         def matches(env: Env) -> Any:
             v = operand(env)
             if not isinstance(v, str):
                 return MISSING
-            return search(v) is not None
+            return test(v)
 
         return matches
 
@@ -436,14 +439,16 @@ class ExprCompiler:
         coll = self.compile(node.coll)
         where = self.compile(node.where) if node.where is not None else None
         body = self.compile(node.body)
-        plain = _quantify(node.var, node.kind, coll, where, body)
+        budget = self.ctx.budget
+        plain = _quantify(node.var, node.kind, coll, where, body, budget)
         join = plan_join(node)
         if join is None:
             return plain
         candidates, residual = self._joined(node, join)
         if join.absorbs_body:  # the body's other conjuncts, or nothing left to test
             body = self.compile(join.body) if join.body is not None else Const(True)
-        return _prefer(node.var, _quantify(node.var, node.kind, candidates, residual, body),
+        return _prefer(node.var,
+                       _quantify(node.var, node.kind, candidates, residual, body, budget),
                        plain)
 
     def _plan_graph_quantifier(self, node: ast.Quantifier) -> Compiled | None:
@@ -509,30 +514,29 @@ class ExprCompiler:
         where = self.compile(node.where) if node.where is not None else None
         body = self.compile(node.body) if node.body is not None else None
         durations = node.ty is not None and node.ty.kind is Kind.DURATION
-        plain = _aggregate(node.var, node.kind, coll, where, body, durations)
+        budget = self.ctx.budget
+        plain = _aggregate(node.var, node.kind, coll, where, body, durations, budget)
         join = plan_join(node)
         if join is None:
             return plain
         candidates, residual = self._joined(node, join)
-        return _prefer(node.var,
-                       _aggregate(node.var, node.kind, candidates, residual, body, durations),
-                       plain)
+        return _prefer(node.var, _aggregate(node.var, node.kind, candidates, residual, body,
+                                            durations, budget), plain)
 
 
 # ---------------------------------------------------------------- closure builders
 
 
 def _quantify(
-    var: str, kind: str, coll: Compiled, where: Compiled | None, body: Compiled
+    var: str, kind: str, coll: Compiled, where: Compiled | None, body: Compiled,
+    budget: Budget,
 ) -> Compiled:
     """all / any / none over a collection's elements that pass `where`."""
 
     def quantify(env: Env) -> Any:
-        items = coll(env)
-        if items is MISSING:
+        items = budget.items(coll(env))  # a map's values; charged; None: not a collection
+        if items is None:
             return MISSING
-        if isinstance(items, dict):  # a map iterates over its values
-            items = items.values()
         saved = env.get(var, _UNSET)
         result = kind != "any"
         for item in items:
@@ -559,16 +563,14 @@ def _quantify(
 
 def _aggregate(
     var: str, kind: str, coll: Compiled, where: Compiled | None, body: Compiled | None,
-    durations: bool,
+    durations: bool, budget: Budget,
 ) -> Compiled:
     """count / sum / min / max / avg over a collection's elements that pass `where`."""
 
     def aggregate(env: Env) -> Any:
-        items = coll(env)
-        if items is MISSING:
+        items = budget.items(coll(env))  # a map's values; charged; None: not a collection
+        if items is None:
             return MISSING
-        if isinstance(items, dict):  # a map iterates over its values
-            items = items.values()
         saved = env.get(var, _UNSET)
         values: list[Any] = []
         count = 0
@@ -664,6 +666,7 @@ def _chain(root: Compiled, steps: tuple[tuple[bool, str], ...]) -> Compiled:
 
 
 def _and(left: Compiled, right: Compiled) -> Compiled:
+    # Kleene logic: false wins, then missing; a value that is not a bool is missing.
     def and_(env: Env) -> Any:
         a = left(env)
         if a is False:
@@ -671,9 +674,7 @@ def _and(left: Compiled, right: Compiled) -> Compiled:
         b = right(env)
         if b is False:
             return False
-        if a is MISSING or b is MISSING:
-            return MISSING
-        return bool(a) and bool(b)
+        return True if a is True and b is True else MISSING
 
     return and_
 
@@ -686,14 +687,28 @@ def _or(left: Compiled, right: Compiled) -> Compiled:
         b = right(env)
         if b is True:
             return True
-        if a is MISSING or b is MISSING:
-            return MISSING
-        return bool(a) or bool(b)
+        return False if a is False and b is False else MISSING
 
     return or_
 
 
-def _equality(negate: bool, left: Compiled, right: Compiled, identity: bool) -> Compiled:
+def _equality(
+    negate: bool, left: Compiled, right: Compiled, identity: bool, lax: bool
+) -> Compiled:
+    if lax and not identity:  # a side typed only at run time: values of two kinds are missing
+        def eq_loose(env: Env) -> Any:
+            a = left(env)
+            if a is MISSING:
+                return MISSING
+            b = right(env)
+            if b is MISSING:
+                return MISSING
+            equal = loose_equal(a, b)
+            if equal is None:
+                return MISSING
+            return not equal if negate else equal
+
+        return eq_loose
     if isinstance(right, Const) and not identity:
         const = right.value
 
@@ -718,7 +733,9 @@ def _equality(negate: bool, left: Compiled, right: Compiled, identity: bool) -> 
     return eq
 
 
-def _order(cmp: Callable[[Any, Any], bool], left: Compiled, right: Compiled, op: str) -> Compiled:
+def _order(op: str, left: Compiled, right: Compiled, lax: bool) -> Compiled:
+    cmp = loose_order(op) if lax else _ORDER_OPS[op]
+
     def order(env: Env) -> Any:
         a = left(env)
         if a is MISSING:
@@ -727,9 +744,10 @@ def _order(cmp: Callable[[Any, Any], bool], left: Compiled, right: Compiled, op:
         if b is MISSING:
             return MISSING
         try:
-            return cmp(a, b)
-        except TypeError as exc:
-            raise RuleError(f"cannot compare {a!r} {op} {b!r}") from exc
+            result = cmp(a, b)
+        except TypeError:  # typed operands of two kinds: a plugin value or a bug upstream
+            return MISSING
+        return MISSING if result is None else result
 
     return order
 
@@ -739,9 +757,12 @@ def _ordered_compare(
 ) -> Compiled:
     """Stages and severities compare by their rank, not alphabetically."""
     if op in ("in", "not in", "contains"):
-        return _membership(op == "not in", *((right, left) if op == "contains" else (left, right)))
+        item, container = (right, left) if op == "contains" else (left, right)
+        return _membership(op == "not in", item, container, False)
     cmp = {"==": operator.eq, "!=": operator.ne, **_ORDER_OPS}[op]
-    rank = order.get
+
+    def rank(value: Any) -> int | None:
+        return order.get(value) if isinstance(value, str) else None
 
     def compare(env: Env) -> Any:
         a = rank(left(env))
@@ -753,12 +774,14 @@ def _ordered_compare(
     return compare
 
 
-def _membership(negate: bool, item: Compiled, container: Compiled) -> Compiled:
+def _membership(negate: bool, item: Compiled, container: Compiled, lax: bool) -> Compiled:
+    test = loose_member if lax else member
+
     def membership(env: Env) -> Any:
         x = item(env)
         if x is MISSING:
             return MISSING
-        found = member(x, container(env))
+        found = test(x, container(env))
         if found is None:
             return MISSING
         return not found if negate else found

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pmo_rules import limits
 from pmo_rules.engine.evidence import Explainer, SourceText
 from pmo_rules.engine.plan import RulePlan
 from pmo_rules.engine.results import Evidence, Finding, RuleCounts, RuleInfo, Status, Subject
-from pmo_rules.engine.runtime import MISSING, SEVERITY_ORDER, Env, RuleError, display, entity_id
+from pmo_rules.engine.runtime import (
+    MISSING,
+    SEVERITY_ORDER,
+    Env,
+    OverBudget,
+    RuleError,
+    display,
+    entity_id,
+)
 from pmo_rules.language import ast
 from pmo_rules.timing import staged
 
@@ -59,7 +69,21 @@ class Evaluator:
 
     @staged("evaluate")
     def run_plan(self, plan: RulePlan) -> None:
-        """Evaluate one rule over all its subjects."""
+        """Evaluate one rule over all its subjects, within its budget of steps: a rule that
+        runs out ends as one `error` naming the limit, and none of its partial results."""
+        budget = plan.compiler.ctx.budget
+        budget.reset()
+        outcome = self.outcome
+        marks = (len(outcome.findings), len(outcome.passes))
+        with contextlib.suppress(OverBudget):
+            self._run_plan(plan)
+        if budget.spent:  # (a fallback may have swallowed the raise: the count still tells)
+            del outcome.findings[marks[0]:]
+            del outcome.passes[marks[1]:]
+            outcome.counts[plan.info.id] = RuleCounts()
+            self.rule_error(plan, over_budget(plan.info.id, budget.limit))
+
+    def _run_plan(self, plan: RulePlan) -> None:
         counts = self.outcome.counts.setdefault(plan.info.id, RuleCounts())
         passed: list[Any] = []
         self.outcome.passes.append((plan.info.severity, passed))
@@ -74,7 +98,8 @@ class Evaluator:
                 return
             if isinstance(found, dict):
                 found = found.values()
-            subjects = [] if found is MISSING else list(found)
+            subjects = [] if found is MISSING or found is None else list(found)
+        plan.compiler.ctx.budget.charge(len(subjects))
         if plan.fast is not None:
             # The generated loop settles the passes; the closures re-run only the rest,
             # to explain each failure (or record its error).
@@ -111,6 +136,8 @@ class Evaluator:
             except RuleError as exc:
                 self._record(plan, entity, "error", str(exc), (), counts)
                 continue
+            except OverBudget:
+                raise
             except Exception as exc:  # data the checker could not foresee
                 message = f"evaluation failed: {type(exc).__name__}: {exc}"
                 self._record(plan, entity, "error", message, (), counts)
@@ -124,6 +151,8 @@ class Evaluator:
             subject = self._subject(plan, entity)
             try:
                 evidence = tuple(explainer.explain(req, env, subject.id) for req in failed_clauses)
+            except OverBudget:
+                raise
             except Exception:  # the verdict stands; say which clauses failed, without values
                 evidence = tuple(Evidence(req.text, {}, (subject.id,)) for req in failed_clauses)
             message = self._message(plan, env, evidence)
@@ -174,3 +203,10 @@ class Evaluator:
                     out.append("?")
         return "".join(out)
 
+
+def over_budget(rule_id: str, limit: int) -> str:
+    """The message of a rule that ran out of evaluation steps."""
+    return (f"rule {rule_id} stopped after {limit:,} evaluation steps, the limit "
+            f"({limits.STEPS.env}): its quantifiers, aggregates and graph functions visit too "
+            "many elements; narrow them with `where` or an equality with the subject "
+            "(docs/checking.md, \"Limits\"), or raise the limit")

@@ -10,9 +10,21 @@ from collections.abc import Mapping
 from typing import Any
 
 from pmo_rules.diagnostics import Span
-from pmo_rules.engine.compiler import ExprCompiler
+from pmo_rules.engine import functions
+from pmo_rules.engine.compiler import ExprCompiler, loose
 from pmo_rules.engine.results import Evidence
-from pmo_rules.engine.runtime import MISSING, Env, entity_id, show, to_plain
+from pmo_rules.engine.runtime import (
+    MISSING,
+    Env,
+    arithmetic_problem,
+    entity_id,
+    in_range,
+    kind_of,
+    negative,
+    out_of_range,
+    show,
+    to_plain,
+)
 from pmo_rules.language import ast
 
 _LITERALS = (ast.Number, ast.String, ast.Bool, ast.Date, ast.Duration, ast.ListLit)
@@ -50,6 +62,7 @@ class Explainer:
         self.compiler = compiler
         self.source = source
         self._shown: dict[str, str] = {}
+        self._problems: dict[str, str] = {}
         self._texts: dict[int, str] = {}
 
     def explain(self, require: ast.Require, env: Env, subject_id: str) -> Evidence:
@@ -59,10 +72,12 @@ class Explainer:
         witnesses: list[str] = []
         chain: list[str] = []
         self._shown = {}
+        self._problems = {}
         self._walk(require.expr, env, values, missing, witnesses, chain)
         clause = require.text or self.source.text(require.expr.span, "")
         path = tuple(chain) if chain else (subject_id,)
-        return Evidence(clause, values, path, tuple(missing), tuple(witnesses), self._shown)
+        return Evidence(clause, values, path, tuple(missing), tuple(witnesses), self._shown,
+                        self._problems)
 
     def _value(self, node: ast.Expr, env: Env) -> Any:
         fn = self.compiler.closures.get(id(node))
@@ -79,7 +94,8 @@ class Explainer:
             text = self._texts[id(node)] = self.source.text(node.span, type(node).__name__.lower())
         return text
 
-    def _record(self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str]) -> None:
+    def _record(self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str],
+                problem: str | None = None) -> None:
         if isinstance(node, _LITERALS):
             return
         value = self._value(node, env)
@@ -94,6 +110,88 @@ class Explainer:
             self._shown[text] = show(value)
         if value is MISSING:
             missing.append(text)
+            problem = self._why(node, env)
+        if problem is not None:
+            self._problems[text] = problem
+            self._shown[text] += f" ({problem})"
+
+    def _why(self, node: ast.Expr, env: Env) -> str | None:
+        """Why a node with present operands has no value: a result out of range, or an
+        operand of the wrong kind (known only at run time). None for a plain missing."""
+        if isinstance(node, ast.Binary) and node.op not in ("and", "or"):
+            return arithmetic_problem(node.op, self._value(node.left, env),
+                                      self._value(node.right, env))
+        if isinstance(node, ast.Unary) and node.op == "-":
+            value = self._value(node.operand, env)
+            if value is MISSING or negative(value, None) is not None:
+                return None
+            if type(value) not in (int, float):
+                return f"`-` needs a number or a duration, not {_a(kind_of(value))}"
+            return out_of_range(-value)
+        if isinstance(node, ast.Call) and node.kind == "builtin":
+            return functions.problem(node.func, [self._value(a, env) for a in node.args])
+        if isinstance(node, ast.Quantifier | ast.Aggregate):
+            items = self._value(node.coll, env)
+            if items is not MISSING and not isinstance(items, list | tuple | dict):
+                return f"`{self._text(node.coll)}` holds {_a(kind_of(items))}, not a list"
+            if isinstance(node, ast.Aggregate) and node.body is not None:
+                return self._fold_problem(node, env, items)
+        return None
+
+    def _fold_problem(self, node: ast.Aggregate, env: Env, items: Any) -> str | None:
+        if not isinstance(items, list | tuple | dict):
+            return None
+        where = self.compiler.closures.get(id(node.where)) if node.where is not None else None
+        body = self.compiler.closures.get(id(node.body)) if node.body is not None else None
+        if body is None:
+            return None
+        inner = dict(env)
+        kinds: set[str] = set()
+        values = []
+        for item in items.values() if isinstance(items, dict) else items:
+            inner[node.var] = MISSING if item is None else item
+            try:
+                if where is not None and where(inner) is not True:
+                    continue
+                value = body(inner)
+            except Exception:  # evidence is best effort; the verdict already stands
+                continue
+            if value is not MISSING:
+                kinds.add(kind_of(value))
+                values.append(value)
+        if len(kinds) > 1:
+            return f"`{node.kind}` over values of several kinds: {', '.join(sorted(kinds))}"
+        wanted = ("number", "duration") if node.kind in ("sum", "avg") else (
+            "number", "string", "date", "date-time", "duration")
+        if kinds and not kinds <= set(wanted):
+            return f"`{node.kind}` over {kinds.pop()} values"
+        if values and kinds == {"number"} and not in_range(sum(values)):
+            return out_of_range(float("inf"))
+        if values and kinds == {"duration"}:
+            return f"`{node.kind}` of durations out of range"
+        return None
+
+    def _kinds(self, node: ast.Compare, env: Env, values: dict[str, Any],
+               missing: list[str]) -> None:
+        """A comparison with no value although both sides have one: name the side whose
+        type is known only at run time, and the kind it held."""
+        left, right = self._value(node.left, env), self._value(node.right, env)
+        if MISSING in (left, right) or self._value(node, env) is not MISSING:
+            return
+        for side, mine, other in ((node.left, left, right), (node.right, right, left)):
+            if isinstance(side, _LITERALS) or not loose(side):
+                continue
+            kind = kind_of(mine)
+            if node.op in ("in", "not in", "contains") and side is (
+                    node.left if node.op != "contains" else node.right):
+                held = f"holds {_a(kind)}, which `{self._text(node)}` cannot look for"
+            elif node.op in ("in", "not in", "contains"):
+                held = f"holds {_a(kind)}, which cannot hold {_a(kind_of(other))}"
+            elif kind == kind_of(other):
+                held = f"holds {_a(kind)}, which has no order"
+            else:
+                held = f"holds {_a(kind)}, compared with {_a(kind_of(other))}"
+            self._record(side, env, values, missing, held)
 
     def _walk(
         self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str],
@@ -110,6 +208,7 @@ class Explainer:
         if isinstance(node, ast.Compare):
             self._record(node.left, env, values, missing)
             self._record(node.right, env, values, missing)
+            self._kinds(node, env, values, missing)
             return
         if isinstance(node, ast.Matches | ast.Exists):
             self._record(node.operand, env, values, missing)
@@ -117,7 +216,11 @@ class Explainer:
         if isinstance(node, ast.Quantifier):
             self._quantifier(node, env, values, missing, witnesses, chain)
             return
-        self._record(node, env, values, missing)
+        value = self._value(node, env)
+        problem = None
+        if value is not MISSING and not isinstance(value, bool):  # where a condition is due
+            problem = f"holds {_a(kind_of(value))}, not true or false"
+        self._record(node, env, values, missing, problem)
         define = self.compiler.defines.get(node.func) if isinstance(node, ast.Call) else None
         if isinstance(node, ast.Call) and node.kind == "define" and node.inlined is not None \
                 and define is not None:
@@ -143,8 +246,9 @@ class Explainer:
                 self._walk(node.body, inner, values, missing, [], [])
             return
         items = self._value(node.coll, env)
-        if items is MISSING:
-            self._record(node.coll, env, values, missing)
+        if items is MISSING or not isinstance(items, list | tuple | dict):
+            self._record(node.coll, env, values, missing, None if items is MISSING else
+                         f"holds {_a(kind_of(items))}, not a list")
             return
         if isinstance(items, dict):
             items = list(items.values())
@@ -182,3 +286,7 @@ class Explainer:
             text = self._text(node.coll)
             values[text] = {"checked": total, "matched": 0}
             self._shown[text] = f"{total} checked, none matched"
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import keyword
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from pmo_rules.engine import functions
-from pmo_rules.engine.compiler import ExprCompiler
+from pmo_rules.engine.compiler import ExprCompiler, loose
 from pmo_rules.engine.joins import lookup
 from pmo_rules.engine.runtime import (
     ATTRIBUTE,
@@ -32,14 +33,19 @@ from pmo_rules.engine.runtime import (
     SEVERITY_ORDER,
     STAGE_ORDER,
     RunContext,
+    arithmetic,
     index_of,
+    loose_equal,
+    loose_member,
+    loose_order,
     member,
-    same,
+    negative,
 )
 from pmo_rules.language import ast
+from pmo_rules.language.patterns import matcher
 from pmo_rules.language.types import Kind
 
-FastRule = Callable[[Iterable[Any]], tuple[list[Any], list[Any], int]]
+FastRule = Callable[[Sequence[Any]], tuple[list[Any], list[Any], int]]
 
 
 class Unsupported(Exception):
@@ -51,6 +57,7 @@ _GRAPH_METHODS = frozenset({
     "on_critical_path", "depth", "cycles", "critical_path",
 })
 _CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+_ORDER = ("<", "<=", ">", ">=")
 
 
 def _none(value: Any) -> Any:
@@ -62,15 +69,22 @@ def _get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else None
 
 
-def _items(value: Any) -> Any:
-    return value.values() if isinstance(value, dict) else value
+def _ne_loose(a: Any, b: Any) -> Any:
+    equal = loose_equal(a, b)
+    return None if equal is None else not equal
 
 
-def _div(a: Any, b: Any) -> Any:
-    try:
-        return a / b
-    except ZeroDivisionError:
-        return None
+def _charged(method: Callable[..., Any], ctx: RunContext) -> Callable[..., Any]:
+    """A graph method whose listed result is charged to the rule's budget."""
+    budget = ctx.budget
+
+    def call(*args: Any) -> Any:
+        result = method(*args)
+        if isinstance(result, list):
+            budget.charge(len(result))
+        return result
+
+    return call
 
 
 def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,10 +102,15 @@ class _Gen:
     def __init__(self, ctx: RunContext, closures: ExprCompiler) -> None:
         self.ctx = ctx
         self.closures = closures
+        # Helpers shared with the closures (runtime.py): one meaning on both paths, with
+        # None for missing. `_items` charges the rule's budget as each loop starts.
         self.namespace: dict[str, Any] = {
-            "_get": _get, "_items": _items, "_div": _div, "_eq_any": same,
-            "_member": member, "_index": index_of, "_STAGE": STAGE_ORDER,
-            "_SEVERITY": SEVERITY_ORDER, "_fold": functions.fold,
+            "_get": _get, "_items": ctx.budget.items, "_eq_loose": loose_equal,
+            "_ne_loose": _ne_loose, "_member": member, "_member_loose": loose_member,
+            "_index": index_of, "_STAGE": STAGE_ORDER, "_SEVERITY": SEVERITY_ORDER,
+            "_fold": functions.fold, "_neg": negative,
+            **{f"_arith{n}": arithmetic(op, None) for n, op in enumerate("+-*/")},
+            **{f"_order{n}": loose_order(op) for n, op in enumerate(_ORDER)},
         }
         self.counter = 0
         # Texts of generated expressions that can never be None (subjects, quantified
@@ -99,15 +118,12 @@ class _Gen:
         self.nonnull: set[str] = set()
 
     def const(self, value: Any) -> str:
-        if isinstance(value, bool) or value is None:
-            text = repr(value)
-        elif type(value) in (int, float) and value == value and abs(value) != float("inf"):
-            text = repr(value) if value >= 0 else f"({value!r})"
-        else:
-            text = f"_k{len(self.namespace)}"
-            self.namespace[text] = value
-        if value is not None:
-            self.nonnull.add(text)
+        """A slot holding `value`: no value from a policy is ever written into the source."""
+        if value is None:  # the generator's own marker for missing
+            return "None"
+        text = f"_k{len(self.namespace)}"
+        self.namespace[text] = value
+        self.nonnull.add(text)
         return text
 
     def lift(self, operands: list[str], body: Callable[[list[str]], str]) -> str:
@@ -203,6 +219,8 @@ class _Gen:
         if node.kind == "builtin" and node.func in _GRAPH_METHODS:
             # Graph methods never see a missing argument here: one call layer, not three.
             method = getattr(self.ctx.graph, node.func)
+            if node.func in functions.LISTING:
+                method = _charged(method, self.ctx)
             name = self.const(method)
             args = [self.expr(a, scope) for a in node.args]
             temps = [self.temp() for _ in args]
@@ -235,26 +253,29 @@ class _Gen:
         body = self.expr(node.inlined, inner)
         if not binds:
             return body
-        return f"({', '.join(binds)}, {body})[-1]"
+        # The arguments are bound first (a non-empty tuple is true), then the body is read.
+        return f"({body} if ({', '.join(binds)},) else None)"
 
     # -------------------------------------------------------------- operators
 
     def _unary(self, node: ast.Unary, scope: Mapping[str, str]) -> str:
-        op = "not " if node.op == "not" else "-"
-        return self.lift([self.expr(node.operand, scope)], lambda o: f"{op}{o[0]}")
+        operand = self.expr(node.operand, scope)
+        if node.op == "not":  # a value that is not a bool (a plugin's, custom data) is missing
+            t = self.temp()
+            return f"(True if ({t} := {operand}) is False else False if {t} is True else None)"
+        return self.lift([operand], lambda o: f"_neg({o[0]})")
 
     def _binary(self, node: ast.Binary, scope: Mapping[str, str]) -> str:
         a, b = self.temp(), self.temp()
         left, right = self.expr(node.left, scope), self.expr(node.right, scope)
-        if node.op == "and":  # Kleene logic: false wins, then missing
+        if node.op == "and":  # Kleene logic: false wins, then missing (or not a bool)
             return (f"(False if ({a} := {left}) is False else False if ({b} := {right}) is False"
-                    f" else None if {a} is None or {b} is None else bool({a}) and bool({b}))")
+                    f" else True if {a} is True and {b} is True else None)")
         if node.op == "or":
             return (f"(True if ({a} := {left}) is True else True if ({b} := {right}) is True"
-                    f" else None if {a} is None or {b} is None else bool({a}) or bool({b}))")
-        if node.op == "/":
-            return self.lift([left, right], lambda o: f"_div({o[0]}, {o[1]})")
-        return self.lift([left, right], lambda o: f"{o[0]} {node.op} {o[1]}")
+                    f" else False if {a} is False and {b} is False else None)")
+        helper = f"_arith{'+-*/'.index(node.op)}"  # kinds, zero division and range checked
+        return self.lift([left, right], lambda o: f"{helper}({o[0]}, {o[1]})")
 
     def _compare(self, node: ast.Compare, scope: Mapping[str, str]) -> str:
         kinds = {k.kind for k in (node.left.ty, node.right.ty) if k is not None}
@@ -267,18 +288,19 @@ class _Gen:
                 right = self._ranked(node.right, scope, table)
                 return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
         left, right = self.expr(node.left, scope), self.expr(node.right, scope)
+        lax = loose(node.left, node.right)
         if op in ("in", "not in", "contains"):
             x, c = (right, left) if op == "contains" else (left, right)
-            test = f"_member({x}, {c})"
+            test = f"{'_member_loose' if lax else '_member'}({x}, {c})"
             if op == "not in":
                 return self.lift([test], lambda o: f"not {o[0]}")
             return test
         if Kind.ENTITY in kinds and op in ("==", "!="):
             word = "is" if op == "==" else "is not"
             return self.lift([left, right], lambda o: f"{o[0]} {word} {o[1]}")
-        if Kind.ANY in kinds and op in ("==", "!="):
-            neg = "" if op == "==" else "not "
-            return self.lift([left, right], lambda o: f"{neg}_eq_any({o[0]}, {o[1]})")
+        if lax:  # values of two kinds compare to missing, as in the closures
+            helper = {"==": "_eq_loose", "!=": "_ne_loose"}.get(op) or f"_order{_ORDER.index(op)}"
+            return self.lift([left, right], lambda o: f"{helper}({o[0]}, {o[1]})")
         return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
 
     def _ranked(self, node: ast.Expr, scope: Mapping[str, str], table: Mapping[str, int]) -> str:
@@ -296,13 +318,10 @@ class _Gen:
         return f"{name}({{{pairs}}})"
 
     def _matches(self, node: ast.Matches, scope: Mapping[str, str]) -> str:
-        import re
-
-        search = re.compile(node.pattern).search
         t = self.temp()
-        fn = self.const(search)
+        fn = self.const(matcher(node.pattern))
         return (f"(None if not isinstance(({t} := {self.expr(node.operand, scope)}), str)"
-                f" else {fn}({t}) is not None)")
+                f" else {fn}({t}))")
 
     def _exists(self, node: ast.Exists, scope: Mapping[str, str]) -> str:
         return f"(({self.expr(node.operand, scope)}) {'is' if node.negated else 'is not'} None)"
@@ -358,7 +377,7 @@ class _Gen:
         where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
         t = self.temp()
         if node.kind == "count":
-            return self.lift([coll], lambda o: f"sum(1 for {var} in _items({o[0]}){where})")
+            return self.lift([coll], lambda o: f"sum(True for {var} in _items({o[0]}){where})")
         if node.body is None:
             raise Unsupported("aggregate without a body")
         body = self.expr(node.body, inner)
@@ -403,15 +422,18 @@ def _compile(
     source: str, filename: str, name: str, gen: _Gen, extra: Mapping[str, Any]
 ) -> Any:
     try:
-        code = compile(source, filename, "exec")
-    except (SyntaxError, RecursionError, MemoryError):  # too deeply nested for CPython
+        with warnings.catch_warnings():
+            # A warning would reach the user's terminal: the closures run such a rule instead.
+            warnings.simplefilter("error")
+            code = compile(source, filename, "exec")
+    except (SyntaxError, SyntaxWarning, RecursionError, MemoryError):  # too nested for CPython
         return None
     namespace = {**gen.namespace, **extra, "__builtins__": _BUILTINS}
     exec(code, namespace)  # generated from the checked AST, never policy text: see above
     return namespace[name]
 
 
-_BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getattr,
+_BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getattr, "len": len,
              "isinstance": isinstance, "str": str, "Exception": Exception}
 
 
@@ -428,7 +450,7 @@ def build_fast_rule(
     scope: dict[str, str] = {rule.for_.var: subject}
     lines = [
         "def _rule(_subjects):",
-        "    _passed = []; _failed = []; _na = 0",
+        "    _passed = []; _failed = []",
         "    _pass = _passed.append; _fail = _failed.append",
         f"    for {subject} in _subjects:",
         "        try:",
@@ -437,7 +459,6 @@ def build_fast_rule(
         if rule.for_.where is not None:
             where = gen.expr(rule.for_.where, scope)
             lines += [f"            if ({where}) is not True:",
-                      "                _na += 1",
                       "                continue"]
         tests = []
         for n, item in enumerate(rule.body):
@@ -457,7 +478,7 @@ def build_fast_rule(
         f"            _pass({subject})",
         "        else:",
         f"            _fail({subject})",
-        "    return _passed, _failed, _na",
+        "    return _passed, _failed, len(_subjects) - len(_passed) - len(_failed)",
     ]
     fast: FastRule | None = _compile("\n".join(lines), f"<pmo-rules rule {rule.id}>", "_rule",
                                      gen, {})

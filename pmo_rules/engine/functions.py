@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pmo_rules.engine.lifecycle_functions import lifecycle_functions
-from pmo_rules.engine.runtime import MISSING, RuleError, RunContext
+from pmo_rules.engine.runtime import MISSING, Budget, RuleError, RunContext
+from pmo_rules.model.records import Milestone, Project
 
 
 def _missing_safe(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -23,16 +24,19 @@ def _missing_safe(fn: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
+# A value of the wrong kind (known only at run time: custom data) has no result: the
+# function returns MISSING and evidence says what the argument held (`problem` below).
+
 def _len(value: Any) -> Any:
     if isinstance(value, str | list | tuple | dict):
         return len(value)
-    raise RuleError(f"len() needs a list or a string, got {type(value).__name__}")
+    return MISSING
 
 
 def _text(method: str) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
         if not isinstance(value, str):
-            raise RuleError(f"{method}() needs a string, got {type(value).__name__}")
+            return MISSING
         return getattr(value, method)()
 
     convert.__name__ = method
@@ -42,7 +46,66 @@ def _text(method: str) -> Callable[[Any], Any]:
 def _days(value: Any) -> Any:
     if isinstance(value, dt.timedelta):
         return value.days
-    raise RuleError(f"days() needs a duration, got {type(value).__name__}")
+    return MISSING
+
+
+# What each built-in accepts, for values typed only at run time (the checker has the rest).
+_ACCEPTS: dict[str, tuple[str, tuple[type, ...]]] = {
+    "len": ("a list, a map or a string", (str, list, tuple, dict)),
+    "lower": ("a string", (str,)),
+    "upper": ("a string", (str,)),
+    "days": ("a duration", (dt.timedelta,)),
+}
+_GRAPH_FUNCTIONS = ("predecessors", "successors", "ancestors", "descendants", "path",
+                    "in_cycle", "on_critical_path", "slack", "depth")
+# Graph functions whose result is a list: what they return is charged to the budget.
+LISTING = frozenset({"predecessors", "successors", "ancestors", "descendants", "path",
+                     "cycles", "critical_path"})
+
+
+def problem(name: str, args: Sequence[Any]) -> str | None:
+    """Why a built-in call has no value for these arguments, in words for evidence."""
+    from pmo_rules.engine.runtime import kind_of
+
+    if any(a is MISSING for a in args):
+        return None
+    wanted = _ACCEPTS.get(name)
+    if wanted is not None and args and not isinstance(args[0], wanted[1]):
+        return f"{name}() needs {wanted[0]}, not {_a(kind_of(args[0]))}"
+    if name in _GRAPH_FUNCTIONS:
+        for arg in args:
+            if not isinstance(arg, Project | Milestone):
+                return f"{name}() needs a project or a milestone, not {_a(kind_of(arg))}"
+    return None
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[:1] in "aeiou" else f"a {kind}"
+
+
+def _nodes(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A graph function that has no value for anything but projects and milestones."""
+
+    def call(*args: Any) -> Any:
+        if not all(isinstance(a, Project | Milestone) for a in args):
+            return MISSING
+        return fn(*args)
+
+    call.__name__ = fn.__name__
+    return call
+
+
+def _charged(fn: Callable[..., Any], budget: Budget) -> Callable[..., Any]:
+    """A graph function whose listed result is charged to the rule's budget."""
+
+    def call(*args: Any) -> Any:
+        result = fn(*args)
+        if isinstance(result, list):
+            budget.charge(len(result))
+        return result
+
+    call.__name__ = fn.__name__
+    return call
 
 
 def _coalesce(*values: Any) -> Any:
@@ -62,42 +125,50 @@ def builtin(name: str, ctx: RunContext) -> Callable[..., Any]:
         "days": _missing_safe(_days),
         "today": lambda: ctx.as_of,
         "coalesce": _coalesce,
-        "predecessors": _missing_safe(graph.predecessors),
-        "successors": _missing_safe(graph.successors),
-        "ancestors": _missing_safe(graph.ancestors),
-        "descendants": _missing_safe(graph.descendants),
-        "path": _missing_safe(graph.path),
-        "in_cycle": _missing_safe(graph.in_cycle),
         "cycles": graph.cycles,
         "critical_path": graph.critical_path,
-        "on_critical_path": _missing_safe(graph.on_critical_path),
-        "slack": _missing_safe(graph.slack),
-        "depth": _missing_safe(graph.depth),
     }
+    for function in _GRAPH_FUNCTIONS:
+        table[function] = _missing_safe(_nodes(getattr(graph, function)))
     table.update(lifecycle_functions(ctx))
     try:
-        return table[name]
+        found = table[name]
     except KeyError:
         raise RuleError(f"built-in function `{name}` has no implementation") from None
+    return _charged(found, ctx.budget) if name in LISTING else found
 
 
 def fold(kind: str, values: Sequence[Any], durations: bool) -> Any:
-    """sum, min, max or avg over present values, skipping missing ones as SQL does."""
-    if kind == "sum":
-        if durations:
-            return sum(values, dt.timedelta(0))
-        return sum(values)
+    """sum, min, max or avg over present values, skipping missing ones as SQL does.
+
+    Values of another kind than the rest (text among numbers in custom data), a bool, or
+    a result out of range leave the aggregate without a value (missing).
+    """
+    from pmo_rules.engine.runtime import in_range
+
+    if kind == "sum" and not values:
+        return dt.timedelta(0) if durations else 0
     if not values:
+        return MISSING
+    first = type(values[0])
+    if kind in ("sum", "avg"):
+        numeric = (int, float) if first in (int, float) else (dt.timedelta,)
+        if first not in (int, float, dt.timedelta) or not all(type(v) in numeric
+                                                               for v in values):
+            return MISSING
+    elif first not in _ORDERED or not all(type(v) is first or (
+            first in (int, float) and type(v) in (int, float)) for v in values):
         return MISSING
     try:
         if kind == "min":
             return min(values)
         if kind == "max":
             return max(values)
-        if kind == "avg":
-            if durations:
-                return sum(values, dt.timedelta(0)) / len(values)
-            return sum(values) / len(values)
-    except TypeError as exc:
-        raise RuleError(f"cannot take {kind} of mixed values: {exc}") from exc
-    raise RuleError(f"unknown aggregate {kind}")
+        total = sum(values, dt.timedelta(0)) if first is dt.timedelta else sum(values)
+        result = total if kind == "sum" else total / len(values)
+    except (ArithmeticError, ValueError, TypeError):  # a duration sum past its range
+        return MISSING
+    return result if in_range(result) else MISSING
+
+
+_ORDERED = (int, float, str, dt.date, dt.datetime, dt.timedelta)

@@ -119,8 +119,10 @@ def _nan(value: Any) -> bool:
 
 
 def _key(value: Any) -> Any:
-    # Entities are equal only when they are the same entity.
-    return ("entity", id(value)) if isinstance(value, ENTITY_TYPES) else value
+    # Entities are equal only when they are the same entity; a bool is never equal to 1.
+    if isinstance(value, ENTITY_TYPES):
+        return ("entity", id(value))
+    return ("bool", value) if isinstance(value, bool) else value
 
 
 def lookup(ctx: RunContext, join: Join) -> Lookup:

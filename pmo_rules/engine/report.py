@@ -112,7 +112,14 @@ class Report:
     def to_json(self) -> str:
         """The JSON report: the same inputs always give the same bytes."""
         # orjson: the standard library's indenting encoder is pure Python and slow on big runs.
-        return orjson.dumps(self.to_dict(), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+        doc = self.to_dict()
+        try:
+            text = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+        except TypeError:  # an integer past 64 bits that did not come through to_plain
+            from pmo_rules.engine.runtime import json_safe
+
+            text = orjson.dumps(json_safe(doc), option=orjson.OPT_INDENT_2)
+        return text.decode("utf-8") + "\n"
 
 
 def _counts(c: RuleCounts | None) -> dict[str, int]:

@@ -38,6 +38,9 @@ class Evidence:
     witnesses: tuple[str, ...] = ()
     # The same values rendered for people (strings quoted, durations as 14d); not in JSON.
     shown: dict[str, str] = field(default_factory=dict, compare=False)
+    # Why an operand has no usable value, by operand: "date out of range (...)", "holds a
+    # string; compared with a number" (a value of the wrong kind in custom data).
+    problems: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of evidence."""
@@ -48,6 +51,8 @@ class Evidence:
             out["missing"] = list(self.missing)
         if self.witnesses:
             out["witnesses"] = list(self.witnesses)
+        if self.problems:
+            out["problems"] = self.problems
         return out
 
 

@@ -186,7 +186,7 @@ class Compare:
 
 @dataclass(frozen=True, slots=True)
 class Matches:
-    """`x matches "REGEX"` (Python `re.search` semantics, bounded pattern)."""
+    """`x matches "REGEX"`: an RE2 pattern found anywhere in the text (patterns.py)."""
 
     operand: Expr
     pattern: str

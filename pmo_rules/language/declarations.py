@@ -28,12 +28,14 @@ PROJECT = entity("project")
 
 @dataclass(frozen=True)
 class ParamDecl:
-    """One declared parameter of a function or check."""
+    """One declared parameter of a function or check. `kinds` narrows a parameter typed
+    `any` to some kinds (`len` takes lists, maps and strings), with their spelling."""
 
     name: str
     type: Type
     required: bool = True
     doc: str = ""
+    kinds: tuple[frozenset[Kind], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class FunctionDecl:
     returns: Type | Callable[[Sequence[Type]], Type]
     doc: str = ""
     plugin: str | None = None
+    # Parameters whose arguments must be of one type (`coalesce(value, default)`).
+    alike: tuple[str, ...] = ()
 
     def result(self, args: Sequence[Type]) -> Type:
         """The result type for arguments of these types."""
@@ -113,7 +117,14 @@ def _same_list(args: Sequence[Type]) -> Type:
 
 
 def _first_known(args: Sequence[Type]) -> Type:
+    # A value typed only at run time may be what comes out: then so is the result.
+    if any(a.kind is Kind.ANY for a in args):
+        return ANY
     return next((a for a in args if a.kind is not Kind.ANY), ANY)
+
+
+_SIZED = (frozenset({Kind.LIST, Kind.MAP, Kind.STRING, Kind.PHASE, Kind.STAGE, Kind.SEVERITY}),
+          "a list, a map or a string")
 
 
 def _fn(name: str, params: Sequence[tuple[str, Type]], returns: Type | Callable[
@@ -124,13 +135,15 @@ def _fn(name: str, params: Sequence[tuple[str, Type]], returns: Type | Callable[
 def _builtins() -> list[FunctionDecl]:
     node = [("node", GRAPH_NODE)]
     return [
-        _fn("len", [("value", ANY)], NUMBER, "the number of elements of a list or characters"),
+        FunctionDecl("len", (ParamDecl("value", ANY, kinds=_SIZED),), NUMBER,
+                     "the number of elements of a list or map, or of characters of a string"),
         _fn("lower", [("text", STRING)], STRING, "the text in lower case"),
         _fn("upper", [("text", STRING)], STRING, "the text in upper case"),
         _fn("today", [], DATE, "the run's as-of date (never the clock)"),
         _fn("days", [("duration", DURATION)], NUMBER, "a duration as a number of days"),
-        _fn("coalesce", [("value", ANY), ("default", ANY)], _first_known,
-            "the value, or the default when the value is missing"),
+        FunctionDecl("coalesce", (ParamDecl("value", ANY), ParamDecl("default", ANY)),
+                     _first_known, "the value, or the default when the value is missing",
+                     alike=("value", "default")),
         _fn("predecessors", node, _same_list, "direct prerequisites"),
         _fn("successors", node, _same_list, "direct dependents"),
         _fn("ancestors", node, _same_list, "all transitive prerequisites (never the node itself)"),

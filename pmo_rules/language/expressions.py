@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,7 +10,8 @@ from pmo_rules import limits
 from pmo_rules.diagnostics import Diagnostic, Span, did_you_mean
 from pmo_rules.language import ast, schema
 from pmo_rules.language.ast import SEVERITIES, Binding, Define, Expr
-from pmo_rules.language.declarations import ParamDecl, Registry, accepts
+from pmo_rules.language.declarations import FunctionDecl, ParamDecl, Registry, accepts
+from pmo_rules.language.patterns import pattern_help, pattern_problem
 from pmo_rules.language.types import (
     ANY,
     BOOL,
@@ -28,9 +28,6 @@ from pmo_rules.language.types import (
     compatible,
     list_of,
 )
-
-MAX_PATTERN = 500
-# A group holding a quantifier, itself quantified: (a+)+ backtracks exponentially.
 
 
 @dataclass(frozen=True)
@@ -258,6 +255,8 @@ class ExprChecker:
                        "declare it with `define`, or install the plugin that provides it")
             return replace(e, args=args, kwargs=kwargs, ty=ANY)
         types = self.arguments(f"function `{e.func}`", decl.params, args, kwargs, e.span)
+        if decl.alike:
+            self._alike(e, decl, types)
         kind: ast.CallKind = "builtin" if decl.plugin is None else "plugin"
         return replace(e, args=args, kwargs=kwargs, ty=decl.result(types), kind=kind)
 
@@ -274,6 +273,18 @@ class ExprChecker:
         finally:
             self.ctx.calls.pop()
         return replace(e, args=args, kwargs=kwargs, ty=body.ty, kind="define", inlined=body)
+
+    def _alike(self, e: ast.Call, decl: FunctionDecl, types: Sequence[Type]) -> None:
+        """Arguments that must be of one type are (`coalesce(p.tier, "none")` is not)."""
+        named = dict(zip((p.name for p in decl.params), types, strict=False))
+        alike = [named[n] for n in decl.alike if n in named]
+        for ty in alike[1:]:
+            if not compatible(alike[0], ty):
+                self.error("PMO206", f"the arguments of function `{e.func}` must be of one "
+                           f"type, not a {alike[0]} and a {ty}", e.span,
+                           help=f"give `{e.func}` a default of the value's type, e.g. "
+                           "`coalesce(p.tier, 3)`")
+                return
 
     def arguments(self, what: str, params: Sequence[ParamDecl], args: Sequence[Expr],
                   kwargs: Sequence[tuple[str, Expr]], span: Span) -> list[Type]:
@@ -311,6 +322,9 @@ class ExprChecker:
             ty = arg.ty or ANY
             if not accepts(p.type, ty):
                 self.error("PMO206", f"argument `{p.name}` of {what} must be a {p.type}, "
+                           f"not a {ty}", arg.span, help=f"its parameters: {_signature(params)}")
+            elif p.kinds is not None and ty.kind not in p.kinds[0] | {Kind.ANY}:
+                self.error("PMO206", f"argument `{p.name}` of {what} must be {p.kinds[1]}, "
                            f"not a {ty}", arg.span, help=f"its parameters: {_signature(params)}")
             out.append(ty)
         return out
@@ -416,10 +430,9 @@ class ExprChecker:
         if not _is(operand.ty, Kind.STRING, Kind.PHASE, Kind.STAGE, Kind.SEVERITY, Kind.ANY):
             self.error("PMO207", f"`matches` needs text, not a {operand.ty}", operand.span,
                        help="match text fields such as `p.name`")
-        problem = regex_problem(e.pattern)
+        problem = pattern_problem(e.pattern)
         if problem is not None:
-            self.error("PMO211", problem, e.span,
-                       help="write a bounded Python regular expression (docs/language.md)")
+            self.error("PMO211", problem, e.span, help=pattern_help(e.pattern))
         return replace(e, operand=operand, ty=BOOL)
 
     def _exists(self, e: ast.Exists) -> Expr:
@@ -470,7 +483,7 @@ class ExprChecker:
 def _signature(params: Sequence[ParamDecl]) -> str:
     if not params:
         return "none"
-    return ", ".join(f"{p.name}: {p.type}" for p in params)
+    return ", ".join(f"{p.name}: {p.kinds[1] if p.kinds else p.type}" for p in params)
 
 
 _ARITH: dict[tuple[str, Kind, Kind], Type] = {
@@ -512,44 +525,3 @@ def _compare_help(a: Type, b: Type) -> str:
     if {a.kind, b.kind} == {Kind.DURATION, Kind.NUMBER}:
         return "write the number as a duration, such as `30d`, or compare `days(x)`"
     return "compare values of the same type"
-
-
-def regex_problem(pattern: str) -> str | None:
-    """Why a `matches` pattern is refused, or None when it is fine."""
-    if len(pattern) > MAX_PATTERN:
-        return f"the pattern is {len(pattern)} characters long; the limit is {MAX_PATTERN}"
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"the pattern does not compile: {exc}"
-    if _nests_repeats(pattern):
-        return "the pattern nests quantifiers (like `(a+)+`), which can take exponential time"
-    return None
-
-
-def _nests_repeats(pattern: str) -> bool:
-    """Whether an unbounded repeat contains another repeat, at any depth: the shape of
-    catastrophic backtracking (`(a+)+`, `((a+))+`, `(\\w+\\s?)+`)."""
-    from re import _parser  # the standard library's own pattern parser
-
-    def walk(items: Any, inside_repeat: bool) -> bool:
-        for op, arg in items:
-            name = str(op)
-            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                _, high, sub = arg
-                repeats = high is _parser.MAXREPEAT or high > 1
-                if inside_repeat and repeats:
-                    return True
-                if walk(sub, inside_repeat or high is _parser.MAXREPEAT):
-                    return True
-            elif name == "SUBPATTERN":
-                if walk(arg[-1], inside_repeat):
-                    return True
-            elif name == "BRANCH":
-                if any(walk(branch, inside_repeat) for branch in arg[1]):
-                    return True
-            elif name in ("ASSERT", "ASSERT_NOT") and walk(arg[1], inside_repeat):
-                return True
-        return False
-
-    return walk(_parser.parse(pattern), False)

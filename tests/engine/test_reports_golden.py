@@ -104,7 +104,7 @@ def test_exit_code_2_for_malformed_waivers(tmp_path: Path) -> None:
     assert "did you mean `subject`?" in err
 
 
-def test_exit_code_3_when_a_rule_cannot_be_evaluated(tmp_path: Path) -> None:
+def test_a_value_of_the_wrong_kind_fails_the_clause_with_evidence(tmp_path: Path) -> None:
     policy = tmp_path / "p.pmo"
     policy.write_text('policy "x" {\n  rule X-1 "t" {\n    for p in projects\n'
                       '    require p.custom.note > 3\n  }\n}\n', encoding="utf-8")
@@ -112,9 +112,27 @@ def test_exit_code_3_when_a_rule_cannot_be_evaluated(tmp_path: Path) -> None:
     data.write_text("as_of: 2026-11-26\nprojects:\n  - {id: P-1, name: X, note: text}\n",
                     encoding="utf-8")
     code, out, _ = invoke("check", str(data), "--policy", str(policy), "--format", "json")
+    assert code == 1
+    (finding,) = json.loads(out)["findings"]
+    assert finding["status"] == "fail"
+    assert finding["evidence"][0]["problems"] == {
+        "p.custom.note": "holds a string, compared with a number"}
+
+
+def test_exit_code_3_when_a_rule_cannot_be_evaluated(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = tmp_path / "p.pmo"
+    policy.write_text('policy "x" {\n  rule X-1 "t" {\n    for p in projects\n'
+                      '    require count(a in projects where count(b in projects where\n'
+                      '        count(c in projects where count(d in projects\n'
+                      '        where d.id != p.id) > 0) > 0) > 0) > 0\n'
+                      '  }\n}\n', encoding="utf-8")
+    monkeypatch.setenv("PMO_RULES_MAX_STEPS", "1000")
+    code, out, _ = invoke("check", "portfolio.yaml", "--policy", str(policy), "--format", "json")
     assert code == 3
     (error,) = json.loads(out)["errors"]
     assert error["rule"] == "X-1" and error["status"] == "error"
+    assert "stopped after 1,000 evaluation steps" in error["message"]
 
 
 def test_bad_waivers_and_bad_policies_are_reported_together(tmp_path: Path) -> None:

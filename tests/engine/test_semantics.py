@@ -209,12 +209,29 @@ def test_dependency_subjects_are_named_pred_to_succ(run: Runner) -> None:
 
 def test_a_rule_that_fails_at_run_time_is_an_error_for_that_rule_only(run: Runner) -> None:
     policy = ('policy "t" {\n'
-              '  rule T-1 "Custom compare" {\n    for p in projects\n'
-              '    require p.custom.score > 3\n  }\n'
+              '  rule T-1 "Too costly" {\n    for p in projects\n'
+              '    require all a in projects: all b in projects:\n'
+              '        all c in projects: c.tier > p.tier - 9\n'
+              '  }\n'
               '  rule T-2 "Tier" {\n    for p in projects\n    require p.tier == 1\n  }\n}\n')
-    report = run(policy, [proj("A", tier=2, score="high")])
-    assert {(f.rule.id, f.status) for f in report.findings} == {("T-1", "error"), ("T-2", "fail")}
+    projects = [proj(f"P{i:02}", tier=2) for i in range(12)]
+    report = run(policy, projects, max_steps=1_000)
+    assert {(f.rule.id, f.status) for f in report.findings} == {
+        ("T-1", "error"), *(("T-2", "fail") for _ in projects)}
     assert report.exit_code == 3
+    assert report.counts["T-1"].error == 1 and report.counts["T-2"].failed == 12
+
+
+def test_a_value_of_the_wrong_kind_fails_its_clause(run: Runner) -> None:
+    policy = ('policy "t" {\n'
+              '  rule T-1 "Custom compare" {\n    for p in projects\n'
+              '    require p.custom.score > 3\n  }\n}\n')
+    report = run(policy, [proj("A", tier=2, score="high"), proj("B", score=4)])
+    (finding,) = report.findings
+    assert (finding.subject.id, finding.status) == ("A", "fail")
+    assert finding.evidence[0].problems == {"p.custom.score": "holds a string, compared with a "
+                                            "number"}
+    assert report.exit_code == 1
 
 
 def test_quantifiers_over_a_map_see_its_values(run: Runner) -> None:

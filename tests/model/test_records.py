@@ -106,3 +106,31 @@ def test_streaming_keeps_json_loads_values_exactly() -> None:
     text = ('{"projects": [{"a": 1e400, "b": -0.0, "c": NaN, "d": 12345678901234567890123,'
             ' "e": "\\ud83d\\ude00", "f": 0.1, "a": 2}], "projects2": 1}')
     assert repr(load_streaming(text, "projects", lambda v: v)) == repr(json.loads(text))
+
+
+def test_no_module_tells_entities_apart_by_their_models() -> None:
+    """Rules, the graph and plugins see records: `isinstance(e, entities.Project)` is
+    always false there. A module testing a model class must test the record class."""
+    import ast
+    from pathlib import Path
+
+    models = {name for name, v in vars(entities).items()
+              if isinstance(v, type) and issubclass(v, entities.Entity)}
+    root = Path(records.__file__).resolve().parents[1]
+    exact_path = {"model/entities.py", "model/resolve.py"}  # these work on the models
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if str(path.relative_to(root)) in exact_path:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {alias.asname or alias.name for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)
+                    and node.module == "pmo_rules.model.entities"
+                    for alias in node.names if alias.name in models}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+                    "isinstance", "issubclass") and len(node.args) == 2:
+                named = {n.id for n in ast.walk(node.args[1]) if isinstance(n, ast.Name)}
+                if named & imported:
+                    offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
