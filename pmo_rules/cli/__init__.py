@@ -34,6 +34,7 @@ COMMANDS = {
     "trend": "trend",
     "preview": "preview",
     "store": "store",
+    "readiness": "readiness",
 }
 
 

@@ -22,7 +22,7 @@ from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options, split_i
 from pmo_rules.cli.output import write_file, write_stdout
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.given import span_of
-from pmo_rules.timing import stage
+from pmo_rules.timing import staged
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -116,21 +116,22 @@ def command(
 
         history = CheckHistory.prepare(record=record, store=store, baseline=baseline,
                                        config=config, html="html" in formats)
-        report, loaded = _run(portfolio, policy_paths, pack_names, run, show_passes, fmt,
-                              (from_, mapping))
+        report, loaded, checked = _run(portfolio, policy_paths, pack_names, run, show_passes,
+                                       fmt, (from_, mapping))
         trend = history.after_run(report)
         if report.warnings and "text" in formats and destinations[0][1] is None:
             emit_diagnostics(report.warnings)
-        with stage("report"):
-            write_reports(report, destinations, group_by=group_by,
-                          graph=_graph(loaded) if "html" in formats else None, trend=trend)
+        html = "html" in formats
+        write_reports(report, destinations, group_by=group_by,
+                      graph=_graph(loaded) if html else None, trend=trend,
+                      readiness=_readiness(loaded, checked, run) if html else None)
     sys.exit(report.exit_code)
 
 
 def _run(
     portfolio: Path, policy_paths: list[Path | str], packs: list[str], run: dict[str, Any],
     show_passes: bool, fmt: str, source: tuple[str | None, Path | None] = (None, None),
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
     from pmo_rules import api
 
     loaded, (checked,) = load_inputs(portfolio, [(policy_paths, packs)], run["waivers"],
@@ -138,7 +139,19 @@ def _run(
     interactive = fmt == "text" and sys.stderr.isatty()
     report = api.check(loaded, checked, **run, show_passes=show_passes,
                        progress=_progress(interactive))
-    return report, loaded
+    return report, loaded, checked
+
+
+# The HTML report's readiness section is the agenda of the next board: the gates due in
+# this many days (every live project: `pmo-rules readiness`).
+READINESS_DAYS = 30
+
+
+def _readiness(loaded: Any, checked: Any, run: dict[str, Any]) -> Any:
+    from pmo_rules.readiness.assess import assess
+
+    return assess(loaded, checked, params=run["params"], as_of=run["as_of"],
+                  within=READINESS_DAYS, select=run["select"], ignore=run["ignore"])
 
 
 def _formats(requested: Any) -> list[str]:
@@ -195,11 +208,12 @@ def _destinations(
     return [(formats[0], output)]
 
 
-def _reporters(graph: Any = None, trend: Any = None) -> dict[str, Any]:
+def _reporters(graph: Any = None, trend: Any = None, readiness: Any = None) -> dict[str, Any]:
     """Every reporter by name; the built-ins come first, HTML with the run's graph bound."""
     from pmo_rules.reports.registry import builtin_reporters, reporter_table
 
-    return reporter_table(builtin_reporters(graph, trend=trend), _plugin_reporters())
+    return reporter_table(builtin_reporters(graph, trend=trend, readiness=readiness),
+                          _plugin_reporters())
 
 
 def _plugin_reporters() -> list[list[Any]]:
@@ -218,12 +232,13 @@ def _graph(loaded: Any) -> Any:
     return graph_data(PortfolioGraph(loaded))
 
 
+@staged("report")
 def write_reports(
     report: Any, destinations: list[tuple[str, Path | None]], *, group_by: str = "rule",
-    graph: Any = None, trend: Any = None,
+    graph: Any = None, trend: Any = None, readiness: Any = None,
 ) -> None:
     """Render each format and write it to its file, or to stdout when it has none."""
-    reporters = _reporters(graph, trend)
+    reporters = _reporters(graph, trend, readiness)
     for name, path in destinations:
         if name == "text" and path is None:
             _text_to_terminal(report, group_by)

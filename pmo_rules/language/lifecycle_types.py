@@ -81,7 +81,7 @@ FUNCTIONS: Mapping[str, tuple[tuple[tuple[str, Type], ...], Type, str]] = {
     "entry_gate": ((("project", _PROJECT),), LIFECYCLE_GATE,
                    "the gate that admits the project's current phase"),
     "next_gate": ((("project", _PROJECT),), LIFECYCLE_GATE,
-                  "the first gate ahead of the project's phase not yet passed"),
+                  "the first gate of the project's lifecycle, in order, not yet passed"),
     "gate_admitting": ((("project", _PROJECT), ("phase", PHASE)), LIFECYCLE_GATE,
                        "the gate of the project's lifecycle that admits `phase`"),
     "phase_limit": ((("project", _PROJECT),), DURATION,

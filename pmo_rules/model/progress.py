@@ -134,10 +134,9 @@ def progress(project: Project, model: LifecycleModel) -> ProjectLifecycle:
     entry = None
     if project.phase is not None:
         entry = next((g for g in reversed(gates) if g.admits == project.phase), None)
-    ahead = None
+    ahead = None  # a gate the project skipped comes before those ahead of its phase
     if here is not None and project.status not in ("closed", "cancelled"):
-        ahead = next((g for g in gates if model.gate_rank(g.spec) > here and not g.passed),
-                     None)
+        ahead = next((g for g in gates if not g.passed), None)
     limit = model.max_days.get(project.phase) if project.phase is not None else None
     return ProjectLifecycle(
         project=project, model=model, gates=gates, passed=[g for g in gates if g.passed],

@@ -107,6 +107,19 @@ class Record:
     __slots__ = ()
     __hash__ = None  # type: ignore[assignment]
 
+    @classmethod
+    def construct(cls, **values: Any) -> Any:
+        """A record holding `values`, its other fields at their defaults; like the models'
+        `model_construct`, nothing is validated (for code that makes records by hand)."""
+        model = cls.__model__  # type: ignore[attr-defined]
+        obj = cls.__new__(cls)
+        for name in model.model_fields:
+            value = values.pop(name) if name in values else default_of(model, name)
+            object.__setattr__(obj, name, value)
+        if values:
+            raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(values))}")
+        return obj
+
     def __eq__(self, other: object) -> bool:
         if self is other:
             return True
@@ -179,11 +192,8 @@ def default_of(model: type[entities.Entity], name: str) -> Any:
 
 def _blank(model: type[entities.Entity]) -> Record:
     """A record of `model` with every field at its default (a nested record left out)."""
-    cls = record_class(model)
-    obj = cls.__new__(cls)
-    for name in model.model_fields:
-        object.__setattr__(obj, name, default_of(model, name))
-    return obj
+    blank: Record = record_class(model).construct()
+    return blank
 
 
 def from_models(*roots: Any) -> list[Any]:

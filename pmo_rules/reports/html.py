@@ -41,9 +41,11 @@ def asset(name: str) -> str:
 
 def render_html(
     report: Report, *, graph: Mapping[str, Any] | None = None, trend: Any = None,
+    readiness: Any = None,
 ) -> str:
     """The report as one HTML page; `graph` is graph_data()'s shape, drawn when given;
-    `trend` (a history Trend, when the run has a store) adds the trend section."""
+    `trend` (a history Trend, when the run has a store) adds the trend section;
+    `readiness` (a readiness.results.Readiness) the gate readiness section."""
     programs = {id(f): program_of(f) or NO_PROGRAM for f in report.findings}
     title = f"Compliance report: {report.portfolio_id}"
     body = [
@@ -57,6 +59,7 @@ def render_html(
         '<p class="note">A family is the rule id up to its first “-” (LC-001 is in LC).</p>',
         _by_family(report), "</section>",
         *(_trend(trend) if trend is not None else []),
+        *(_readiness(readiness) if readiness is not None else []),
         '<section id="findings-section"><h2>Findings</h2>',
         _findings(report, programs), "</section>",
         '<section id="waivers"><h2>Waiver register</h2>', _waivers(report), "</section>",
@@ -81,6 +84,12 @@ def _trend(trend: Any) -> list[str]:
     from pmo_rules.reports.trend_svg import trend_section
 
     return ['<section id="trend"><h2>Trend</h2>', trend_section(trend), "</section>"]
+
+
+def _readiness(readiness: Any) -> list[str]:
+    from pmo_rules.readiness.html import readiness_section
+
+    return [readiness_section(readiness, note="; every live project: pmo-rules readiness")]
 
 
 def _baseline(report: Report) -> list[str]:

@@ -49,17 +49,18 @@ def _markdown(report: Report) -> str:
     return render_markdown(report)
 
 
-def _html(report: Report, *, graph: Mapping[str, Any] | None = None, trend: Any = None) -> str:
+def _html(report: Report, *, graph: Mapping[str, Any] | None = None, trend: Any = None,
+          readiness: Any = None) -> str:
     from pmo_rules.reports.html import render_html
 
-    return render_html(report, graph=graph, trend=trend)
+    return render_html(report, graph=graph, trend=trend, readiness=readiness)
 
 
 def builtin_reporters(
-    graph: Mapping[str, Any] | None = None, *, trend: Any = None,
+    graph: Mapping[str, Any] | None = None, *, trend: Any = None, readiness: Any = None,
 ) -> list[Reporter]:
     """The six built-in formats; `graph` (graph_data's shape) lets HTML draw dependencies,
-    `trend` (a history Trend) its trend section."""
+    `trend` (a history Trend) its trend section, `readiness` its gate readiness section."""
     return [
         Reporter("text", "the terminal report, as plain text", _text),
         Reporter("json", "the stable JSON report (schema pmo-rules/report/v1)", _json),
@@ -67,7 +68,7 @@ def builtin_reporters(
         Reporter("junit", "JUnit XML for CI test views", _junit),
         Reporter("markdown", "Markdown for a pull-request comment or a wiki page", _markdown),
         Reporter("html", "one self-contained HTML page for people",
-                 partial(_html, graph=graph, trend=trend)),
+                 partial(_html, graph=graph, trend=trend, readiness=readiness)),
     ]
 
 

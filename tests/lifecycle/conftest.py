@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pmo_rules import api
+from pmo_rules.language.checked import CheckedPolicySet
 from pmo_rules.model.lifecycles import LifecycleModel
 from pmo_rules.model.portfolio import LoadedPortfolio
 
@@ -24,3 +25,9 @@ def mixed_lifecycles() -> list[LifecycleModel]:
 def mixed(mixed_lifecycles: list[LifecycleModel]) -> LoadedPortfolio:
     """Harbour City Council's portfolio: projects in six lifecycles."""
     return api.load_portfolio(MIXED / "portfolio.yaml", lifecycles=mixed_lifecycles)
+
+
+@pytest.fixture(scope="session")
+def standard(mixed_lifecycles: list[LifecycleModel]) -> CheckedPolicySet:
+    """The standard pack, knowing the example's phases."""
+    return api.load_policies([], packs=["standard"], lifecycles=mixed_lifecycles)

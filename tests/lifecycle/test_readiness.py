@@ -1,0 +1,192 @@
+"""Readiness on a portfolio mixing six lifecycles: each project's next gate, and exactly the
+missing artifacts, open conditions and would-be failures the example was built with."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pmo_rules import api
+from pmo_rules.engine.scores import owning_project
+from pmo_rules.language.checked import CheckedPolicySet
+from pmo_rules.model.lifecycles import LifecycleModel
+from pmo_rules.model.portfolio import LoadedPortfolio
+from pmo_rules.readiness.assess import assess
+from pmo_rules.readiness.results import Readiness
+
+from .conftest import MIXED
+
+# project: (state, next gate, days to its milestone)
+GATES = {
+    "HC-01": ("not_ready", "gate_4", 18),             # ipa-gateway, implementation
+    "HC-02": ("ready", "gate_3", 44),                 # ipa-gateway, procurement
+    "HC-03": ("not_ready", "authorize_closure", 25),  # prince2-style, delivery
+    "HC-04": ("ready", "gate_4", 9),                  # stage-gate, development
+    "HC-05": ("not_ready", "gate_3", 23),             # stage-gate, build_business_case
+    "HC-06": ("no_gate_ahead", None, None),           # safe-portfolio, implementing
+    "HC-07": ("not_ready", "MW3", 74),                # council-minor-works (YAML), build
+    "HC-08": ("not_ready", "G2", 14),                 # pmbok, planning
+    "HC-09": ("not_ready", "authorize_initiation", None),  # prince2-style, skipped, no date
+}
+# project: artifacts its next gate needs, with the status the project has (None: none)
+MISSING = {
+    "HC-01": [("service_readiness_plan", "draft"), ("benefits_realisation_plan", None)],
+    "HC-03": [("end_project_report", None), ("lessons_report", "draft")],
+    "HC-05": [("business_case", "submitted"), ("project_management_plan", None)],
+    "HC-07": [("test_certificate", None)],
+    "HC-08": [("project_management_plan", "submitted")],
+    "HC-09": [("business_case", "draft")],
+}
+CONDITIONS = {"HC-01": [("gate_3", "Sign the heat-network connection agreement", False)]}
+# project: (rule, subject, fails already today) once through its next gate
+WOULD_FAIL = {
+    "HC-01": [("LC-03", "HC-01", False)],
+    "HC-03": [("CLO-01", "HC-03", False), ("CLO-03", "HC-03", False)],
+    "HC-05": [("ART-01", "HC-05", False), ("ART-03", "HC-05", False),
+              ("ART-04", "HC-05", False), ("LC-03", "HC-05", False)],
+    "HC-07": [("LC-03", "HC-07", False), ("LC-04", "HC-07", True)],
+    "HC-08": [("ART-03", "HC-08", False), ("LC-03", "HC-08", False),
+              ("LC-04", "HC-08", True)],
+    "HC-09": [("ART-01", "HC-09", True), ("LC-03", "HC-09", False)],
+}
+DECIDERS = {"HC-01": "executive", "HC-02": "director", "HC-03": "executive",
+            "HC-04": "director", "HC-05": "executive", "HC-07": "manager",
+            "HC-08": "executive", "HC-09": "executive"}
+
+
+@pytest.fixture(scope="module")
+def everything(mixed: LoadedPortfolio, standard: CheckedPolicySet) -> Readiness:
+    return assess(mixed, standard)
+
+
+def test_every_live_projects_next_gate(everything: Readiness) -> None:
+    got = {p.id: (p.state, p.gate.id if p.gate else None, p.days_to_gate)
+           for p in everything.projects}
+    assert got == GATES  # closed HC-10 and cancelled HC-11 are not live
+    assert {p.id: p.gate.decider_grade for p in everything.projects if p.gate} == DECIDERS
+    assert everything.exit_code == 1
+
+
+def test_exactly_the_missing_artifacts_conditions_and_would_be_failures(
+        everything: Readiness) -> None:
+    missing = {p.id: [(m.type, m.status) for m in p.missing]
+               for p in everything.projects if p.missing}
+    conditions = {p.id: [(c.gate, c.text, c.overdue) for c in p.conditions]
+                  for p in everything.projects if p.conditions}
+    would = {p.id: [(w.finding.rule.id, w.finding.subject.id, w.already)
+                    for w in p.would_fail] for p in everything.projects if p.would_fail}
+    assert missing == MISSING
+    assert conditions == CONDITIONS
+    assert would == WOULD_FAIL
+
+
+def test_would_be_failures_carry_the_evidence_of_the_moved_project(
+        everything: Readiness) -> None:
+    hc05 = next(p for p in everything.projects if p.id == "HC-05")
+    art04 = next(w.finding for w in hc05.would_fail if w.finding.rule.id == "ART-04")
+    assert art04.message == ("HC-05 Smart Parking Pilot is executing without a full baseline "
+                             "(start 2026-02-02, finish missing, budget 250000)")
+    assert art04.evidence[0].missing == ("p.schedule.baseline_finish",)
+    hc03 = next(p for p in everything.projects if p.id == "HC-03")
+    clo03 = next(w.finding for w in hc03.would_fail if w.finding.rule.id == "CLO-03")
+    assert clo03.evidence[1 if len(clo03.evidence) > 1 else 0].witnesses == ("R-03-1",)
+
+
+def test_the_simulation_leaves_the_portfolio_as_it_was(
+        mixed: LoadedPortfolio, standard: CheckedPolicySet, everything: Readiness) -> None:
+    before = api.check(mixed, standard).to_json()
+    assess(mixed, standard)
+    assert api.check(mixed, standard).to_json() == before
+    hc08 = mixed.projects_by_id["HC-08"]
+    assert (hc08.phase, hc08.stage, sorted(hc08.gates)) == ("planning", "planning", ["G1"])
+
+
+@pytest.mark.parametrize(("options", "ids", "undated"), [
+    ({"within": 30}, ["HC-04", "HC-08", "HC-01", "HC-05", "HC-03"], ["HC-09"]),
+    ({"within": 10}, ["HC-04"], ["HC-09"]),
+    ({"gate": "gate_4"}, ["HC-04", "HC-01"], []),
+    ({"gate": "gate_3", "within": 30}, ["HC-05"], []),
+    ({"projects": ["HC-07", "HC-10"]}, ["HC-07"], []),
+], ids=["within-30", "within-10", "gate", "gate-and-within", "projects"])
+def test_filters(mixed: LoadedPortfolio, standard: CheckedPolicySet, options: dict[str, Any],
+                 ids: list[str], undated: list[str]) -> None:
+    found = assess(mixed, standard, **options)
+    assert [p.id for p in found.projects] == ids
+    assert found.undated == undated
+
+
+def test_an_overdue_gate_is_on_the_agenda(mixed: LoadedPortfolio,
+                                          standard: CheckedPolicySet) -> None:
+    later = assess(mixed, standard, as_of=mixed.as_of.replace(day=20), within=0)
+    assert [(p.id, p.days_to_gate) for p in later.projects] == [
+        ("HC-04", -10), ("HC-08", -5), ("HC-01", -1)]
+
+
+ROOT = MIXED.parent.parent
+
+
+def _brute_force(path: Path, project_id: str, gate: str, decider: str | None,
+                 mixed_lifecycles: list[LifecycleModel], standard: CheckedPolicySet,
+                 tmp_path: Path) -> set[tuple[str, str]]:
+    """The project's failures in a copy of the portfolio edited by hand as if it had passed
+    its gate, checked in full with every rule: what readiness must find."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    as_of = doc["as_of"]
+    doc["people"].append({"id": "BOARD", "name": "Board", "grade": decider or "executive"})
+    project = next(p for p in doc["projects"] if p["id"] == project_id)
+    lifecycle = project.get("lifecycle") or doc["portfolio"].get("default_lifecycle", "pmbok")
+    model = api.load_portfolio(path, lifecycles=mixed_lifecycles).lifecycles.get(lifecycle)
+    assert model is not None
+    spec = model.gate(gate)
+    assert spec is not None
+    gates = project.get("gates") or {}
+    project["gates"] = {**copy.deepcopy(gates), gate: {
+        "decision": "go", "decided_on": as_of, "decided_by": "BOARD"}}
+    here = model.phase_index(project.get("phase") or "")
+    if spec.admits is None:
+        project.update(status="closed", closed_on=as_of, phase_entered_on=as_of)
+    else:
+        if here is None or model.gate_rank(spec) > here:  # a skipped gate: it stays put
+            project.update(phase=spec.admits, phase_entered_on=as_of)
+        if project.get("status") == "proposed":
+            project["status"] = "active"
+    moved_path = tmp_path / f"{project_id}.yaml"
+    moved_path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    report = api.check(api.load_portfolio(moved_path, lifecycles=mixed_lifecycles), standard)
+    return {(f.rule.id, f.subject.id) for f in report.findings
+            if f.status in ("fail", "error") and owning_project(f.entity) is not None
+            and owning_project(f.entity).id == project_id}
+
+
+@pytest.mark.parametrize("project_id", ["HC-01", "HC-03", "HC-05", "HC-07", "HC-08", "HC-09",
+                                        "HC-02", "HC-04"])
+def test_would_be_failures_equal_a_full_check_of_the_moved_portfolio(
+        project_id: str, everything: Readiness, mixed_lifecycles: list[LifecycleModel],
+        standard: CheckedPolicySet, tmp_path: Path) -> None:
+    p = next(p for p in everything.projects if p.id == project_id)
+    assert p.gate is not None
+    expected = _brute_force(MIXED / "portfolio.yaml", project_id, p.gate.id,
+                            p.gate.decider_grade, mixed_lifecycles, standard, tmp_path)
+    assert {(w.finding.rule.id, w.finding.subject.id) for w in p.would_fail} == expected
+
+
+@pytest.fixture(scope="module")
+def northbridge(standard: CheckedPolicySet) -> Readiness:
+    return assess(api.load_portfolio(ROOT / "examples" / "portfolio.yaml"), standard)
+
+
+# Proposed (authorised by the move), on hold, executing with a slipping G3, a skipped G2.
+@pytest.mark.parametrize("project_id", ["P-105", "P-306", "P-107", "P-102", "P-901", "P-109"])
+def test_the_same_on_the_pmbok_example(
+        project_id: str, northbridge: Readiness, mixed_lifecycles: list[LifecycleModel],
+        standard: CheckedPolicySet, tmp_path: Path) -> None:
+    p = next(p for p in northbridge.projects if p.id == project_id)
+    assert p.gate is not None
+    expected = _brute_force(ROOT / "examples" / "portfolio.yaml", project_id, p.gate.id,
+                            p.gate.decider_grade, mixed_lifecycles, standard, tmp_path)
+    assert {(w.finding.rule.id, w.finding.subject.id) for w in p.would_fail} == expected
+    assert expected  # each of these projects has something to fix before its gate
