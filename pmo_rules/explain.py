@@ -11,6 +11,7 @@ from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.engine.results import Finding
 from pmo_rules.language import ast
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
+from pmo_rules.policytest.runner import Library, run_suite
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,11 @@ def rule_source(resolved: ResolvedRule, policies: CheckedPolicySet) -> str:
 
 
 def sample_finding(
-    resolved: ResolvedRule, tests_dirs: Sequence[Path]
+    resolved: ResolvedRule, tests_dirs: Sequence[Path], library: Library | None = None
 ) -> tuple[Finding, str] | None:
-    """A failing finding for the rule, from the first of its test cases that expects a failure."""
+    """A failing finding for the rule, from the first of its test cases that expects a failure;
+    `library` holds the policies a tested policy extends (as `pmo-rules test` finds them)."""
     from pmo_rules.policytest.cases import load_test_file
-    from pmo_rules.policytest.runner import run_case
 
     for directory in tests_dirs:
         path = directory / f"{resolved.rule.id}.yaml"
@@ -87,7 +88,8 @@ def sample_finding(
             failing = [e.subject for e in case.expect if e.status == "fail"]
             if not failing:
                 continue
-            result = run_case(test_file, case)
+            [result] = run_suite([dataclasses.replace(test_file, cases=(case,))],
+                                 library=library)
             if result.report is None:
                 continue
             for finding in result.report.findings:
@@ -96,10 +98,13 @@ def sample_finding(
     return None
 
 
-def explain(rule_id: str, policies: CheckedPolicySet, tests_dirs: Sequence[Path]) -> Explanation:
+def explain(
+    rule_id: str, policies: CheckedPolicySet, tests_dirs: Sequence[Path],
+    library: Library | None = None,
+) -> Explanation:
     """Gather the explanation of one rule."""
     resolved = find_rule(policies, rule_id)
-    sample = sample_finding(resolved, tests_dirs)
+    sample = sample_finding(resolved, tests_dirs, library)
     return Explanation(
         resolved, rule_source(resolved, policies), params_read(resolved, policies),
         sample[0] if sample else None, sample[1] if sample else None)

@@ -85,3 +85,9 @@ MAX_SUGGESTIONS = 100
 # How many diagnostics a command shows before summarising the rest by code.
 MAX_DIAGNOSTICS = Limit("diagnostics", "PMO_RULES_MAX_DIAGNOSTICS", default=100, minimum=1,
                         maximum=10**9, unit="diagnostics")
+
+# How long one call into a plugin (a hook, a check, a function, a reporter, a loader)
+# may run before it is interrupted and becomes an error naming the plugin; 0 for no
+# limit (pmo_rules/plugins/guard.py says how).
+PLUGIN_TIMEOUT = Limit("plugin time", "PMO_RULES_PLUGIN_TIMEOUT", default=300, minimum=0,
+                       maximum=86_400, unit="seconds")

@@ -54,3 +54,36 @@ def test_the_standard_packs_fixture_is_the_example_portfolio() -> None:
     assert copy.read_bytes() == (ROOT / "examples" / "portfolio.yaml").read_bytes(), (
         "examples/portfolio.yaml changed: copy it to "
         "pmo_rules/stdlib/standard/policies/tests/fixtures/northbridge.yaml")
+
+
+def test_the_whole_policy_in_the_language_reference_runs(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/language.md's whole example validates and runs on the example portfolio."""
+    from click.testing import CliRunner
+
+    from pmo_rules.cli import main
+
+    doc = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    found = re.search(r"## A whole policy\n\n```\n(.*?)```", doc, re.S)
+    assert found is not None
+    policy = tmp_path / "delivery.pmo"
+    policy.write_text(found.group(1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    validated = CliRunner().invoke(main, ["validate", str(policy)])
+    assert validated.exit_code == 0, validated.output
+    checked = CliRunner().invoke(main, ["check", str(ROOT / "examples" / "portfolio.yaml"),
+                                        "--policy", str(policy), "--format", "json"])
+    assert checked.exit_code == 1, checked.output
+    import json
+
+    report = json.loads(checked.stdout)
+    assert {r["id"] for r in report["rules"]} == {f"DLV-0{i}" for i in range(1, 7)}
+    assert report["summary"]["error"] == 0 and report["summary"]["fail"] > 0
+
+
+def test_the_readme_links_every_page_of_docs() -> None:
+    """A page nobody links is a page nobody reads: README.md's Documentation table lists all."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    pages = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
+    unlinked = [name for name in pages if f"(docs/{name})" not in readme]
+    assert not unlinked, f"add these to README.md's Documentation table: {unlinked}"

@@ -158,7 +158,7 @@ def _formats(requested: Any) -> list[str]:
     """The requested formats, each known (built-in or from a plugin), without repeats."""
     from pmo_rules.reports.registry import BUILTIN_NAMES
 
-    known = list(_reporters().keys()) or list(BUILTIN_NAMES)
+    known = list(_reporters()[0].keys()) or list(BUILTIN_NAMES)
     out: list[str] = []
     problems = []
     for name in split_ids(tuple(requested)):
@@ -208,21 +208,28 @@ def _destinations(
     return [(formats[0], output)]
 
 
-def _reporters(graph: Any = None, trend: Any = None, readiness: Any = None) -> dict[str, Any]:
-    """Every reporter by name; the built-ins come first, HTML with the run's graph bound."""
+def _reporters(
+    graph: Any = None, trend: Any = None, readiness: Any = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Every reporter by name (the built-ins first, HTML with the run's graph bound), and
+    the plugin of each that came from one."""
     from pmo_rules.reports.registry import builtin_reporters, reporter_table
 
+    plugged, owners = _plugin_reporters()
     return reporter_table(builtin_reporters(graph, trend=trend, readiness=readiness),
-                          _plugin_reporters())
+                          [plugged]), owners
 
 
-def _plugin_reporters() -> list[list[Any]]:
-    """Reporters from the `pmo_rules_reporters` hook: the built-ins' module and every plugin."""
+def _plugin_reporters() -> tuple[list[Any], dict[str, str]]:
+    """Reporters from the `pmo_rules_reporters` hook (the built-ins' module and every
+    plugin), and the plugin each came from."""
     from pmo_rules.plugins.manager import load_plugins
     from pmo_rules.reports import registry
 
     plugins = load_plugins([("pmo-rules-reports", registry)])
-    return [list(plugins.collected.reporters.values())]
+    owners = {name: plugin for (kind, name), plugin in plugins.collected.owner.items()
+              if kind == "reporters"}
+    return list(plugins.collected.reporters.values()), owners
 
 
 def _graph(loaded: Any) -> Any:
@@ -238,7 +245,9 @@ def write_reports(
     graph: Any = None, trend: Any = None, readiness: Any = None,
 ) -> None:
     """Render each format and write it to its file, or to stdout when it has none."""
-    reporters = _reporters(graph, trend, readiness)
+    from pmo_rules.reports.registry import render
+
+    reporters, owners = _reporters(graph, trend, readiness)
     for name, path in destinations:
         if name == "text" and path is None:
             _text_to_terminal(report, group_by)
@@ -248,7 +257,7 @@ def write_reports(
 
             rendered: str | bytes = render_text(report, group_by=group_by)
         else:
-            rendered = reporters[name].render(report)
+            rendered = render(reporters[name], report, owners.get(name))
         if path is None:
             write_stdout(rendered, f"the {name} report")
         else:

@@ -21,6 +21,7 @@ from pmo_rules.cli.output import (
     write_stdout,
 )
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, render_all, split_shown
+from pmo_rules.plugins.guard import PluginError
 
 EXIT_OK = 0
 EXIT_BLOCKING = 1
@@ -94,7 +95,11 @@ def user_errors(fmt: str = "text") -> Iterator[None]:
         sys.exit(EXIT_INPUT)
     except (SystemExit, KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
         raise
-    except Exception as exc:  # an internal error: a bug in pmo-rules or a plugin
+    except PluginError as exc:  # a plugin's report format (or the like) failed: named
+        say(f"pmo-rules: error[PMO624]: {exc}\n"
+            "  help: the run is incomplete; report this to the plugin's authors")
+        sys.exit(EXIT_INTERNAL)
+    except Exception as exc:  # an internal error: a bug in pmo-rules
         _output_failed(exc)
         if os.environ.get("PMO_RULES_DEBUG"):
             traceback.print_exc()

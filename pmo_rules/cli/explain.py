@@ -27,10 +27,15 @@ def command(rule: str, policies: tuple[Path, ...], packs: tuple[str, ...]) -> No
     """
     from pmo_rules import api
     from pmo_rules.explain import explain, render_text
+    from pmo_rules.policytest.runner import Library
 
     with user_errors():
         paths, pack_names = policy_sources(policies, packs)
         checked = api.load_policies(paths, packs=pack_names, lifecycles=settings_lifecycles())
-        tests_dirs = [(p if p.is_dir() else p.parent) / "tests" for p in map(Path, paths)]
-        click.echo(render_text(explain(rule, checked, tests_dirs)), nl=False)
+        folders = [*(p if p.is_dir() else p.parent for p in map(Path, paths)),
+                   *api.pack_directories(pack_names)]
+        # A department rule's cases load its parents from what this run loaded.
+        library = Library(tuple(paths), tuple(pack_names))
+        click.echo(render_text(explain(rule, checked, [f / "tests" for f in folders],
+                                       library)), nl=False)
     sys.exit(EXIT_OK)

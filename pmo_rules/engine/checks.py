@@ -1,7 +1,11 @@
 """Run a plugin check for a rule with `check`: its results become ordinary findings.
 
-A check that raises, or returns anything but a list of CheckResult, becomes one
-`error` result on that rule naming the plugin and the error; no other rule is touched.
+A check that raises (SystemExit included), runs past the plugin time limit, or
+returns anything but a list of CheckResult, becomes one `error` result on that
+rule naming the plugin and the error; no other rule is touched. Results the
+engine cannot use (a subject that is not an entity of the check's kind in this
+portfolio, a subject given twice, `passed` that is not true or false) are left
+out, and one `error` result names the plugin and what was wrong.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from pmo_rules.engine.evaluate import Evaluator
 from pmo_rules.engine.plan import RulePlan
 from pmo_rules.engine.results import Evidence, Finding, RuleCounts, Subject
 from pmo_rules.engine.runtime import RunContext, entity_id, show, to_plain
+from pmo_rules.plugins import guard
 from pmo_rules.plugins.types import CheckContext, CheckResult, PluginCheck
 from pmo_rules.timing import staged
 
@@ -40,10 +45,9 @@ def call_check(check: PluginCheck, ctx: CheckContext) -> list[CheckResult]:
     plugin = check.decl.plugin or "?"
     name = check.decl.name
     try:
-        results = check.implementation(ctx)
-    except Exception as exc:  # plugin code: anything may happen, and it must stay local
-        raise CheckFailed(
-            f"plugin `{plugin}`: check `{name}` raised {type(exc).__name__}: {exc}") from exc
+        results = guard.call(plugin, f"check `{name}`", check.implementation, ctx)
+    except guard.PluginError as exc:
+        raise CheckFailed(str(exc)) from exc
     if not isinstance(results, list | tuple):
         raise CheckFailed(f"plugin `{plugin}`: check `{name}` returned "
                           f"{type(results).__name__}, expected a list of CheckResult")
@@ -75,13 +79,19 @@ def run_check(
     outcome.passes.append((plan.info.severity, passed))
     clause = _clause(check.decl.name, args)
     blocking = evaluator.blocks(plan.info)
+    rejected: list[str] = []
+    seen: set[str] = set()
     for result in results:
-        try:
-            entity, subject = _subject(evaluator, ctx, check.decl.subject, result.subject)
-        except Exception as exc:  # a result naming its subject in a way we cannot read
-            evaluator.rule_error(plan, f"check `{check.decl.name}` returned a result whose "
-                                 f"subject cannot be read: {type(exc).__name__}: {exc}")
+        found = _unusable(result) or _subject(evaluator, ctx, check.decl.subject,
+                                              result.subject)
+        if isinstance(found, str):
+            rejected.append(found)
             continue
+        entity, subject = found
+        if subject.id in seen:
+            rejected.append(f"subject `{subject.id}` twice")
+            continue
+        seen.add(subject.id)
         if result.not_applicable:
             counts.not_applicable += 1
         elif result.passed:
@@ -95,21 +105,57 @@ def run_check(
             outcome.findings.append(Finding(
                 plan.info, subject, "fail", result.message or plan.info.title, (evidence,),
                 blocking, entity=entity))
+    if rejected:
+        plugin = check.decl.plugin or "?"
+        shown = "; ".join(rejected[:3]) + (f"; and {len(rejected) - 3} more"
+                                            if len(rejected) > 3 else "")
+        evaluator.rule_error(plan, f"plugin `{plugin}`: check `{check.decl.name}` returned "
+                             f"{len(rejected)} result(s) that were left out: {shown}")
+
+
+def _unusable(result: CheckResult) -> str | None:
+    """Why a result cannot become a finding, in words; None when it can."""
+    for name in ("passed", "not_applicable"):
+        value = getattr(result, name)
+        if not isinstance(value, bool):
+            return f"`{name}` is {_short(value)}, not true or false"
+    if not isinstance(result.message, str):
+        return f"`message` is {_short(result.message)}, not text"
+    return None
 
 
 def _subject(
     evaluator: Evaluator, ctx: RunContext, kind: str, subject: Any
-) -> tuple[Any, Subject]:
+) -> tuple[Any, Subject] | str:
+    """The entity and Subject a result is about, or why it names none of this portfolio's."""
     if subject is None:
         return None, evaluator.portfolio_subject
+    if kind == "portfolio":
+        if subject == evaluator.portfolio_subject.id or subject is ctx.portfolio.portfolio:
+            return None, evaluator.portfolio_subject
+        return f"subject {_short(subject)} is not the portfolio"
+    table = getattr(ctx.portfolio, _BY_ID.get(kind, ""), None)
+    if not isinstance(table, Mapping):
+        return f"subject {_short(subject)}: no {kind} table to find it in"
     if isinstance(subject, str):
-        table = getattr(ctx.portfolio, _BY_ID.get(kind, ""), None)
-        found = table.get(subject) if isinstance(table, Mapping) else None
+        found = table.get(subject)
         if found is None:
-            return None, Subject(kind, subject)
-        subject = found
-    name = getattr(subject, "name", None) or getattr(subject, "title", None)
-    return subject, Subject(kind, entity_id(subject), name if isinstance(name, str) else None)
+            return f"subject `{_short(subject)}` is not a {kind} of this portfolio"
+    else:
+        ident = getattr(subject, "id", None)
+        found = table.get(ident) if isinstance(ident, str) else None
+        if found is not subject:
+            return f"subject {_short(subject)} is not a {kind} of this portfolio"
+    name = getattr(found, "name", None) or getattr(found, "title", None)
+    return found, Subject(kind, entity_id(found), name if isinstance(name, str) else None)
+
+
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a plugin's object whose repr fails
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _clause(name: str, args: Mapping[str, Any]) -> str:

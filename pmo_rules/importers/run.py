@@ -12,13 +12,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport
+from pmo_rules.plugins import guard
 from pmo_rules.plugins.manager import Plugins
 from pmo_rules.plugins.types import ImportRequest, Loader
 
@@ -67,9 +68,11 @@ def detect(path: Path, plugins: Plugins, data: bytes | None = None) -> Loader | 
 
 
 def _sniffs(loader: Loader, data: bytes) -> bool:
+    if loader.sniff is None:
+        return False
     try:
-        return bool(loader.sniff(data)) if loader.sniff is not None else False
-    except Exception:  # a plugin's detector: a failure means "not mine"
+        return bool(guard.call(loader.name, f"loader `{loader.name}` (sniff)", loader.sniff, data))
+    except guard.PluginError:  # a plugin's detector: a failure means "not mine"
         return False
 
 
@@ -171,22 +174,31 @@ def _read(loader: Loader, paths: list[Path], mapping: ImportMapping, report: Imp
           as_of: dt.date | None, plugins: Plugins) -> dict[str, Any]:
     owner = plugins.collected.owner.get(("loaders", loader.name), "?")
     try:
+        what = f"loader `{loader.name}`"
         if loader.read is not None:
-            return dict(loader.read(ImportRequest(tuple(paths), mapping, report, as_of)))
+            return dict(guard.call(owner, what, loader.read,
+                                   ImportRequest(tuple(paths), mapping, report, as_of)))
         parts = []
         for path in paths:
             report.source(str(path), loader.name)
-            data = loader.load(path)
+            data = guard.call(owner, what, loader.load, path)
             if not isinstance(data, dict):
                 raise TypeError(f"returned {type(data).__name__}, expected a portfolio mapping")
             parts.append(data)
         return merge(None, parts, mapping, as_of)
     except DiagnosticError:
         raise
-    except RecursionError:
+    except guard.PluginError as exc:  # it raised (sys.exit included) or ran out of time
+        if isinstance(exc.__cause__, DiagnosticError | RecursionError):
+            return _reraise(exc.__cause__, loader, paths)
         raise DiagnosticError([Diagnostic(
-            "PMO462", f"`{paths[0].name}` nests too deeply to be a {loader.name} export",
-            Span(str(paths[0]), 1, 1), help="export the file again from its tool")]) from None
+            "PMO462", f"loader `{loader.name}` (plugin `{owner}`) could not read "
+            f"{', '.join(f'`{p.name}`' for p in paths)}: {exc.reason}",
+            Span(str(paths[0]), 1, 1),
+            help=f"check the file is a {loader.name} export, or force another format with "
+            "--from")]) from None
+    except RecursionError as exc:
+        return _reraise(exc, loader, paths)
     except Exception as exc:  # the loader's parser met something it did not expect
         raise DiagnosticError([Diagnostic(
             "PMO462", f"loader `{loader.name}` (plugin `{owner}`) could not read "
@@ -194,6 +206,15 @@ def _read(loader: Loader, paths: list[Path], mapping: ImportMapping, report: Imp
             Span(str(paths[0]), 1, 1),
             help=f"check the file is a {loader.name} export, or force another format with "
             "--from")]) from None
+
+
+def _reraise(exc: BaseException, loader: Loader, paths: list[Path]) -> NoReturn:
+    """A loader's own diagnostics as they are; a value nested too deeply as PMO462."""
+    if isinstance(exc, DiagnosticError):
+        raise exc
+    raise DiagnosticError([Diagnostic(
+        "PMO462", f"`{paths[0].name}` nests too deeply to be a {loader.name} export",
+        Span(str(paths[0]), 1, 1), help="export the file again from its tool")]) from None
 
 
 def _base(path: Path | None) -> dict[str, Any]:

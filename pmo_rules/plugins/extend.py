@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pmo_rules.engine.runtime import RuleError
+from pmo_rules.engine.runtime import ENTITY_TYPES, MISSING, RuleError
 from pmo_rules.language import ast
 from pmo_rules.language.declarations import (
     CheckDecl,
@@ -17,9 +18,11 @@ from pmo_rules.language.declarations import (
     Registry,
     builtin_registry,
 )
-from pmo_rules.language.types import ANY
+from pmo_rules.language.types import ANY, Kind, Type
 from pmo_rules.model.lifecycles import LifecycleRegistry, builtin_lifecycles
+from pmo_rules.plugins import guard
 from pmo_rules.plugins.manager import PluginFailure, Plugins, load_plugins
+from pmo_rules.plugins.types import PluginFunction
 
 
 @cache
@@ -64,8 +67,67 @@ def lifecycle_registry(plugins: Plugins) -> LifecycleRegistry:
 
 
 def function_implementations(plugins: Plugins) -> dict[str, Any]:
-    """What RunContext.plugin_functions holds: each plugin function's implementation."""
-    return {name: fn.implementation for name, fn in plugins.collected.functions.items()}
+    """What RunContext.plugin_functions holds: each plugin function's implementation, called
+    through the plugin guard (contained, timed, printing to stderr) and held to its
+    declared result type; a failure is a RuleError naming the plugin."""
+    seconds = guard.timeout()
+    return {name: _guarded(fn, seconds) for name, fn in plugins.collected.functions.items()}
+
+
+def _guarded(fn: PluginFunction, seconds: float) -> Callable[..., Any]:
+    plugin = fn.decl.plugin or "?"
+    what = f"function `{fn.decl.name}`"
+    declared = fn.decl.returns if isinstance(fn.decl.returns, Type) else None
+    implementation = fn.implementation
+    # A call that ran out of time is not repeated for every other subject of the run.
+    gave_up: list[str] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if gave_up:
+            raise RuleError(gave_up[0])
+        try:
+            result = guard.call(plugin, what, implementation, *args, seconds=seconds, **kwargs)
+        except guard.PluginError as exc:
+            if exc.timed_out:
+                gave_up.append(f"{exc}; not called again in this run")
+            raise RuleError(str(exc)) from None
+        if declared is not None and not _conforms(result, declared):
+            raise RuleError(f"plugin `{plugin}`: {what} returned {type(result).__name__} "
+                            f"{_short(result)}, but declares {declared}")
+        return result
+
+    return call
+
+
+def _conforms(value: Any, declared: Type) -> bool:
+    """Whether a plugin function's result is a value of its declared type (None: missing)."""
+    kind = declared.kind
+    if value is None or value is MISSING or kind is Kind.ANY:
+        return True
+    if kind in (Kind.NUMBER, Kind.MONEY):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind in (Kind.STRING, Kind.PHASE, Kind.STAGE, Kind.SEVERITY):
+        return isinstance(value, str)
+    if kind is Kind.BOOL:
+        return isinstance(value, bool)
+    if kind is Kind.DATE:
+        return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    if kind is Kind.DURATION:
+        return isinstance(value, dt.timedelta)
+    if kind is Kind.LIST:
+        return isinstance(value, list | tuple) and (
+            declared.elem is None or all(_conforms(v, declared.elem) for v in value))
+    if kind is Kind.MAP:
+        return isinstance(value, Mapping)
+    return isinstance(value, ENTITY_TYPES)  # an entity: a record (or a model)
+
+
+def _short(value: Any) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a plugin's object whose repr fails
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def stand_ins(

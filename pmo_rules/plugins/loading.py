@@ -15,7 +15,8 @@ from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.model.lifecycles import LifecycleRegistry
 from pmo_rules.model.load import load_portfolio
 from pmo_rules.model.portfolio import LoadedPortfolio, SourceFile
-from pmo_rules.model.records import thaw_custom
+from pmo_rules.plugins import guard
+from pmo_rules.plugins.enrich import enrich
 from pmo_rules.plugins.manager import Plugins
 from pmo_rules.plugins.types import Loader
 
@@ -68,12 +69,7 @@ def load_with_plugins(
         portfolio = load_portfolio(path, as_of=as_of, lifecycles=lifecycles)
     else:
         portfolio = _load_via(loader, path, as_of, plugins, lifecycles)
-    if plugins.manager.hook.pmo_rules_portfolio_loaded.get_hookimpls():
-        # Enrichment adds under `custom`: give each entity a map of its own to add to.
-        thaw_custom([portfolio.people, portfolio.objectives, portfolio.programs,
-                     portfolio.projects, portfolio.milestones, portfolio.risks, portfolio.issues,
-                     portfolio.dependencies])
-        plugins.call_each("pmo_rules_portfolio_loaded", portfolio=portfolio)
+    enrich(plugins, portfolio)
     return portfolio
 
 
@@ -86,11 +82,11 @@ def _load_via(
         raise DiagnosticError([Diagnostic(
             "PMO400", f"`{path}` does not exist", help="give the path of a portfolio file")])
     try:
-        data = loader.load(path)
-    except Exception as exc:  # the plugin's parser: report, never a traceback
+        data = guard.call(owner, f"loader `{loader.name}`", loader.load, path)
+    except guard.PluginError as exc:  # the plugin's parser: report, never a traceback
         raise DiagnosticError([Diagnostic(
             "PMO410", f"plugin `{owner}` loader `{loader.name}` could not read `{path}`: "
-            f"{type(exc).__name__}: {exc}", Span(str(path), 1, 1),
+            f"{exc.reason}", Span(str(path), 1, 1),
             help="check the file is a valid export for this loader, or report it to the "
             "plugin's authors")]) from None
     if isinstance(data, LoadedPortfolio):

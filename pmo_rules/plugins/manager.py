@@ -12,7 +12,7 @@ from typing import Any
 
 import pluggy
 
-from pmo_rules.plugins import hookspecs
+from pmo_rules.plugins import guard, hookspecs
 from pmo_rules.plugins.collect import Collected, collect
 from pmo_rules.plugins.hookspecs import PROJECT_NAME
 
@@ -64,20 +64,25 @@ class Plugins:
         """The registered plugin names, sorted."""
         return sorted(self.versions)
 
+    def hook_functions(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
+        """Each plugin's implementation of `hook`, in registration order, with its name."""
+        out = []
+        for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls()):
+            name = self.manager.get_name(impl.plugin) or impl.plugin_name
+            out.append((name, _taking(impl.function, impl.argnames)))
+        return out
+
     def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call `hook` on each plugin separately; a plugin that raises is recorded, not fatal."""
         out: list[tuple[str, Any]] = []
-        caller = getattr(self.manager.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):  # registration order
-            name = self.manager.get_name(impl.plugin) or impl.plugin_name
-            args = {k: kwargs[k] for k in impl.argnames if k in kwargs}
+        for name, function in self.hook_functions(hook):
             started = time.perf_counter()
             try:
-                result = impl.function(**args)
-            except Exception as exc:
-                self._trace(f"{hook} -> {name}: raised {type(exc).__name__}: {exc}")
+                result = guard.call(name, f"hook {hook}", function, **kwargs)
+            except guard.PluginError as exc:
+                self._trace(f"{hook} -> {name}: {exc.reason}")
                 self.failures.append(PluginFailure(
-                    name, self.versions.get(name), f"{type(exc).__name__}: {exc}", hook))
+                    name, self.versions.get(name), exc.reason, hook))
                 continue
             ms = (time.perf_counter() - started) * 1000
             self._trace(f"{hook} -> {name}: {_describe(result)} in {ms:.1f} ms")
@@ -112,6 +117,17 @@ class Plugins:
     def _trace(self, line: str) -> None:
         if self.trace:
             print(f"pmo-rules plugins: {line}", file=sys.stderr)
+
+
+def _taking(function: Callable[..., Any], names: Iterable[str]) -> Callable[..., Any]:
+    """`function`, called with only the keyword arguments it declares (pluggy's rule: an
+    implementation may take fewer arguments than the spec)."""
+    wanted = tuple(names)
+
+    def call(**kwargs: Any) -> Any:
+        return function(**{k: kwargs[k] for k in wanted if k in kwargs})
+
+    return call
 
 
 def _describe(result: Any) -> str:
@@ -158,11 +174,11 @@ def _load_entry_point(plugins: Plugins, ep: metadata.EntryPoint) -> None:
         plugins.failures.append(PluginFailure(
             ep.name, version, f"another plugin is already registered as `{ep.name}`"))
         return
-    try:
-        plugin = ep.load()
-    except Exception as exc:  # any import-time failure must not stop the run
-        plugins._trace(f"load {ep.name} ({ep.value}) failed: {type(exc).__name__}: {exc}")
-        plugins.failures.append(PluginFailure(ep.name, version, f"{type(exc).__name__}: {exc}"))
+    try:  # any import-time failure, sys.exit() included, must not stop the run
+        plugin = guard.call(ep.name, "import", ep.load)
+    except guard.PluginError as exc:
+        plugins._trace(f"load {ep.name} ({ep.value}) failed: {exc.reason}")
+        plugins.failures.append(PluginFailure(ep.name, version, exc.reason))
         return
     _register(plugins, ep.name, plugin, version)
 
@@ -172,7 +188,7 @@ def _register(plugins: Plugins, name: str, plugin: object, version: str | None) 
     try:
         manager.register(plugin, name=name)
         manager.check_pending()
-    except Exception as exc:  # a bad hook signature or an unknown hook name
+    except Exception as exc:  # a bad hook signature, an unknown hook name, an odd object
         if manager.is_registered(plugin):
             manager.unregister(plugin)
         plugins.failures.append(PluginFailure(name, version, f"{type(exc).__name__}: {exc}"))

@@ -37,6 +37,14 @@ class CheckContext:
         return self.params[name]
 
 
+# What a check's results may be about: CheckDecl.subject, and the kind of every
+# CheckResult.subject (the entity, or its id; None for the portfolio).
+SUBJECT_KINDS: tuple[str, ...] = (
+    "portfolio", "program", "project", "person", "objective", "milestone", "risk", "issue",
+    "dependency",
+)
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """One subject's outcome of a check: passed or not, why, and the values that show it."""

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from pmo_rules.engine.report import Report
+from pmo_rules.plugins import guard
 from pmo_rules.plugins.hookspecs import hookimpl
 from pmo_rules.plugins.types import Reporter
 
@@ -87,6 +88,20 @@ def reporter_table(
         for reporter in group:
             table.setdefault(reporter.name, reporter)
     return table
+
+
+def render(reporter: Reporter, report: Report, plugin: str | None) -> str | bytes:
+    """The report in `reporter`'s format. A plugin's reporter runs through the plugin guard
+    and must return text (bytes when `binary`); else a PluginError names the plugin."""
+    if reporter.name in BUILTIN_NAMES or plugin is None:
+        return reporter.render(report)
+    what = f"reporter `{reporter.name}`"
+    rendered = guard.call(plugin, what, reporter.render, report)
+    expected = bytes if reporter.binary else str
+    if not isinstance(rendered, expected):
+        raise guard.PluginError(plugin, what, f"returned {type(rendered).__name__}, expected "
+                                f"{expected.__name__}")
+    return rendered
 
 
 def extension(name: str) -> str:

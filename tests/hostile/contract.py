@@ -21,8 +21,9 @@ from click.testing import CliRunner
 
 from pmo_rules.cli import main
 
-# Diagnostics about the run itself, not about a file: they have no place to name.
-PLACELESS = {"PMO630"}
+# Diagnostics about the run itself, not about a file: they have no place to name (a
+# limit's environment variable, a report that could not be written, a plugin's format).
+PLACELESS = {"PMO630", "PMO623", "PMO624"}
 _DIAG = re.compile(r"(?:error|warning)\[(PMO\d+)\]")
 _PLACED = re.compile(r"^\S.*:\d+:\d+: (?:error|warning)\[PMO\d+\]")
 

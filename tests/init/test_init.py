@@ -118,6 +118,14 @@ def test_policy_tests_pass_as_written(repo: Path) -> None:
     assert "3 passed, 0 failed" in verbose.output
 
 
+def test_explain_shows_the_department_rule_with_a_sample_finding(repo: Path) -> None:
+    """GOVERNANCE.md's `pmo-rules explain DEPT-01`: the failing case runs with its parent."""
+    result = run("explain", "DEPT-01")
+    assert result.exit_code == 0, result.output
+    assert "sample finding (from policies/tests/DEPT-01.yaml" in result.output
+    assert "P-1 Ledger Replatforming is executing without earned-value figures" in result.output
+
+
 def _workflow(repo: Path) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(
         (repo / ".github" / "workflows" / "governance.yml").read_text(encoding="utf-8"))

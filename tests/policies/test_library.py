@@ -168,6 +168,17 @@ def test_explain_shows_everything(rule: str) -> None:
     assert "sample finding: none" not in out
 
 
+def test_explain_with_the_standard_pack_shows_a_sample_finding(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No policy named (the standard pack) or `--pack standard`: the pack's own test cases
+    give the sample finding, as the README promises."""
+    monkeypatch.chdir(tmp_path)
+    for args in (("explain", "FIN-03"), ("explain", "FIN-03", "--pack", "standard")):
+        code, out = _invoke(*args)
+        assert code == 0, out
+        assert "sample finding (from " in out and "FIN-03.yaml" in out
+
+
 def test_explain_lists_params_with_values() -> None:
     """FIN-03 reads max_eac_overrun (10%)."""
     _, out = _invoke("explain", "FIN-03", "--policy", str(POLICIES))
