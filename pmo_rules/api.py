@@ -270,6 +270,7 @@ def _check(
     from pmo_rules.engine.record import run_settings
     from pmo_rules.engine.subjects import subject_ids
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
+    from pmo_rules.plugins import guard
     from pmo_rules.plugins.extend import installed, run_functions, unavailable, used_plugins
 
     plugins = plugins if plugins is not None else installed()
@@ -310,26 +311,27 @@ def _check(
     )
     tick = progress(len(rules)) if progress is not None else None
     infos = _rule_infos(rules, policies, overrides)
-    for resolved in rules:
-        try:
-            plan = build_plan(resolved, policies, ctx, fast=fast)
-            plan.info = infos[resolved.rule.id]
-        except RuleError as exc:
-            stub = _stub_plan(resolved, policies, ctx)
-            stub.info = infos[resolved.rule.id]
-            evaluator.rule_error(stub, str(exc))
-        else:
-            if resolved.rule.check is not None:
-                name = resolved.rule.check.name
-                plugin_check = plugins.collected.checks.get(name)
-                if plugin_check is None:
-                    evaluator.rule_error(plan, unavailable(name, plugins))
-                else:
-                    run_check(evaluator, plan, plugin_check, ctx)
+    with guard.watch():  # plugin checks and functions: contained and timed, one timer
+        for resolved in rules:
+            try:
+                plan = build_plan(resolved, policies, ctx, fast=fast)
+                plan.info = infos[resolved.rule.id]
+            except RuleError as exc:
+                stub = _stub_plan(resolved, policies, ctx)
+                stub.info = infos[resolved.rule.id]
+                evaluator.rule_error(stub, str(exc))
             else:
-                evaluator.run_plan(plan)
-        if tick is not None:
-            tick()
+                if resolved.rule.check is not None:
+                    name = resolved.rule.check.name
+                    plugin_check = plugins.collected.checks.get(name)
+                    if plugin_check is None:
+                        evaluator.rule_error(plan, unavailable(name, plugins))
+                    else:
+                        run_check(evaluator, plan, plugin_check, ctx)
+                else:
+                    evaluator.run_plan(plan)
+            if tick is not None:
+                tick()
     outcome = evaluator.outcome
     outcome.findings.sort(key=lambda f: f.sort_key())
     fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules),

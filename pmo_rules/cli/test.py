@@ -16,6 +16,7 @@ from pmo_rules.cli.common import (
     STANDARD_PACK,
     emit_diagnostics,
     policy_sources,
+    settings_lifecycles,
     user_errors,
 )
 from pmo_rules.diagnostics import Diagnostic
@@ -91,7 +92,7 @@ def _library(policies: Sequence[Path], packs: Sequence[str]) -> Library:
     config, _ = load_config()  # validated already, by policy_sources
     paths = [*policies, *config.get("policy", [])]
     names = [*packs, *config.get("pack", []), STANDARD_PACK]
-    return Library(tuple(paths), tuple(dict.fromkeys(names)))
+    return Library(tuple(paths), tuple(dict.fromkeys(names)), tuple(settings_lifecycles()))
 
 
 def _rules_under_test(sources: Sequence[str | Path], files: Sequence[object]) -> list[str]:

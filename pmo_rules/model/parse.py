@@ -158,6 +158,16 @@ class _Loader(_BASE_LOADER):  # type: ignore[valid-type,misc]
             "while constructing a mapping", node.start_mark,
             "expected a mapping or a list of mappings to merge (`<<`)", value.start_mark)
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """A value; one that its tag's constructor cannot read (`!!int P-1`) is a YAML error
+        at its node, like any other."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, ArithmeticError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this value as {node.tag.rsplit(':', 1)[-1]} ({exc})",
+                node.start_mark) from None
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         """An integer, or 0 and a problem when it has more digits than we read."""
         written = str(node.value).replace("_", "").lstrip("+-")

@@ -55,6 +55,9 @@ class Library:
 
     paths: tuple[str | Path, ...] = ()
     packs: tuple[str, ...] = ()
+    # Lifecycle models beyond the built-in and plugin ones (the settings' YAML lifecycles),
+    # for the fixtures' projects and the policies' phase literals.
+    lifecycles: tuple[Any, ...] = ()
 
 
 class _Cache:
@@ -161,7 +164,8 @@ def _base_subjects(test_file: TestFile, cache: _Cache) -> set[str]:
     if key not in cache.subjects:
         try:
             if key not in cache.loaded:
-                cache.loaded[key] = api.load_portfolio(test_file.base)
+                cache.loaded[key] = api.load_portfolio(
+                    test_file.base, lifecycles=cache.library.lifecycles)
             cache.subjects[key] = subject_ids(cache.loaded[key])
         except DiagnosticError:  # a base that loads only once patched: its cases say so
             cache.subjects[key] = set()
@@ -228,7 +232,8 @@ def _policies(paths: tuple[Path, ...], cache: _Cache) -> CheckedPolicySet:
 
     if paths not in cache.policies:
         cache.policies[paths] = api.load_policies(
-            list(paths), parents_from=cache.library.paths, parent_packs=cache.library.packs)
+            list(paths), parents_from=cache.library.paths, parent_packs=cache.library.packs,
+            lifecycles=cache.library.lifecycles)
     return cache.policies[paths]
 
 
@@ -238,7 +243,8 @@ def _portfolio(test_file: TestFile, case: Case, cache: _Cache) -> LoadedPortfoli
     if case.portfolio is None and case.patch is None and test_file.base is not None:
         key = str(test_file.base.resolve())
         if key not in cache.loaded:
-            cache.loaded[key] = api.load_portfolio(test_file.base)
+            cache.loaded[key] = api.load_portfolio(test_file.base,
+                                                   lifecycles=cache.library.lifecycles)
         return cache.loaded[key]
     if case.portfolio is not None:
         doc = copy.deepcopy(case.portfolio)
@@ -256,7 +262,7 @@ def _portfolio(test_file: TestFile, case: Case, cache: _Cache) -> LoadedPortfoli
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{test_file.path.stem}.yaml"
             path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-            cache.loaded[key] = api.load_portfolio(path)
+            cache.loaded[key] = api.load_portfolio(path, lifecycles=cache.library.lifecycles)
     return cache.loaded[key]
 
 

@@ -21,7 +21,7 @@ from pmo_rules.readiness.results import (
     Readiness,
     WouldFail,
 )
-from pmo_rules.readiness.simulate import Simulator, affected, changes_status, passed
+from pmo_rules.readiness.simulate import Simulator, affected_by, changes_status, passed
 
 LIVE = ("proposed", "active", "on_hold")
 
@@ -69,6 +69,7 @@ def assess(
         portfolio, policies, PortfolioGraph(portfolio),
         param_values(policies, overrides.values), {r.id: r for r in today.rules}, plugins,
         run_functions(plugins, policies))
+    reads = {r.rule.id: affected_by(r.rule) for r in running}
     out: list[ProjectReadiness] = []
     undated: list[str] = []
     for project, where in chosen:
@@ -80,8 +81,8 @@ def assess(
                 undated.append(project.id)
                 continue
         if where is not None and where.next is not None:
-            rules = [r for r in running
-                     if affected(r.rule, changes_status(project, where.next))]
+            which = 1 if changes_status(project, where.next) else 0
+            rules = [r for r in running if reads[r.rule.id][which]]
             fresh = {r.rule.id for r in rules}
             with passed(project, where.model, where.next, run_date):
                 found = simulator.findings(project, rules, run_date)

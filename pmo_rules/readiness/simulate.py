@@ -80,19 +80,17 @@ def passed(project: Project, model: LifecycleModel, gate: LifecycleGate,
             setattr(project, name, value)
 
 
-def affected(rule: ast.Rule, status_moves: bool) -> bool:
-    """Whether a rule can judge a moved project differently: it reads a moved field, a
-    lifecycle function, a plugin function, or is a plugin check (which may read anything)."""
+def affected_by(rule: ast.Rule) -> tuple[bool, bool]:
+    """Whether a rule can judge a moved project differently, for a move that keeps its
+    status and for one that changes it: it reads a moved field, a lifecycle function, a
+    plugin function, or is a plugin check (which may read anything)."""
     if rule.check is not None:
-        return True
-    moved = _MOVED | _STATUS if status_moves else _MOVED
-    for node in _nodes(rule):
-        if isinstance(node, ast.Field) and node.name in moved:
-            return True
-        if isinstance(node, ast.Call) and (
-                node.func in LIFECYCLE_FUNCTIONS or node.kind == "plugin"):
-            return True
-    return False
+        return True, True
+    fields = {n.name for n in _nodes(rule) if isinstance(n, ast.Field)}
+    calls = any(isinstance(n, ast.Call) and (n.func in LIFECYCLE_FUNCTIONS or n.kind == "plugin")
+                for n in _nodes(rule))
+    always = calls or bool(fields & _MOVED)
+    return always, always or bool(fields & _STATUS)
 
 
 def _nodes(node: Any) -> Iterator[Any]:

@@ -167,3 +167,27 @@ def test_a_settings_value_of_the_wrong_shape(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "p.yaml"])
     assert result.exit_code == 2 and "PMO703" in result.stderr
+
+
+def test_policy_tests_read_the_settings_lifecycles(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "life.yaml").write_text(
+        "lifecycle: mini\nphases:\n  - {id: idea, stage: initiating}\n"
+        "  - {id: make, stage: executing}\ngates:\n  - {id: M1, admits: make}\n", "utf-8")
+    (tmp_path / "pmo-rules.toml").write_text(
+        'lifecycles = ["life.yaml"]\npolicy = ["policies"]\n', "utf-8")
+    (tmp_path / "policies" / "tests").mkdir(parents=True)
+    (tmp_path / "policies" / "gated.pmo").write_text(
+        'policy "gated" { rule G-1 "gated" { for p in projects where p.phase == "make"\n'
+        '    require all g in gates_required(p): g.passed } }\n', "utf-8")
+    (tmp_path / "policies" / "tests" / "data.yaml").write_text(_project(
+        lifecycle="mini", phase="make", status="active"), "utf-8")
+    (tmp_path / "policies" / "tests" / "G-1.yaml").write_text(
+        "rule: G-1\nbase: data.yaml\ncases:\n"
+        "  - name: no go at M1\n    expect: [{subject: P-1, status: fail}]\n"
+        "  - name: a go at M1\n    patch: {projects: [{id: P-1, gates: {M1: go}}]}\n"
+        "    expect: [{subject: P-1, status: pass}]\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["test"])
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.output

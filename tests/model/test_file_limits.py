@@ -252,7 +252,7 @@ def test_dangling_references_by_the_hundred_thousand_are_linear(tmp_path: Path) 
     path = write(tmp_path, "p.json", json.dumps(doc))
     started = time.perf_counter()
     result = CliRunner().invoke(main, ["check", str(path), "--pack", "standard"])
-    assert time.perf_counter() - started < 30
+    assert time.perf_counter() - started < 60  # linear: seconds; it was many minutes
     assert result.exit_code == 2
     assert len(result.stderr) < 100_000  # was 903 MB for 10k nulls: the line, once each
     assert "... and 99,900 more not shown (PMO407 x99,900)" in result.stderr
