@@ -334,6 +334,9 @@ def _check(
                 tick()
     outcome = evaluator.outcome
     outcome.findings.sort(key=lambda f: f.sort_key())
+    for finding in outcome.findings:
+        if finding.status == "error":  # would it have blocked? nobody can tell
+            finding.blocking_unknown = evaluator.blocks(finding.rule)
     fates = apply_waivers(outcome.findings, register, run_date, (r.rule.id for r in rules),
                           waiver_rules, {p.id: p.grade for p in portfolio.people})
     for fate in fates:
@@ -372,6 +375,10 @@ def _check(
         plugins=used,
         warnings=list(portfolio.warnings) + list(policies.warnings),
         settings=settings,
+        names={**{p.id: p.name for p in portfolio.people if p.name},
+               **{p.id: p.name for p in portfolio.programs if p.name}},
+        portfolio_name=portfolio.portfolio.name,
+        currency=portfolio.currency,
     )
 
 
@@ -430,7 +437,7 @@ def _policies(policies: CheckedPolicySet) -> list[dict[str, Any]]:
     for name in sorted(policies.policies):
         pol = policies.policies[name]
         out.append({
-            "name": name, "version": pol.version, "extends": pol.extends,
+            "name": name, "title": pol.title, "version": pol.version, "extends": pol.extends,
             "authority": pol.authority, "file": pol.span.file, "runs": name in running,
         })
     return out

@@ -71,8 +71,12 @@ def _stderr_console() -> Any:
 @click.option("--output-dir", type=click.Path(path_type=Path),
               help="Write one report.<ext> per --format into this directory.")
 @click.option("--show-passes", is_flag=True, help="List passing subjects too.")
-@click.option("--group-by", type=click.Choice(["rule", "subject"]), default="rule",
-              show_default=True, help="How the text report groups findings.")
+@click.option("--group-by", type=click.Choice(["rule", "subject", "program", "sponsor",
+                                               "manager"]), default="rule",
+              show_default=True, help="How the text report groups findings (program, sponsor "
+                                      "and manager: who is accountable for the subject).")
+@click.option("--summary", "summary_only", is_flag=True,
+              help="The text report's summary and settings alone, without the findings.")
 @click.option("--from", "from_", metavar="FORMAT",
               help="Read PORTFOLIO as this import format (mspdi, xer, jira-csv, ...; default: "
                    "detected from its name and content).")
@@ -91,7 +95,8 @@ def command(
     params: tuple[str, ...],
     as_of: dt.datetime | None, select: tuple[str, ...], ignore: tuple[str, ...],
     fail_on: str | None, output_formats: tuple[str, ...], output: Path | None,
-    output_dir: Path | None, show_passes: bool, group_by: str, from_: str | None = None,
+    output_dir: Path | None, show_passes: bool, group_by: str, summary_only: bool = False,
+    from_: str | None = None,
     mapping: Path | None = None, record: bool = False, store: str | None = None,
     baseline: str | None = None,
 ) -> None:
@@ -124,7 +129,8 @@ def command(
         html = "html" in formats
         write_reports(report, destinations, group_by=group_by,
                       graph=_graph(loaded) if html else None, trend=trend,
-                      readiness=_readiness(loaded, checked, run) if html else None)
+                      readiness=_readiness(loaded, checked, run) if html else None,
+                      summary_only=summary_only)
     sys.exit(report.exit_code)
 
 
@@ -242,37 +248,40 @@ def _graph(loaded: Any) -> Any:
 @staged("report")
 def write_reports(
     report: Any, destinations: list[tuple[str, Path | None]], *, group_by: str = "rule",
-    graph: Any = None, trend: Any = None, readiness: Any = None,
+    graph: Any = None, trend: Any = None, readiness: Any = None, summary_only: bool = False,
 ) -> None:
-    """Render each format and write it to its file, or to stdout when it has none."""
+    """Render each format and write it to its file, or to stdout when it has none; each
+    file written is named on stderr."""
     from pmo_rules.reports.registry import render
 
     reporters, owners = _reporters(graph, trend, readiness)
     for name, path in destinations:
         if name == "text" and path is None:
-            _text_to_terminal(report, group_by)
+            _text_to_terminal(report, group_by, summary_only)
             continue
         if name == "text":
             from pmo_rules.reports.text import render_text
 
-            rendered: str | bytes = render_text(report, group_by=group_by)
+            rendered: str | bytes = render_text(report, group_by=group_by,
+                                                summary_only=summary_only)
         else:
             rendered = render(reporters[name], report, owners.get(name))
         if path is None:
             write_stdout(rendered, f"the {name} report")
         else:
             write_file(path, rendered, f"the {name} report")
+            click.echo(f"pmo-rules: wrote {path} ({name})", err=True)
 
 
-def _text_to_terminal(report: Any, group_by: str) -> None:
+def _text_to_terminal(report: Any, group_by: str, summary_only: bool = False) -> None:
     from rich.console import Console
 
     from pmo_rules.reports.text import render_text, write_text
 
     console = Console(highlight=False, emoji=False)
     if console.is_terminal:
-        write_text(report, console, group_by=group_by)
+        write_text(report, console, group_by=group_by, summary_only=summary_only)
         write_stdout("", "the text report")  # flushed: a failure shows now, not at exit
-    else:  # a pipe or a CI log: plain text, no trailing padding
-        write_stdout(render_text(report, group_by=group_by, width=console.width),
-                     "the text report")
+    else:  # a pipe or a CI log: plain text
+        write_stdout(render_text(report, group_by=group_by, width=console.width,
+                                 summary_only=summary_only), "the text report")

@@ -6,12 +6,13 @@ every sub-expression, so evidence never disagrees with the verdict.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pmo_rules.diagnostics import Span
 from pmo_rules.engine import functions
 from pmo_rules.engine.compiler import ExprCompiler, loose
+from pmo_rules.engine.present import for_evidence
 from pmo_rules.engine.results import Evidence
 from pmo_rules.engine.runtime import (
     MISSING,
@@ -64,6 +65,7 @@ class Explainer:
         self._shown: dict[str, str] = {}
         self._problems: dict[str, str] = {}
         self._texts: dict[int, str] = {}
+        self._presenters: dict[int, Callable[[Any], str]] = {}
 
     def explain(self, require: ast.Require, env: Env, subject_id: str) -> Evidence:
         """Evidence for one failed clause."""
@@ -88,6 +90,14 @@ class Explainer:
         except Exception:  # evidence is best effort; the verdict already stands
             return MISSING
 
+    def _presenter(self, node: ast.Expr) -> Callable[[Any], str]:
+        """How people read this node's values (money, ratios, people): engine/present.py."""
+        found = self._presenters.get(id(node))
+        if found is None:
+            currency = getattr(self.compiler.ctx.portfolio, "currency", None)
+            found = self._presenters[id(node)] = for_evidence(node, currency)
+        return found
+
     def _text(self, node: ast.Expr) -> str:
         text = self._texts.get(id(node))
         if text is None:  # sliced once per node, not once per failing subject
@@ -107,7 +117,7 @@ class Explainer:
             self._shown[text] = f"{len(value)} items: {show(list(value[:_MAX_LISTED]))[:-1]}, ...]"
         else:
             values[text] = to_plain(value)
-            self._shown[text] = show(value)
+            self._shown[text] = self._presenter(node)(value)
         if value is MISSING:
             missing.append(text)
             problem = self._why(node, env)

@@ -103,7 +103,12 @@ def build_plan(
     ]
     message = None
     if rule.message is not None:
-        message = [part if isinstance(part, str) else compiler.compile(part)
+        currency = getattr(ctx.portfolio, "currency", None)
+        percents = {name for (policy, name), p in checked.params.items()
+                    if policy == resolved.policy and isinstance(p.value, ast.Number)
+                    and p.value.text.endswith("%")}
+        message = [part if isinstance(part, str) else _presented(compiler.compile(part), part,
+                                                                 currency, percents)
                    for part in rule.message.parts]
     simple = steps[0].fn if len(steps) == 1 and steps[0].require is not None else None
     return RulePlan(
@@ -111,6 +116,27 @@ def build_plan(
         subjects=subjects, where=where, steps=steps, message=message, compiler=compiler,
         simple=simple, fast=build_fast_rule(rule, ctx, compiler) if fast else None,
     )
+
+
+def _presented(fn: Compiled, part: ast.Expr, currency: str | None,
+               percents: set[str]) -> Compiled:
+    """A message placeholder's closure, returning money, ratios and people as people read
+    them (engine/present.py), and a param its author wrote as a percentage (`20%`) as
+    one; other values are left to the message's `display`."""
+    from pmo_rules.engine.present import percent, presenter
+    from pmo_rules.engine.runtime import MISSING
+
+    present = presenter(part, currency)
+    if isinstance(part, ast.Name) and part.binding == "param" and part.id in percents:
+        present = percent
+    if present is None:
+        return fn
+
+    def shown(env: Any) -> Any:
+        value = fn(env)
+        return value if value is MISSING or value is None else present(value)
+
+    return shown
 
 
 def _element_kind(coll: ast.Expr) -> str:

@@ -32,6 +32,11 @@ class Report:
     plugins: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     programs: dict[str, str | None] = field(default_factory=dict)
+    # People's and programs' names by id, the portfolio's name and currency: for reports
+    # that show "Name (ID)" and money as people read them.
+    names: dict[str, str] = field(default_factory=dict)
+    portfolio_name: str | None = None
+    currency: str | None = None
     # How the run was set up (engine/record.py): params and their sources, options, waivers.
     settings: dict[str, Any] = field(default_factory=dict)
     baseline: BaselineMarks | None = None  # set by `check --baseline`
@@ -76,8 +81,31 @@ class Report:
             "error": total.error,
             "not_applicable": total.not_applicable,
             "blocking": len(self.blocking),
-            "score": self.scores.score(("portfolio", self.portfolio_id)),
+            "blocking_unknown": sum(1 for f in self.findings if f.blocking_unknown),
+            "expiring_waivers": sum(1 for w in self.waivers if w.expiring),
+            "score": self.portfolio_score(),
         }
+
+    def portfolio_score(self) -> float | None:
+        """The portfolio's score; None ("n/a") when rules errored and nothing was weighed:
+        a run that evaluated nothing is not 100% compliant."""
+        key = ("portfolio", self.portfolio_id)
+        if self.errors and not self.scores.weighed(key):
+            return None
+        return self.scores.score(key)
+
+    def failures_by(self) -> dict[str, dict[str, int]]:
+        """Failures (not waived) by severity, then enforcement, most severe first; with the
+        blocking ones under `blocking`."""
+        out = {s: {"mandatory": 0, "soft": 0, "advisory": 0, "blocking": 0}
+               for s in ("critical", "high", "medium", "low", "info")}
+        for f in self.findings:
+            if f.status == "fail":
+                row = out.setdefault(f.rule.severity, {"mandatory": 0, "soft": 0,
+                                                       "advisory": 0, "blocking": 0})
+                row[f.rule.enforcement] = row.get(f.rule.enforcement, 0) + 1
+                row["blocking"] += f.blocking
+        return out
 
     def score_table(self) -> dict[str, dict[str, float]]:
         """Compliance scores per project and per program, sorted by id."""
@@ -94,8 +122,7 @@ class Report:
             "findings": [f.to_dict() for f in self.findings],
             "waivers": [w.to_dict() for w in self.waivers],
             "errors": [f.to_dict() for f in self.errors],
-            "scores": {"portfolio": self.scores.score(("portfolio", self.portfolio_id)),
-                       **self.score_table()},
+            "scores": {"portfolio": self.portfolio_score(), **self.score_table()},
             "rules": [
                 {"id": r.id, "title": r.title, "policy": r.policy, "severity": r.severity,
                  "enforcement": r.enforcement, "tags": list(r.tags), "maturity": r.maturity,

@@ -97,6 +97,8 @@ class Finding:
     blocking: bool = False
     waiver: dict[str, Any] | None = None
     entity: Any = field(default=None, repr=False, compare=False)  # for scores; not reported
+    # An error of a rule that would block had it failed: whether it blocks is unknown.
+    blocking_unknown: bool = False
     baseline: str | None = None  # `new` or `unchanged` when the run has a baseline
 
     def sort_key(self) -> tuple[str, str, str]:
@@ -114,7 +116,7 @@ class Finding:
             "enforcement": r.enforcement,
             "subject": self.subject.to_dict(),
             "status": self.status,
-            "blocking": self.blocking,
+            "blocking": None if self.blocking_unknown else self.blocking,
             "message": self.message,
             "evidence": [e.to_dict() for e in self.evidence],
             "location": r.location.to_dict(),

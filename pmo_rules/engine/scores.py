@@ -140,6 +140,10 @@ class ScoreBoard:
             return 1.0
         return round(earned.get(key, 0.0) / total, 4)
 
+    def weighed(self, key: Scope) -> float:
+        """The possible weight of a scope: 0 when nothing was weighed there."""
+        return self._tally()[1].get(key, 0.0)
+
     def table(self, kind: str) -> dict[str, float]:
         """Every score of one kind of scope (`project`, `program`), sorted by id."""
         earned, possible = self._tally()

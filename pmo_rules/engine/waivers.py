@@ -293,6 +293,7 @@ def apply_waivers(
             finding.blocking = False
             finding.waiver = {
                 "reason": w.reason, "approved_by": w.approved_by, "expires": expires,
+                "expiring": days_left is not None and days_left <= rules.expiring_days,
             }
             applied[(w.rule, w.subject)] = w.line
             fate("applied", "the finding is waived")

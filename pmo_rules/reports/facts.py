@@ -18,6 +18,27 @@ STATUS_LABEL = {"fail": "fail", "waived": "waived", "error": "error", "pass": "p
 FINGERPRINT_KEY = "pmoRuleSubject/v1"
 
 
+# What the standard pack's family codes stand for; other families are explained by the
+# titles of the policies that declare their rules.
+FAMILY_NAMES = {
+    "LC": "lifecycle and stage gates", "ART": "gate artifacts", "CLO": "closure",
+    "FIN": "financial control", "SCH": "schedule", "DEP": "dependencies",
+    "RAID": "risks, assumptions, issues and dependencies", "PFB": "portfolio balance",
+    "STR": "strategic alignment", "RES": "resources", "REP": "status reporting",
+    "EVM": "earned value", "PRC": "standard processes", "LCP": "lifecycle processes",
+}
+
+
+def family_name(report: Report, code: str) -> str:
+    """What a family code stands for: the standard name, else its policies' titles."""
+    if code in FAMILY_NAMES:
+        return FAMILY_NAMES[code]
+    titles = {p.get("name"): p.get("title") or p.get("name") for p in report.policies}
+    names = sorted({str(titles.get(r.policy) or r.policy) for r in report.rules
+                    if family(r.id) == code})
+    return "; ".join(names)
+
+
 def family(rule_id: str) -> str:
     """A rule's family: its id up to the first '-' (`LC-001` is in `LC`)."""
     head, sep, _ = rule_id.partition("-")
@@ -111,3 +132,112 @@ def policy_title(report: Report, name: str) -> str:
         if p.get("name") == name and p.get("version"):
             return f"{name} {p['version']}"
     return name
+
+
+def score_text(score: float | None) -> str:
+    """A score as people read it: `87%`, or `n/a` when nothing was weighed."""
+    return "n/a" if score is None else f"{score:.0%}"
+
+
+def named(report: Report, ident: str | None) -> str:
+    """A person or program as `Name (ID)` when the portfolio names it, else the id."""
+    if ident is None:
+        return ""
+    name = report.names.get(ident)
+    return f"{name} ({ident})" if name and name != ident else ident
+
+
+GROUPS = ("rule", "subject", "program", "sponsor", "manager")
+NO_OWNER = {"program": "(no program)", "sponsor": "(no sponsor)", "manager": "(no manager)"}
+
+
+def owner_of(finding: Finding, by: str) -> str | None:
+    """The id of the program, sponsor or manager accountable for a finding's subject.
+
+    The subject's project answers (a risk's, issue's or milestone's project; a
+    dependency's successor); a project without a sponsor falls back to its program's
+    sponsor. A program's own findings belong to the program, its sponsor and manager.
+    """
+    project = owning_project(finding.entity)
+    entity = finding.entity
+    program = getattr(project, "program", None) if project is not None else (
+        entity if type(entity).__name__ == "Program" else None)
+    if by == "program":
+        owner = program
+    elif by == "sponsor":
+        owner = getattr(project, "sponsor", None) if project is not None else None
+        owner = owner or getattr(program, "sponsor", None)
+    elif by == "manager":
+        owner = getattr(project, "project_manager", None) if project is not None else \
+            getattr(program, "manager", None)
+    else:
+        raise ValueError(f"cannot group findings by {by}")
+    ident = getattr(owner, "id", owner)
+    return ident if isinstance(ident, str) else None
+
+
+def top_programs(report: Report, limit: int = 5) -> list[tuple[str | None, int, int]]:
+    """Programs by blocking findings, most first: (program id or None, blocking, failures);
+    only those with a failure."""
+    tally: dict[str | None, list[int]] = {}
+    for f in report.findings:
+        if f.status == "fail":
+            row = tally.setdefault(owner_of(f, "program"), [0, 0])
+            row[0] += f.blocking
+            row[1] += 1
+    ranked = sorted(tally.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0] is None,
+                                                   kv[0] or ""))
+    return [(ident, b, n) for ident, (b, n) in ranked[:limit]]
+
+
+def settings_lines(report: Report) -> list[tuple[str, str]]:
+    """The run's settings as (label, text) lines, for the text and Markdown reports."""
+    s = report.settings
+    if not s:
+        return []
+    out: list[tuple[str, str]] = []
+    def origin(source: str | None, at: str | None) -> str:
+        return f"({source}, {at})" if at else f"({source})"
+
+    for p in s.get("params", []):
+        source = p["source"] + (f" by {p['set_by']}" if p["source"] == "tightened" else "")
+        was = f"; the policies' value {p['policy_value']} ({p['policy_at']})" \
+            if "policy_value" in p else ""
+        out.append(("param", f"{p['name']} = {p['value']}  {origin(source, p.get('at'))}{was}"))
+
+    def option(label: str, key: str, default: str) -> None:
+        entry = s.get(key) or {}
+        value = entry.get("value")
+        shown = ", ".join(value) if isinstance(value, list) else value
+        if not shown:
+            out.append((label, f"{default} (default)"))
+            return
+        out.append((label, f"{shown}  {origin(entry.get('source'), entry.get('at'))}"))
+
+    option("select", "select", "every rule")
+    option("ignore", "ignore", "none")
+    option("fail on", "fail_on", "every severity")
+    as_of = s.get("as_of") or {}
+    if as_of:
+        out.append(("as of", f"{as_of['value']}  {origin(as_of['source'], as_of.get('at'))}"))
+    w = s.get("waivers") or {}
+    rules = f"expiring within {w.get('expiring_days')} days"
+    if w.get("max_days") is not None:
+        rules += f"; at most {w['max_days']} days"
+    if w.get("approver_grade"):
+        rules += "; approvers: " + ", ".join(f"{k} needs {v}"
+                                             for k, v in w["approver_grade"].items())
+    if w.get("path"):
+        out.append(("waivers", f"{w['path']}  {origin(w.get('source'), w.get('at'))}, sha256 "
+                               f"{str(w.get('sha256'))[:12]}, {w.get('count')} "
+                               f"waiver{'s' * (w.get('count') != 1)}; {rules}"))
+    else:
+        out.append(("waivers", f"no register; {rules}"))
+    packs = ", ".join(f"{p['name']} {p.get('version') or ''}".strip() +
+                      (f" (plugin {p['plugin']})" if p.get("plugin") else "")
+                      for p in s.get("packs", []))
+    out.append(("packs", packs or "none"))
+    plugins = ", ".join(f"{p['name']} {p.get('version') or ''}".strip()
+                        for p in s.get("plugins", []))
+    out.append(("plugins", plugins or "none"))
+    return out

@@ -16,7 +16,8 @@ from typing import Any
 import networkx as nx
 
 MAX_NODES = 400
-COL_W, ROW_H, BOX_W, BOX_H, PAD = 190, 46, 150, 30, 20
+COL_W, ROW_H, BOX_W, BOX_H, PAD = 220, 56, 180, 40, 20
+LABEL = 26  # characters of a project's name that fit its box at the label's size
 
 
 def project_graph(graph: Mapping[str, Any]) -> tuple[dict[str, dict[str, Any]], nx.DiGraph]:
@@ -107,13 +108,16 @@ def render_svg(graph: Mapping[str, Any] | None, failing: Collection[str] = ()) -
                                           ("cycle", n.get("in_cycle")),
                                           ("critical", n.get("on_critical_path"))) if on]
         label = node + (f" {n['name']}" if n.get("name") else "")
-        short = label if len(label) <= 22 else label[:21] + "…"
+        name = str(n.get("name") or "")
+        short = name if len(name) <= LABEL else name[:LABEL - 1].rstrip() + "…"
+        ident = node if len(node) <= LABEL else node[:LABEL - 1] + "…"
         tip = label + "".join(f"\n{t}" for t, on in (
             ("failing rules", node in failing_set), ("on a cycle", n.get("in_cycle")),
             ("on the critical path", n.get("on_critical_path"))) if on)
         parts.append(f'<g class="{" ".join(cls)}" data-id="{escape(node)}">'
                      f"<title>{escape(tip)}</title>"
                      f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="5"/>'
-                     f'<text x="{x + 8}" y="{y + 19}">{escape(short)}</text></g>')
+                     f'<text x="{x + 8}" y="{y + 16}"><tspan class="gid">{escape(ident)}'
+                     f'</tspan><tspan x="{x + 8}" dy="15">{escape(short)}</tspan></text></g>')
     parts.append("</svg>")
     return "".join(parts)

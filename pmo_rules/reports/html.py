@@ -8,7 +8,7 @@ neither inject markup nor make the page call out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from importlib import resources
 from typing import Any
@@ -21,13 +21,15 @@ from pmo_rules.reports.facts import (
     STATUS_LABEL,
     evidence_notes,
     family,
+    family_name,
+    named,
     program_of,
+    score_text,
+    settings_lines,
     severity_rank,
-    subject_label,
     value_lines,
 )
 from pmo_rules.reports.graph_svg import render_svg
-from pmo_rules.reports.markdown import FATE_ICON
 
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
        "img-src data:")
@@ -48,9 +50,12 @@ def render_html(
     `readiness` (a readiness.results.Readiness) the gate readiness section."""
     programs = {id(f): program_of(f) or NO_PROGRAM for f in report.findings}
     title = f"Compliance report: {report.portfolio_id}"
+    heading = title if report.portfolio_name is None else \
+        f"Compliance report: {report.portfolio_name} ({report.portfolio_id})"
     body = [
-        f"<header><h1>{escape(title)}</h1>",
-        f'<p class="sub">as of {report.as_of.isoformat()} · pmo-rules {escape(__version__)}</p>',
+        f"<header><h1>{escape(heading)}</h1>",
+        f'<p class="sub">as of <span class="id">{report.as_of.isoformat()}</span> · pmo-rules '
+        f"{escape(__version__)}</p>",
         _verdict(report), "</header>",
         _cards(report),
         '<section id="by-program"><h2>Compliance by program</h2>',
@@ -63,6 +68,7 @@ def render_html(
         '<section id="findings-section"><h2>Findings</h2>',
         _findings(report, programs), "</section>",
         '<section id="waivers"><h2>Waiver register</h2>', _waivers(report), "</section>",
+        '<section id="settings"><h2>Settings of this run</h2>', _settings(report), "</section>",
         *(_baseline(report) if report.baseline is not None else []),
         '<section id="graph"><h2>Dependency graph</h2>', _graph(report, graph), "</section>",
         _footer(report),
@@ -106,19 +112,22 @@ def _baseline(report: Report) -> list[str]:
 
 
 def _verdict(report: Report) -> str:
+    # Written for the people who read the page, not for CI: no exit codes here.
     if report.errors:
         n = len(report.errors)
         return (f'<p class="verdict bad">{n} rule evaluation error{"s" * (n != 1)}: '
-                "the run is incomplete (exit 3)</p>")
+                "the check is incomplete, and its results cannot be relied on</p>")
     if report.blocking:
         n = len(report.blocking)
-        return f'<p class="verdict bad">{n} blocking finding{"s" * (n != 1)} (exit 1)</p>'
-    return '<p class="verdict good">Nothing blocking (exit 0)</p>'
+        return f'<p class="verdict bad">{n} blocking finding{"s" * (n != 1)}</p>'
+    return '<p class="verdict good">Nothing blocking</p>'
 
 
 def _cards(report: Report) -> str:
     s = report.summary()
-    cards = [("score", f"{s['score']:.0%}", "ok" if s["score"] >= 0.9 else "fail"),
+    score = s["score"]
+    cards = [("score", score_text(score),
+              "" if score is None else "ok" if score >= 0.9 else "fail"),
              ("findings", str(len(report.findings)), "", ),
              ("blocking", str(s["blocking"]), "fail" if s["blocking"] else "ok"),
              ("rules", str(s["rules"]), ""), ("subjects", str(s["subjects"]), ""),
@@ -133,7 +142,9 @@ def _cards(report: Report) -> str:
     return "".join(out)
 
 
-def _bar(score: float) -> str:
+def _bar(score: float | None) -> str:
+    if score is None:
+        return "n/a"
     level = "low" if score < 0.7 else "mid" if score < 0.9 else "high"
     return (f'<span class="bar {level}"><span style="width:{score:.0%}"></span></span> '
             f"{score:.0%}")
@@ -154,7 +165,7 @@ def _by_program(report: Report, programs: Mapping[int, str]) -> str:
     rows = []
     for name in names:
         score = scores.get(name)
-        rows.append(f"<tr><td>{escape(name)}</td>"
+        rows.append(f"<tr><td>{_named(report, name)}</td>"
                     f"<td>{_bar(score) if score is not None else ''}</td>"
                     f'<td class="num">{fails.get(name, 0)}</td>'
                     f'<td class="num">{blocking.get(name, 0)}</td></tr>')
@@ -176,7 +187,8 @@ def _by_family(report: Report) -> str:
     for name in sorted(fams):
         n, c = fams[name]
         score = (c.passed + c.waived) / c.subjects if c.subjects else 1.0
-        rows.append(f'<tr><td>{escape(name)}</td><td class="num">{n}</td>'
+        rows.append(f'<tr><td><b class="id">{escape(name)}</b> '
+                    f"{escape(family_name(report, name))}</td><td class=\"num\">{n}</td>"
                     f"<td>{_bar(score)}</td>"
                     + "".join(f'<td class="num">{v}</td>'
                               for v in (c.passed, c.failed, c.waived, c.error))
@@ -187,8 +199,18 @@ def _by_family(report: Report) -> str:
             + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
 
 
-def _options(name: str, label: str, values: Iterable[str]) -> str:
-    opts = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+def _named(report: Report, ident: str) -> str:
+    """`Name <span class=id>(ID)</span>`: a person or program as people read it, the id
+    kept on one line."""
+    name = report.names.get(ident)
+    if not name or name == ident or ident == NO_PROGRAM:
+        return f'<span class="id">{escape(ident)}</span>'
+    return f'{escape(name)} <span class="id">({escape(ident)})</span>'
+
+
+def _options(name: str, label: str, values: Iterable[str],
+             shown: Callable[[str], str] = str) -> str:
+    opts = "".join(f'<option value="{escape(v)}">{escape(shown(v))}</option>' for v in values)
     return (f'<label>{label}<select data-filter="{name}" id="filter-{name}">'
             f'<option value="">all</option>{opts}</select></label>')
 
@@ -203,33 +225,38 @@ def _findings(report: Report, programs: Mapping[int, str]) -> str:
     filters = "".join([
         _options("severity", "severity", severities),
         _options("rule", "rule", sorted({f.rule.id for f in findings})),
-        _options("program", "program", sorted(set(programs.values()))),
+        _options("program", "program", sorted(set(programs.values())),
+                 lambda v: named(report, v) if v != NO_PROGRAM else v),
         _options("status", "status", sorted({f.status for f in findings})),
         '<button type="button" id="reset-filters">show all</button>',
         f'<span>showing <b id="shown-count">{len(findings)}</b> of {len(findings)}</span>',
     ])
-    rows = [_finding_row(f, programs[id(f)]) for f in findings]
+    rows = [_finding_row(report, f, programs[id(f)]) for f in findings]
     return (f'<div class="filters">{filters}</div>'
             '<table id="findings"><thead><tr><th>rule</th><th>severity</th><th>status</th>'
             "<th>subject</th><th>program</th><th>finding</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
 
-def _finding_row(f: Finding, program: str) -> str:
+def _finding_row(report: Report, f: Finding, program: str) -> str:
     r = f.rule
     attrs = (f'class="finding" data-severity="{escape(r.severity)}" data-rule="{escape(r.id)}"'
              f' data-program="{escape(program)}" data-status="{escape(f.status)}"')
-    status = STATUS_LABEL.get(f.status, f.status) + (" · blocking" if f.blocking else "")
+    status = STATUS_LABEL.get(f.status, f.status) + (
+        " · blocking" if f.blocking else " · blocking unknown" if f.blocking_unknown else "")
     mark = (f' <span class="bl bl-{escape(f.baseline)}">{escape(f.baseline)}</span>'
             if f.baseline is not None else "")
-    return (f"<tr {attrs}><td><b>{escape(r.id)}</b><br>{escape(r.title)}</td>"
+    subject = f'<span class="id">{escape(f.subject.id)}</span>' + (
+        f" {escape(f.subject.name)}" if f.subject.name else "")
+    return (f'<tr {attrs}><td><b class="id">{escape(r.id)}</b><br>{escape(r.title)}</td>'
             f'<td><span class="sev sev-{escape(r.severity)}">{escape(r.severity)}</span></td>'
             f'<td class="st-{escape(f.status)}">{escape(status)}{mark}</td>'
-            f"<td>{escape(subject_label(f.subject))}<br><small>{escape(f.subject.kind)}</small>"
-            f"</td><td>{escape(program)}</td><td>{escape(f.message)}{_detail(f)}</td></tr>")
+            f"<td>{subject}<br><small>{escape(f.subject.kind)}</small>"
+            f"</td><td>{_named(report, program)}</td><td>{escape(f.message)}"
+            f"{_detail(report, f)}</td></tr>")
 
 
-def _detail(f: Finding) -> str:
+def _detail(report: Report, f: Finding) -> str:
     parts: list[str] = []
     for ev in f.evidence:
         items = [f"<li><code>{escape(t)}</code> = <code>{escape(v)}</code></li>"
@@ -240,7 +267,9 @@ def _detail(f: Finding) -> str:
     if f.waiver is not None:
         w = f.waiver
         until = f" until {w['expires']}" if w.get("expires") else ""
-        body += (f'<p class="st-waived">waived by {escape(str(w.get("approved_by", "")))}'
+        until += " (expiring)" if w.get("expiring") else ""
+        body += (f'<p class="st-waived">waived by '
+                 f'{_named(report, str(w.get("approved_by", "")))}'
                  f"{escape(until)}: {escape(str(w.get('reason', '')))}</p>")
     elif f.rule.fix and f.status == "fail":
         body += f'<p class="fix">fix: {escape(f.rule.fix)}</p>'
@@ -253,15 +282,28 @@ def _detail(f: Finding) -> str:
 def _waivers(report: Report) -> str:
     if not report.waivers:
         return '<p class="note">No waivers in this run.</p>'
+    # Fates are words in coloured badges: no glyph that needs an emoji font.
     rows = "".join(
-        f"<tr><td>{escape(w.rule)}</td><td>{escape(w.subject)}</td>"
-        f'<td class="fate-{escape(w.status)}">{FATE_ICON.get(w.status, "")} {escape(w.status)}'
-        f"</td><td>{escape(w.reason)}</td><td>{escape(w.approved_by)}</td>"
-        f"<td>{escape(w.expires or '')}</td><td>{escape(w.note)}</td></tr>"
+        f'<tr><td class="id">{escape(w.rule)}</td><td class="id">{escape(w.subject)}</td>'
+        f'<td><span class="fate fate-{escape(w.status)}">{escape(w.status)}</span>'
+        + (' <span class="fate fate-expiring">expiring</span>' if w.expiring else "")
+        + f"</td><td>{escape(w.reason)}</td><td>{_named(report, w.approved_by)}</td>"
+        f'<td class="id">{escape(w.expires or "")}</td><td>{escape(w.note)}</td></tr>'
         for w in report.waivers)
     return ("<table><thead><tr><th>rule</th><th>subject</th><th>fate</th><th>reason</th>"
             "<th>approved by</th><th>expires</th><th>note</th></tr></thead><tbody>"
             + rows + "</tbody></table>")
+
+
+def _settings(report: Report) -> str:
+    lines = settings_lines(report)
+    if not lines:
+        return '<p class="note">No settings recorded.</p>'
+    rows = "".join(f"<tr><th>{escape(label)}</th><td>{escape(text)}</td></tr>"
+                   for label, text in lines)
+    return ('<p class="note">How this check was set up: every param in effect and where its '
+            "value came from, the rule selection, the evaluation date, the waiver register and "
+            'the policy packs.</p><table class="settings"><tbody>' + rows + "</tbody></table>")
 
 
 def _failing_projects(report: Report) -> set[str]:

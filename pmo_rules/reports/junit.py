@@ -16,7 +16,7 @@ from xml.etree import ElementTree as ET
 
 from pmo_rules.engine.report import Report
 from pmo_rules.engine.results import AbsentEntry, Finding, RuleCounts, RuleInfo
-from pmo_rules.reports.facts import evidence_text, subject_label
+from pmo_rules.reports.facts import evidence_text, settings_lines, subject_label
 
 # XML 1.0 cannot carry most control characters, even escaped.
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -35,6 +35,7 @@ def render_junit(report: Report) -> str:
     for policy in sorted(by_policy):
         suite = ET.SubElement(root, "testsuite", name=policy,
                               timestamp=report.as_of.isoformat() + "T00:00:00", time="0")
+        _properties(suite, report, policy)
         tally = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for rule in by_policy[policy]:
             counts = report.counts.get(rule.id) or RuleCounts()
@@ -57,6 +58,25 @@ def render_junit(report: Report) -> str:
             root.set(key, str(value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _properties(suite: ET.Element, report: Report, policy: str) -> None:
+    """The run's settings as the suite's properties: the policy's params in effect (value,
+    source and place) and the run's options, waiver register and packs."""
+    lines = settings_lines(report)
+    if not lines:
+        return
+    props = ET.SubElement(suite, "properties")
+    for label, text in lines:
+        if label == "param":
+            name, _, value = text.partition(" = ")
+            if name.rpartition(".")[0] != policy:
+                continue
+            ET.SubElement(props, "property", name=_clean(f"pmo-rules.param.{name}"),
+                          value=_clean(value))
+        else:
+            ET.SubElement(props, "property", name=f"pmo-rules.{label.replace(' ', '_')}",
+                          value=_clean(text))
 
 
 def _cases(rule: RuleInfo, findings: list[Finding], counts: RuleCounts) -> Iterator[ET.Element]:

@@ -9,6 +9,9 @@ from pmo_rules.engine.results import Finding
 from pmo_rules.reports.facts import (
     STATUS_LABEL,
     evidence_notes,
+    named,
+    score_text,
+    settings_lines,
     severity_rank,
     subject_label,
     value_lines,
@@ -43,7 +46,8 @@ def render_markdown(report: Report) -> str:
            "| score |",
            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
            f"| {s['rules']} | {s['subjects']} | {s['pass']} | {s['fail']} | {s['waived']} "
-           f"| {s['error']} | {s['not_applicable']} | {s['blocking']} | {s['score']:.0%} |", ""]
+           f"| {s['error']} | {s['not_applicable']} | {s['blocking']} "
+           f"| {score_text(s['score'])} |", ""]
     blocking = sorted(report.blocking + report.errors,
                       key=lambda f: (f.status != "error", severity_rank(f.rule.severity),
                                      f.sort_key()))
@@ -61,17 +65,28 @@ def render_markdown(report: Report) -> str:
     for rule in report.rules:
         items = by_rule.get(rule.id)
         if items:
-            out += _rule_section(items)
+            out += _rule_section(report, items)
     if report.waivers:
         out += ["## Waivers", "", "| rule | subject | fate | approved by | expires | note |",
                 "|---|---|---|---|---|---|"]
-        out += [f"| {md(w.rule)} | {md(w.subject)} | {FATE_ICON[w.status]} {w.status} "
-                f"| {md(w.approved_by)} | {md(w.expires or '')} | {md(w.note)} |"
+        out += [f"| {md(w.rule)} | {md(w.subject)} | {FATE_ICON[w.status]} {w.status}"
+                f"{' ⏳ expiring' if w.expiring else ''} "
+                f"| {md(named(report, w.approved_by))} | {md(w.expires or '')} | {md(w.note)} |"
                 for w in report.waivers]
         out.append("")
     if report.baseline is not None:
         out += _baseline(report)
+    out += _settings(report)
     return "\n".join(out)
+
+
+def _settings(report: Report) -> list[str]:
+    lines = settings_lines(report)
+    if not lines:
+        return []
+    out = ["## Settings of this run", "", "| setting | value and source |", "|---|---|"]
+    out += [f"| {label} | {md(text)} |" for label, text in lines]
+    return [*out, ""]
 
 
 def _mark(f: Finding) -> str:
@@ -102,7 +117,7 @@ def _verdict(report: Report) -> str:
     return "**✅ Nothing blocking.**"
 
 
-def _rule_section(items: list[Finding]) -> list[str]:
+def _rule_section(report: Report, items: list[Finding]) -> list[str]:
     rule = items[0].rule
     tally: dict[str, int] = {}
     for f in items:
@@ -114,20 +129,22 @@ def _rule_section(items: list[Finding]) -> list[str]:
            f"{code(f'{loc.file}:{loc.line}')} · {counts}", "",
            "| | subject | message | blocking |", "|---|---|---|---|"]
     out += [f"| {STATUS_ICON[f.status]}{_mark(f)} | {md(subject_label(f.subject))} "
-            f"| {md(f.message)} | {'yes' if f.blocking else ''} |" for f in items]
+            f"| {md(f.message)} | "
+            f"{'yes' if f.blocking else 'unknown' if f.blocking_unknown else ''} |"
+            for f in items]
     out.append("")
     detailed = [f for f in items if f.evidence or f.waiver]
     if detailed:
         out += ["<details><summary>Evidence</summary>", ""]
         for f in detailed:
-            out += _evidence(f)
+            out += _evidence(report, f)
         out += ["", "</details>", ""]
     if rule.fix and any(f.status == "fail" for f in items):
         out += [f"**Fix:** {md(rule.fix)}", ""]
     return out
 
 
-def _evidence(f: Finding) -> list[str]:
+def _evidence(report: Report, f: Finding) -> list[str]:
     out = [f"- **{md(f.subject.id)}**" + (f" {md(f.subject.name)}" if f.subject.name else "")]
     for ev in f.evidence:
         out.append(f"  - {code(ev.clause)}")
@@ -136,6 +153,7 @@ def _evidence(f: Finding) -> list[str]:
     if f.waiver is not None:
         w = f.waiver
         until = f" until {md(str(w['expires']))}" if w.get("expires") else ""
-        out.append(f"  - waived by {md(str(w.get('approved_by', '')))}{until}: "
+        until += " ⏳ expiring" if w.get("expiring") else ""
+        out.append(f"  - waived by {md(named(report, str(w.get('approved_by', ''))))}{until}: "
                    f"{md(str(w.get('reason', '')))}")
     return out

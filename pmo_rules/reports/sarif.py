@@ -56,7 +56,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
             "text": "The directory pmo-rules ran in; policy paths are relative to it."}}},
         "results": results,
         "properties": {"asOf": report.as_of.isoformat(), "portfolio": report.portfolio_id,
-                       "summary": report.summary()},
+                       "summary": report.summary(), "settings": report.settings},
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
 
@@ -133,7 +133,7 @@ def _result(f: Finding, index: dict[str, int], portfolio_id: str) -> dict[str, A
         out["suppressions"] = [{
             "kind": "external", "status": "accepted",
             "justification": str(w.get("reason", "")),
-            "properties": {k: w[k] for k in ("approved_by", "expires") if w.get(k)},
+            "properties": {k: w[k] for k in ("approved_by", "expires", "expiring") if w.get(k)},
         }]
     return out
 
@@ -165,4 +165,5 @@ def _notification(f: Finding, index: dict[str, int], portfolio_id: str) -> dict[
                             f"{subject_label(f.subject)}: {f.message}"},
         "associatedRule": {"id": f.rule.id, "index": index[f.rule.id]},
         "locations": [_location(f, portfolio_id)],
+        "properties": {"subject": f.subject.to_dict(), "blockingUnknown": f.blocking_unknown},
     }

@@ -136,3 +136,35 @@ def test_every_key_of_a_generated_document_is_found_at_its_line(
     found = key_positions(document)
     for path, line in expected.items():
         assert found[path][0] == line, (document, path)
+
+
+_ATOMS = st.sampled_from([
+    "[tool]\n", "[tool.pmo-rules]\n", "[tool.pmo-rules.params]\n", "pmo-rules = ", "tool = ",
+    "policy = ", "pack = ", "select = ", "params = ", "fail_on = ", "waivers = ", "format = ",
+    "max_waiver_days = ", "waiver_approver_grade = ", "waiver_expiring_days = ", "zork = ",
+    '"a.b" = ', "params.x = ", "5", "'x'", '"high"', "[", "]", "{", "}", ", ", "\n", "-1",
+    "1979-05-27", "true", '"""\nlong\n"""', "# comment\n", "[[tool]]\n", "critical = ",
+    '"ceo"', "3.5", "inf", "nan", "'''a'''",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ATOMS, max_size=30), st.booleans())
+def test_any_settings_file_is_settings_or_diagnostics_with_a_place(
+        parts: list[str], pyproject: bool) -> None:
+    """Generated pyproject.toml / pmo-rules.toml files, valid TOML or not: the loader
+    returns settings or raises diagnostics that each name the file and a line in it."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        name = "pyproject.toml" if pyproject else "pmo-rules.toml"
+        text = "".join(parts)
+        (Path(tmp) / name).write_text(text, encoding="utf-8")
+        try:
+            load_settings(Path(tmp))
+        except DiagnosticError as exc:
+            lines = max(text.count("\n") + 1, 1)
+            for diag in exc.diagnostics:
+                assert diag.span is not None, diag
+                assert Path(diag.span.file).name == name
+                assert 1 <= diag.span.line <= lines, (text, diag)

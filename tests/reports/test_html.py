@@ -54,7 +54,7 @@ def test_sections_and_graph_marks(report: Report, graph: dict[str, object]) -> N
     assert page.count('class="finding"') == len(report.findings)
     assert 'id="findings-count">12<' in page
     for fate in ("applied", "expired", "stale", "rejected"):
-        assert f'class="fate-{fate}"' in page
+        assert f'class="fate fate-{fate}"' in page
     # P-1 fails rules and sits on the cycle P-1 -> P-2 -> P-3 -> P-5 -> P-1.
     assert re.search(r'<g class="node failing cycle[^"]*" data-id="P-1">', page)
     assert 'class="edge cycle' in page

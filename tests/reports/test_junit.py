@@ -52,7 +52,7 @@ def test_failures_carry_message_evidence_and_fix(report: Report) -> None:
 
 
 @pytest.mark.parametrize(("name", "kind", "message"), [
-    ("FIN-004 P-3 Reporting", "waived", "waived by EXEC until 2026-12-31: Overspend"),
+    ("FIN-004 P-3 Reporting", "waived", "waived by EXEC until 2026-12-20: Overspend"),
     ("LC-001 Approved charter before planning: not applicable", "not-applicable",
      "not applicable to 2 subjects"),
 ])

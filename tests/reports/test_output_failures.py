@@ -27,7 +27,8 @@ def run(args: list[str], stdout: int) -> subprocess.CompletedProcess[str]:
 
 
 def plain_line(stderr: str) -> str:
-    lines = [ln for ln in stderr.splitlines() if "no policies named" not in ln]
+    lines = [ln for ln in stderr.splitlines()
+             if "no policies named" not in ln and not ln.startswith("pmo-rules: wrote ")]
     assert len(lines) == 1, stderr
     assert "internal error" not in stderr and "Traceback" not in stderr
     return lines[0]
