@@ -3,4 +3,4 @@
 from __future__ import annotations
 
 # The entry-point names (in pmo-rules' pyproject.toml) of the built-in importer plugins.
-PLUGINS = ("mspdi", "xer", "gan", "register", "presets", "jira")
+PLUGINS = ("mspdi", "xer", "gan", "register", "presets", "jira", "mpxj")

@@ -85,12 +85,16 @@ class _Reader:
     def __init__(self, doc: XmlDoc, path: Path, mapping: ImportMapping, report: ImportReport):
         self.doc, self.path, self.mapping, self.report = doc, path, mapping, report
         self.ns = doc.root.tag[:-len("Project")] if doc.root.tag.endswith("}Project") else ""
+        self.paths: dict[str, str] = {}
 
     def place(self, element: ET.Element, field: str | None = None) -> Place:
         return Place(self.doc.file, self.doc.line(element), field=field)
 
     def find(self, element: ET.Element, path: str) -> list[ET.Element]:
-        return element.findall("/".join(self.ns + p for p in path.split("/")))
+        full = self.paths.get(path)
+        if full is None:
+            full = self.paths[path] = "/".join(self.ns + p for p in path.split("/"))
+        return element.findall(full)
 
     def date(self, element: ET.Element, values: dict[str, str], key: str,
              subject: str) -> dt.date | None:

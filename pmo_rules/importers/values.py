@@ -53,6 +53,11 @@ def parse_date(raw: object, formats: Sequence[str] = DEFAULT_DATE_FORMATS) -> dt
     text = clean(raw)
     if text is None:
         return None
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[10:11] in ("", "T", " "):
+        try:
+            return dt.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        except ValueError:
+            pass
     match = _ISO.match(text)
     if match:
         try:
