@@ -404,8 +404,11 @@ class _Gen:
             add("project_management_plan", "draft", -u(1, 40))
         g3 = gates.get("G3")
         if g3 and g3[0] in ("go", "go_with_conditions"):
-            # Accepted a week before the release gate (no draw: the random stream is kept).
-            add("acceptance", "approved", g3[1] - 7)
+            # Accepted a week before the release gate, built without a random draw so that
+            # the rest of the portfolio stays what the seed made before G3 needed it.
+            arts.append({"type": "acceptance", "status": "approved", "version": "1.0",
+                         "author": author, "approved_by": sponsor,
+                         "approved_on": iso(g3[1] - 7)})
         if status in ("active", "on_hold") and phase != "initiating":
             add("risk_register", "current", -u(1, 30))
         if status == "closed":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,12 +11,11 @@ import click
 from pmo_rules.cli.common import EXIT_OK, user_errors
 from pmo_rules.cli.stores import (
     LazyStore,
+    emit_view,
     output_options,
     portfolio_option,
     snapshot_of,
     store_option,
-    text_width,
-    write_output,
 )
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
 
@@ -56,13 +54,8 @@ def command(
         finally:
             lazy.close()
         result = diff_runs(a, b)
-        if output_format == "json":
-            rendered = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        elif output_format == "markdown":
-            rendered = diff_markdown(result)
-        else:
-            rendered = diff_text(result, width=text_width(output))
-        write_output(rendered, output)
+        emit_view(output_format, output, result.to_dict,
+                  lambda width: diff_text(result, width=width), lambda: diff_markdown(result))
     sys.exit(EXIT_OK)
 
 

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from pmo_rules.cli.common import EXIT_OK, user_errors
-from pmo_rules.cli.stores import (
-    date_options,
-    day,
-    open_store,
-    output_options,
-    portfolio_option,
-    store_option,
-    text_width,
-    write_output,
-)
+from pmo_rules.cli.stores import day, emit_view, open_store, output_options, runs_options
 
 
 @click.command()
-@store_option
-@portfolio_option
-@date_options
+@runs_options
 @click.option("--limit", type=click.IntRange(min=1), help="Only the latest N runs.")
 @output_options(("text", "json"))
 def command(
@@ -43,11 +31,8 @@ def command(
         portfolio = opened.choose_portfolio(portfolio_id) if portfolio_id else None
         listed = opened.runs(portfolio=portfolio, since=day(since), until=day(until),
                              limit=limit)
-        if output_format == "json":
-            rendered = json.dumps({"schema": "pmo-rules/history/v1",
-                                   "runs": [r.to_dict() for r in listed]},
-                                  indent=2, ensure_ascii=False) + "\n"
-        else:
-            rendered = runs_text(listed, width=text_width(output))
-        write_output(rendered, output)
+        emit_view(output_format, output,
+                  lambda: {"schema": "pmo-rules/history/v1",
+                           "runs": [r.to_dict() for r in listed]},
+                  lambda width: runs_text(listed, width=width))
     sys.exit(EXIT_OK)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ import click
 
 from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, user_errors
 from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options
-from pmo_rules.cli.stores import output_options, text_width, write_output
+from pmo_rules.cli.stores import emit_view, output_options
 
 
 @click.command()
@@ -60,13 +59,9 @@ def command(
         register = api.load_waivers(run["waivers"]) if run["waivers"] is not None else []
         result = preview(*(api.check(loaded, checked, **{**run, "waivers": _waivers_for(
             register, checked, (current, new))}) for checked in (current, new)))
-        if output_format == "json":
-            rendered = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        elif output_format == "markdown":
-            rendered = preview_markdown(result)
-        else:
-            rendered = preview_text(result, width=text_width(output))
-        write_output(rendered, output)
+        emit_view(output_format, output, result.to_dict,
+                  lambda width: preview_text(result, width=width),
+                  lambda: preview_markdown(result))
     sys.exit(EXIT_OK)
 
 

@@ -33,12 +33,14 @@ def portfolio_option(command: Callable[..., Any]) -> Callable[..., Any]:
                         help="The portfolio id (default: the store's only portfolio).")(command)
 
 
-def date_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--since DATE --until DATE`: runs whose as-of date lies in the range."""
+def runs_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--store`, `--portfolio`, and `--since DATE --until DATE` (runs whose as-of date
+    lies in the range): which recorded runs a command reads."""
     command = click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]),
                            help="Only runs as of this date or earlier.")(command)
-    return click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
-                        help="Only runs as of this date or later.")(command)
+    command = click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+                           help="Only runs as of this date or later.")(command)
+    return store_option(portfolio_option(command))
 
 
 def output_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], Any]:
@@ -94,6 +96,23 @@ def snapshot_of(value: str, store: Callable[[], Store]) -> Snapshot:
                  "with `pmo-rules check --format json --output FILE`",
         )])
     return store().snapshot(ident)
+
+
+def emit_view(
+    output_format: str, output: Path | None, data: Callable[[], dict[str, Any]],
+    text: Callable[[int], str], markdown: Callable[[], str] | None = None,
+) -> None:
+    """Render a history view in the chosen format (JSON from `data`, text at the width of
+    its destination, Markdown) and print or write it."""
+    import json
+
+    if output_format == "json":
+        rendered = json.dumps(data(), indent=2, ensure_ascii=False) + "\n"
+    elif output_format == "markdown" and markdown is not None:
+        rendered = markdown()
+    else:
+        rendered = text(text_width(output))
+    write_output(rendered, output)
 
 
 def write_output(rendered: str, output: Path | None) -> None:

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
 import click
 
 from pmo_rules.cli.common import EXIT_OK, user_errors
-from pmo_rules.cli.stores import (
-    date_options,
-    day,
-    open_store,
-    output_options,
-    portfolio_option,
-    store_option,
-    text_width,
-    write_output,
-)
+from pmo_rules.cli.stores import day, emit_view, open_store, output_options, runs_options
 
 
 @click.command()
-@store_option
-@portfolio_option
-@date_options
+@runs_options
 @click.option("--last", type=click.IntRange(min=1), help="Only the latest N runs.")
 @output_options(("text", "json"))
 def command(
@@ -40,14 +28,13 @@ def command(
     """
     from pmo_rules.history.trend import load_trend
 
+    def text(width: int) -> str:
+        from pmo_rules.history.text import trend_text
+
+        return trend_text(trend, width=width)
+
     with user_errors(output_format), open_store(store) as opened:
         portfolio = opened.choose_portfolio(portfolio_id)
         trend = load_trend(opened, portfolio, since=day(since), until=day(until), last=last)
-        if output_format == "json":
-            rendered = json.dumps(trend.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        else:
-            from pmo_rules.history.text import trend_text
-
-            rendered = trend_text(trend, width=text_width(output))
-        write_output(rendered, output)
+        emit_view(output_format, output, trend.to_dict, text)
     sys.exit(EXIT_OK)

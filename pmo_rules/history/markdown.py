@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmo_rules.history.diff import RunDiff
+from pmo_rules.history.diff import Change, RunDiff
 from pmo_rules.history.preview import Preview
 from pmo_rules.history.snapshot import Item
 from pmo_rules.history.text import pct, pts, signed
@@ -23,6 +23,19 @@ def _items(items: list[Item]) -> list[str]:
     out = ["| rule | subject | severity | status | message |", "|---|---|---|---|---|"]
     out += [f"| {md(i.rule)} | {_subject(i)} | {i.severity} | {_status(i)} | {md(i.message)} |"
             for i in items]
+    return [*out, ""]
+
+
+def _changes(title: str, changes: list[Change], columns: tuple[str, ...]) -> list[str]:
+    """A titled table of changes: subject, [what changed,] before, after (none: nothing)."""
+    if not changes:
+        return []
+    out = [f"### {title}", "", "| " + " | ".join(columns) + " |",
+           "|" + "---|" * len(columns)]
+    for c in changes:
+        what = [c.field] if len(columns) == 4 else []
+        out.append("| " + " | ".join([md(c.subject), *what, md(str(c.before)),
+                                      md(str(c.after))]) + " |")
     return [*out, ""]
 
 
@@ -51,17 +64,8 @@ def diff_markdown(diff: RunDiff) -> str:
         out.append("")
     else:
         out += ["None.", ""]
-    if diff.rules:
-        out += ["### Rules changed", "", "| rule | what | before | after |", "|---|---|---|---|"]
-        out += [f"| {md(c.subject)} | {c.field} | {md(str(c.before))} | {md(str(c.after))} |"
-                for c in diff.rules]
-        out.append("")
-    if diff.waivers:
-        out += ["### Waivers whose fate changed", "", "| waiver | before | after |",
-                "|---|---|---|"]
-        out += [f"| {md(c.subject)} | {md(str(c.before))} | {md(str(c.after))} |"
-                for c in diff.waivers]
-        out.append("")
+    out += _changes("Rules changed", diff.rules, ("rule", "what", "before", "after"))
+    out += _changes("Waivers whose fate changed", diff.waivers, ("waiver", "before", "after"))
     out += ["### Scores", "", "| scope | before | after | change |", "|---|---:|---:|---:|",
             f"| portfolio | {pct(a.score)} | {pct(b.score)} | {pts(a.score, b.score)} |"]
     for label, pairs in (("program", diff.programs), ("family", diff.families)):
@@ -96,12 +100,8 @@ def preview_markdown(result: Preview) -> str:
         out.append(f"| {md(r.rule)} | {md(r.title)} | {what} | {len(r.added)} "
                    f"| {len(r.removed)} | {len(r.changed)} | {r.blocking_change:+d} |")
     out.append("")
-    if d.waivers:
-        out += ["### Waivers whose fate would change", "", "| waiver | current | proposed |",
-                "|---|---|---|"]
-        out += [f"| {md(c.subject)} | {md(str(c.before))} | {md(str(c.after))} |"
-                for c in d.waivers]
-        out.append("")
+    out += _changes("Waivers whose fate would change", d.waivers,
+                    ("waiver", "current", "proposed"))
     for r in result.rules:
         if not (r.added or r.removed or r.changed):
             continue

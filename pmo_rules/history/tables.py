@@ -29,6 +29,13 @@ VERSION_TABLE = "pmo_schema_version"
 
 metadata = MetaData()
 
+
+def _run_id() -> Column[int]:
+    """The run a row belongs to (first in each child table's key)."""
+    return Column("run_id", Integer, ForeignKey("pmo_runs.id", ondelete="CASCADE"),
+                  primary_key=True)
+
+
 runs = Table(
     "pmo_runs", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -58,8 +65,7 @@ runs = Table(
 
 results = Table(
     "pmo_results", metadata,
-    Column("run_id", Integer, ForeignKey("pmo_runs.id", ondelete="CASCADE"),
-           primary_key=True),
+    _run_id(),
     Column("rule", String(100), primary_key=True),
     Column("subject_kind", String(50), primary_key=True),
     Column("subject_id", String(300), primary_key=True),
@@ -78,8 +84,7 @@ results = Table(
 
 rule_runs = Table(
     "pmo_rule_runs", metadata,
-    Column("run_id", Integer, ForeignKey("pmo_runs.id", ondelete="CASCADE"),
-           primary_key=True),
+    _run_id(),
     Column("rule", String(100), primary_key=True),
     Column("title", Text, nullable=False),
     Column("policy", String(200), nullable=False),
@@ -94,8 +99,7 @@ rule_runs = Table(
 
 waivers = Table(
     "pmo_waivers", metadata,
-    Column("run_id", Integer, ForeignKey("pmo_runs.id", ondelete="CASCADE"),
-           primary_key=True),
+    _run_id(),
     Column("position", Integer, primary_key=True),
     Column("rule", String(100), nullable=False),
     Column("subject", String(300), nullable=False),
@@ -108,8 +112,7 @@ waivers = Table(
 
 scores = Table(
     "pmo_scores", metadata,
-    Column("run_id", Integer, ForeignKey("pmo_runs.id", ondelete="CASCADE"),
-           primary_key=True),
+    _run_id(),
     Column("scope", String(20), primary_key=True),  # program, project, family
     Column("scope_id", String(300), primary_key=True),
     Column("score", Float, nullable=False),

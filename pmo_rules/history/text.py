@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from pmo_rules.history.diff import Persisting, RunDiff
+from pmo_rules.history.diff import Change, Persisting, RunDiff
 from pmo_rules.history.preview import Preview, RuleImpact
 from pmo_rules.history.snapshot import Item
 from pmo_rules.history.store import RunInfo
@@ -102,20 +102,25 @@ def diff_text(diff: RunDiff, *, width: int = 100) -> str:
         _items(console, f"New findings ({len(diff.new)})", diff.new, "new")
         _items(console, f"Resolved findings ({len(diff.resolved)})", diff.resolved, "resolved")
         _persisting(console, diff.persisting)
-        if diff.rules:
-            _heading(console, "Rules changed")
-            table = _table("rule", "what", "before", "after")
-            for c in diff.rules:
-                table.add_row(escape(c.subject), c.field, str(c.before), str(c.after))
-            console.print(table)
-        if diff.waivers:
-            _heading(console, "Waivers whose fate changed")
-            table = _table("waiver", "before", "after")
-            for c in diff.waivers:
-                table.add_row(escape(c.subject), str(c.before), str(c.after))
-            console.print(table)
+        _changes(console, "Rules changed", diff.rules, ("rule", "what", "before", "after"))
+        _changes(console, "Waivers whose fate changed", diff.waivers,
+                 ("waiver", "before", "after"))
         _scores(console, diff)
     return _render(write, width)
+
+
+def _changes(
+    console: Console, title: str, changes: Sequence[Change], columns: tuple[str, ...],
+) -> None:
+    """A titled table of changes: subject, [what changed,] before, after (none: nothing)."""
+    if not changes:
+        return
+    _heading(console, title)
+    table = _table(*columns)
+    for c in changes:
+        what = (c.field,) if len(columns) == 4 else ()
+        table.add_row(escape(c.subject), *what, escape(str(c.before)), escape(str(c.after)))
+    console.print(table)
 
 
 def _items(console: Console, title: str, items: list[Item], kind: str) -> None:
@@ -236,12 +241,8 @@ def preview_text(result: Preview, *, width: int = 100) -> str:
                           _field(r, "severity"), _field(r, "enforcement"), str(len(r.added)),
                           str(len(r.removed)), str(len(r.changed)), f"{r.blocking_change:+d}")
         console.print(table)
-        if d.waivers:
-            _heading(console, "Waivers whose fate would change")
-            fates = _table("waiver", "current", "proposed")
-            for c in d.waivers:
-                fates.add_row(escape(c.subject), str(c.before), str(c.after))
-            console.print(fates)
+        _changes(console, "Waivers whose fate would change", d.waivers,
+                 ("waiver", "current", "proposed"))
         for r in result.rules:
             if not (r.added or r.removed or r.changed):
                 continue

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-WIDTH, HEIGHT = 640, 200
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+WIDTH, HEIGHT = 480, 200
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 12, 26
 PALETTE = ("#1f4e79", "#c0504d", "#9bbb59", "#8064a2", "#4bacc6", "#f79646", "#7f7f7f",
            "#2c4d75", "#772c2a", "#5f7530", "#4d3b62", "#276a7c", "#b65708")
 MARKERS_UP_TO = 60  # runs; beyond that a line alone reads better than a dot per run
+MOST_LINES = 8  # programs or families per chart: the lowest-scoring in the latest run
 
 Series = tuple[str, Sequence[float | None]]
 
@@ -33,15 +34,17 @@ def trend_section(trend: Any) -> str:
              f"{escape(trend.portfolio)} from {dates[0].isoformat()} to {dates[-1].isoformat()}"
              f"; latest: score {latest.score:.1%}, {latest.blocking} blocking, "
              f"{latest.failing} open, median age {escape(age)}, "
-             f"{latest.active_waivers} active waivers.</p>")
+             f"{latest.active_waivers} active waiver{'s' * (latest.active_waivers != 1)}.</p>")
+    programs = _lowest([(f"program {name}", [p.programs.get(name) for p in points])
+                        for name in trend.programs])
+    families = _lowest([(name, [p.families.get(name) for p in points])
+                        for name in trend.families])
     charts = [
-        line_chart("Compliance score: portfolio and programs", dates,
-                   [("portfolio", [p.score for p in points]),
-                    *((f"program {name}", [p.programs.get(name) for p in points])
-                      for name in trend.programs)], percent=True),
-        line_chart("Compliance score by rule family", dates,
-                   [(name, [p.families.get(name) for p in points]) for name in trend.families],
-                   percent=True),
+        line_chart(_title("Compliance score: portfolio and programs", programs,
+                          len(trend.programs), "programs"), dates,
+                   [("portfolio", [p.score for p in points]), *programs], percent=True),
+        line_chart(_title("Compliance score by rule family", families, len(trend.families),
+                          "families"), dates, families, percent=True),
         line_chart("Open findings", dates,
                    [("open blocking", [float(p.blocking) for p in points]),
                     ("open (not waived)", [float(p.failing) for p in points])]),
@@ -70,7 +73,7 @@ def line_chart(
 
     parts = [f'<figure class="trend"><figcaption>{escape(title)}</figcaption>'
              f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}" '
-             f'xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="sans-serif">']
+             f'xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="sans-serif">']
     for k in range(5):
         v = top * k / 4
         label = f"{v:.0%}" if percent else f"{v:g}"
@@ -100,6 +103,26 @@ def line_chart(
                      f"{escape(name)}</span>" for k, (name, _) in enumerate(series))
     parts.append(f'<p class="legend">{legend}</p></figure>')
     return "".join(parts)
+
+
+def _lowest(series: list[Series]) -> list[Series]:
+    """At most MOST_LINES series: those scoring lowest in their latest run, in name order."""
+    if len(series) <= MOST_LINES:
+        return series
+
+    def latest(item: Series) -> float:
+        present = [v for v in item[1] if v is not None]
+        return present[-1] if present else 2.0
+
+    keep = {name for name, _ in sorted(series, key=lambda s: (latest(s), s[0]))[:MOST_LINES]}
+    return [s for s in series if s[0] in keep]
+
+
+def _title(title: str, shown: list[Series], total: int, what: str) -> str:
+    if len(shown) == total:
+        return title
+    return (f"{title} (the {len(shown)} of {total} {what} scoring lowest in the latest run; "
+            "`pmo-rules trend` lists all)")
 
 
 def _segments(values: Sequence[float | None]) -> list[list[tuple[int, float]]]:
