@@ -154,17 +154,24 @@ def render_all(diags: Sequence[Diagnostic]) -> str:
     return "\n\n".join([*blocks, summary]) + "\n"
 
 
-@lru_cache(maxsize=8)
-def _lines(text: str) -> list[str]:
-    # Diagnostics come in hundreds per file: split each text once, not once per diagnostic.
+@lru_cache(maxsize=4)
+def _small_lines(text: str) -> list[str]:
     return text.splitlines()
 
 
-def with_source(diag: Diagnostic, text: str) -> Diagnostic:
-    """Attach the offending source line from `text` (the whole file) to a diagnostic."""
+# Texts up to this size are split once however many diagnostics they have (and kept for
+# the next few calls); a larger text's caller passes its lines, split once, instead.
+_CACHED = 1 << 20
+
+
+def with_source(diag: Diagnostic, text: str | Sequence[str]) -> Diagnostic:
+    """Attach the offending source line from `text` (the whole file, or its lines)."""
     if diag.span is None or diag.source_line is not None:
         return diag
-    lines = _lines(text)
+    if isinstance(text, str):
+        lines: Sequence[str] = _small_lines(text) if len(text) <= _CACHED else text.splitlines()
+    else:
+        lines = text
     if not 1 <= diag.span.line <= len(lines):
         return diag
     return Diagnostic(

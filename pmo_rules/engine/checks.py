@@ -118,9 +118,9 @@ def _unusable(result: CheckResult) -> str | None:
     for name in ("passed", "not_applicable"):
         value = getattr(result, name)
         if not isinstance(value, bool):
-            return f"`{name}` is {_short(value)}, not true or false"
+            return f"`{name}` is {guard.shown(value)}, not true or false"
     if not isinstance(result.message, str):
-        return f"`message` is {_short(result.message)}, not text"
+        return f"`message` is {guard.shown(result.message)}, not text"
     return None
 
 
@@ -133,29 +133,21 @@ def _subject(
     if kind == "portfolio":
         if subject == evaluator.portfolio_subject.id or subject is ctx.portfolio.portfolio:
             return None, evaluator.portfolio_subject
-        return f"subject {_short(subject)} is not the portfolio"
+        return f"subject {guard.shown(subject)} is not the portfolio"
     table = getattr(ctx.portfolio, _BY_ID.get(kind, ""), None)
     if not isinstance(table, Mapping):
-        return f"subject {_short(subject)}: no {kind} table to find it in"
+        return f"subject {guard.shown(subject)}: no {kind} table to find it in"
     if isinstance(subject, str):
         found = table.get(subject)
         if found is None:
-            return f"subject `{_short(subject)}` is not a {kind} of this portfolio"
+            return f"subject `{guard.shown(subject)}` is not a {kind} of this portfolio"
     else:
         ident = getattr(subject, "id", None)
         found = table.get(ident) if isinstance(ident, str) else None
         if found is not subject:
-            return f"subject {_short(subject)} is not a {kind} of this portfolio"
+            return f"subject {guard.shown(subject)} is not a {kind} of this portfolio"
     name = getattr(found, "name", None) or getattr(found, "title", None)
     return found, Subject(kind, entity_id(found), name if isinstance(name, str) else None)
-
-
-def _short(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a plugin's object whose repr fails
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _clause(name: str, args: Mapping[str, Any]) -> str:

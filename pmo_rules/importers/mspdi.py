@@ -166,6 +166,7 @@ def read_project(doc: XmlDoc, path: Path, mapping: ImportMapping, report: Import
         report.note("a file without a project summary task (UID 0) rolls up from its tasks")
     roll_up(project)
     add_milestones(project)
+    _phase(reader, root, record, mapping.as_of.isoformat() if mapping.as_of else as_of)
     if as_of and record.get("evm"):
         record["evm"]["as_of"] = as_of
     for key, value in override.items():
@@ -300,6 +301,15 @@ def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
             reader.report.map(f"summary Baseline/{source}", f"schedule.{target}")
     if schedule:
         record["schedule"] = schedule
+    for other in reader.find(element, "Baseline"):  # baselines 1-10: kept, not used
+        saved = children_text(other)
+        number = saved.get("Number")
+        if number and number != "0":
+            for key in ("Start", "Finish", "Cost"):
+                if saved.get(key):
+                    kept = saved[key][:10] if key != "Cost" else _cost(saved[key])
+                    record.setdefault("custom", {})[f"baseline{number}_{key.lower()}"] = kept
+                    reader.report.keep(f"summary Baseline/{key} (baseline {number})")
     money = {"budget.approved": baseline.get("Cost"), "evm.bac": baseline.get("Cost"),
              "budget.forecast_at_completion": values.get("Cost"),
              "budget.actual_to_date": values.get("ActualCost"),
@@ -320,6 +330,30 @@ def _summary(reader: _Reader, element: ET.Element, values: dict[str, str],
         target = reader.mapping.target(alias) or f"custom.{alias}"
         place_value(record, target, raw, reader.place(attribute, alias), reader.report,
                     reader.mapping, pid)
+
+
+def _cost(raw: str) -> float | str:
+    amount = _number(raw)
+    return amount / 100 if amount is not None else raw
+
+
+def _phase(reader: _Reader, root: ET.Element, record: dict[str, Any], as_of: str | None
+           ) -> None:
+    """The current phase: the top-level summary task whose dates hold as_of, through the
+    mapping's `values: {phase: ...}` (never guessed from names without that map)."""
+    names = reader.mapping.values.get("phase")
+    if not names or as_of is None or "phase" in record:
+        return
+    for element in reader.find(root, "Tasks/Task"):
+        values = children_text(element)
+        if values.get("OutlineLevel") != "1" or values.get("Summary") != "1":
+            continue
+        start, finish = values.get("Start", "")[:10], values.get("Finish", "")[:10]
+        phase = names.get(" ".join((values.get("Name") or "").lower().split()))
+        if phase is not None and start <= as_of <= finish:
+            record["phase"] = phase
+            reader.report.map("top-level summary task holding as_of (values.phase)", "phase")
+            return
 
 
 def _source_of(target: str) -> str:

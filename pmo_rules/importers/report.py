@@ -118,6 +118,11 @@ class ImportReport:
             for d in document.get("dependencies", []))
         self.links.update({f"dependency {k}": v for k, v in by_type.items()})
 
+    def in_order(self) -> list[Refusal]:
+        """The refused values in reading order: file, then line or row, then column."""
+        return sorted(self.refused, key=lambda r: (
+            r.place.file, r.place.line or r.place.row or 0, r.place.column or 0))
+
     def dependencies_by_type(self) -> dict[str, int]:
         """The written dependencies by `TYPE/kind` (`FS/hard`)."""
         return {k.removeprefix("dependency "): v for k, v in sorted(self.links.items())
@@ -134,7 +139,7 @@ class ImportReport:
             "fields_mapped": dict(sorted(self.mapped.items())),
             "fields_kept_under_custom": dict(sorted(self.custom.items())),
             "skipped": dict(sorted(self.skipped.items())),
-            "refused": [r.to_dict() for r in self.refused],
+            "refused": [r.to_dict() for r in self.in_order()],
             "notes": list(self.notes),
         }
 
@@ -160,7 +165,7 @@ class ImportReport:
                 lines += [f"  {k}: {n}" for k, n in sorted(table.items())]
         lines.append(f"refused values: {len(self.refused)}")
         lines += [f"  {r.place}{f' [{r.subject}]' if r.subject else ''}: {r.raw!r} -> "
-                  f"{r.target or '?'}: {r.reason}" for r in self.refused]
+                  f"{r.target or '?'}: {r.reason}" for r in self.in_order()]
         if self.notes:
             lines.append("notes:")
             lines += [f"  {n}" for n in self.notes]

@@ -9,6 +9,7 @@ identify; the partial portfolios are merged and counted in the import report.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -232,7 +233,7 @@ def _base(path: Path | None) -> dict[str, Any]:
         raise DiagnosticError([Diagnostic(
             "PMO402", f"`{path.name}` must be a mapping (as_of, people, programs, ...)",
             Span(str(path), 1, 1), help="see docs/data-model.md for the file's layout")])
-    return data
+    return dict(json.loads(json.dumps(data, default=str)))  # dates as text, as ours keeps them
 
 
 def merge(base: dict[str, Any] | None, parts: list[dict[str, Any]], mapping: ImportMapping,

@@ -115,9 +115,16 @@ def local(tag: str) -> str:
 def children_text(element: ET.Element) -> dict[str, str]:
     """The text of each direct child without children, by local name (the first of repeats)."""
     out: dict[str, str] = {}
+    names = _LOCAL
     for child in reversed(element):  # reversed: the first of repeated names wins
         text = child.text
         if text is not None and not len(child):
             tag = child.tag
-            out[tag[tag.rfind("}") + 1:]] = text.strip()
+            name = names.get(tag)
+            if name is None:
+                name = names[tag] = tag[tag.rfind("}") + 1:]
+            out[name] = text.strip()
     return out
+
+
+_LOCAL: dict[str, str] = {}  # namespaced tag -> local name, cached across documents

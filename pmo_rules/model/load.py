@@ -210,7 +210,12 @@ def _aliased(raw: RawInput) -> bool:
 
 def _with_sources(diagnostics: list[Diagnostic], raw: RawInput) -> list[Diagnostic]:
     texts = {seg.file: seg.text for seg in raw.segments}
-    return [
-        with_source(d, texts[d.span.file]) if d.span is not None and d.span.file in texts else d
-        for d in diagnostics
-    ]
+    lines: dict[str, list[str]] = {}  # each file split once, however many diagnostics
+    out = []
+    for d in diagnostics:
+        if d.span is not None and d.span.file in texts:
+            if d.span.file not in lines:
+                lines[d.span.file] = texts[d.span.file].splitlines()
+            d = with_source(d, lines[d.span.file])
+        out.append(d)
+    return out

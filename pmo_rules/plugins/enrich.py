@@ -132,7 +132,7 @@ def _changed_badly(snapshot: _Snapshot) -> str | None:
                 continue
             why = _invalid(obj, key, before.get(id(old), old), new, known)
             if why is not None:
-                return f"set `{key}` of {_label(obj)} to {_short(new)}: {why}"
+                return f"set `{key}` of {_label(obj)} to {guard.shown(new, 40)}: {why}"
     return None
 
 
@@ -223,11 +223,3 @@ def _label(obj: Any) -> str:
     ident = getattr(obj, "id", None)
     kind = type(obj).__name__.lower()
     return f"{kind} `{ident}`" if isinstance(ident, str) else f"the {kind}"
-
-
-def _short(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a plugin's object whose repr fails
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= 40 else text[:37] + "..."

@@ -93,7 +93,7 @@ def _guarded(fn: PluginFunction, seconds: float) -> Callable[..., Any]:
             raise RuleError(str(exc)) from None
         if declared is not None and not _conforms(result, declared):
             raise RuleError(f"plugin `{plugin}`: {what} returned {type(result).__name__} "
-                            f"{_short(result)}, but declares {declared}")
+                            f"{guard.shown(result)}, but declares {declared}")
         return result
 
     return call
@@ -120,14 +120,6 @@ def _conforms(value: Any, declared: Type) -> bool:
     if kind is Kind.MAP:
         return isinstance(value, Mapping)
     return isinstance(value, ENTITY_TYPES)  # an entity: a record (or a model)
-
-
-def _short(value: Any) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a plugin's object whose repr fails
-        return f"<{type(value).__name__}>"
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def stand_ins(

@@ -91,6 +91,15 @@ def _failure(plugin: str, what: str, exc: BaseException, limit: float) -> Plugin
     return PluginError(plugin, what, f"raised {type(exc).__name__}" + (f": {said}" if said else ""))
 
 
+def shown(value: Any, width: int = 60) -> str:
+    """A value a plugin returned, as `repr` shows it, cut to `width` (a failing repr too)."""
+    try:
+        text = repr(value)
+    except Exception:  # a plugin's object whose repr fails
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
 def _cause(exc: BaseException) -> BaseException | None:
     return None if isinstance(exc, _Expired | SystemExit) else exc
 

@@ -98,7 +98,7 @@ def mutate(data: bytes, rnd: random.Random, times: int) -> bytes:
     return data
 
 
-SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=20, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 

@@ -35,7 +35,10 @@ def test_fixture_pair_imports_exactly() -> None:
              "forecast": "2026-02-27", "actual": "2026-02-27"},
             {"id": "ALPHA:3", "name": "Go live", "baseline": "2026-08-31",
              "forecast": "2026-09-30"}],
-        "custom": {"source_file": "alpha.xml", "guid": "A1A1A1A1-0000-0000-0000-000000000001"},
+        "custom": {"source_file": "alpha.xml", "guid": "A1A1A1A1-0000-0000-0000-000000000001",
+                   # baselines 1-10 are kept, not used
+                   "baseline1_start": "2025-12-01", "baseline1_finish": "2026-07-31",
+                   "baseline1_cost": 900000.0},
         "allocations": [{"person": "Ada-Lovelace", "fte": 1.0, "from": "2026-03-02",
                          "to": "2026-06-26"}],
     }
@@ -178,3 +181,19 @@ def test_real_mspdi_directory_is_one_portfolio(realdata: Path, tmp_path: Path) -
     assert report["fields_kept_under_custom"] == {"Enterprise Project Text1": 1,
                                                   "Enterprise Project Text40": 1}
     assert len(report["sources"]) == 5
+
+
+def test_current_phase_from_top_level_summaries_only_with_a_map(tmp_path: Path) -> None:
+    path = tmp_path / "phased.xml"
+    path.write_text("""<?xml version="1.0"?>
+<Project xmlns="http://schemas.microsoft.com/project"><StatusDate>2026-05-15T17:00:00</StatusDate>
+<Tasks>
+<Task><UID>1</UID><Name>Design</Name><Summary>1</Summary><OutlineLevel>1</OutlineLevel>
+<Start>2026-01-05T08:00:00</Start><Finish>2026-03-31T17:00:00</Finish></Task>
+<Task><UID>2</UID><Name>Build  </Name><Summary>1</Summary><OutlineLevel>1</OutlineLevel>
+<Start>2026-04-01T08:00:00</Start><Finish>2026-09-30T17:00:00</Finish></Task>
+</Tasks></Project>""")
+    assert "phase" not in run_import(path).document["projects"][0]
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("values: {phase: {Design: planning, Build: executing}}\n")
+    assert run_import(path, mapping=mapping).document["projects"][0]["phase"] == "executing"

@@ -65,11 +65,11 @@ def test_gmpp_transposed_layout() -> None:
     assert rail["health"] == {"overall": "green", "reported_on": "2018-09-30"}
     assert rail["schedule"] == {"baseline_start": rail["schedule"]["baseline_start"],
                                 "baseline_finish": rail["schedule"]["baseline_finish"]}
-    assert [r.raw for r in imported.report.refused] == [
-        "NA", "Amber/Red", "Exempt under Section 43 of the Freedom of Information Act 2000"]
+    assert [r.raw for r in imported.report.in_order()] == [
+        "Amber/Red", "NA", "Exempt under Section 43 of the Freedom of Information Act 2000"]
     # Places are the file's own: row 3 is the RAG row, column 2 the first project.
-    assert [(r.place.row, r.place.column) for r in imported.report.refused] == [
-        (6, 2), (3, 2), (7, 3)]
+    assert [(r.place.row, r.place.column) for r in imported.report.in_order()] == [
+        (3, 2), (6, 2), (7, 3)]
 
 
 def test_gmpp_five_point_scale_through_the_mapping(tmp_path: Path) -> None:
