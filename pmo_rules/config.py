@@ -14,13 +14,15 @@ from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, with_source
 from pmo_rules.given import Given
+from pmo_rules.language.ast import SEVERITIES
 from pmo_rules.toml_positions import Position, key_positions
 
 KEYS = ("policy", "pack", "waivers", "params", "fail_on", "select", "ignore", "format",
         "waiver_expiring_days", "max_waiver_days", "waiver_approver_grade", "store",
         "lifecycles")
-SEVERITIES = ("info", "low", "medium", "high", "critical")
-GRADES = ("staff", "manager", "director", "executive")  # lowest first
+# Lowest first, as the model's `Grade` (highest first) reversed; spelt out so reading the
+# settings does not import the data model (tests/governance/test_settings_file.py).
+GRADES = ("staff", "manager", "director", "executive")
 SOURCE = "settings"
 
 

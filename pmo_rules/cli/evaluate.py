@@ -12,8 +12,7 @@ import click
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
 from pmo_rules.given import Given
-
-SEVERITIES = ("info", "low", "medium", "high", "critical")
+from pmo_rules.language.ast import SEVERITIES
 
 
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,6 +50,13 @@ def split_ids(values: Sequence[str], source: str | None = None) -> list[str]:
     return out
 
 
+def rule_selection(config: dict[str, Any], select: Sequence[str],
+                   ignore: Sequence[str]) -> tuple[list[str], list[str]]:
+    """`--select` and `--ignore` (comma separated), each else the settings' own list."""
+    return (split_ids(select, "--select") or split_ids(tuple(config.get("select", []))),
+            split_ids(ignore, "--ignore") or split_ids(tuple(config.get("ignore", []))))
+
+
 def run_inputs(
     config: dict[str, Any], *, waivers: Path | None, params: Sequence[str],
     as_of: dt.datetime | None, select: Sequence[str], ignore: Sequence[str],
@@ -60,12 +66,13 @@ def run_inputs(
     command line leaves out; each value says where it came from (the report records it)."""
     from pmo_rules.cli.common import run_params, waiver_rules
 
+    selected, ignored = rule_selection(config, select, ignore)
     return {
         "waivers": Given(str(waivers), "--waivers") if waivers else config.get("waivers"),
         "params": run_params(config, params),
         "as_of": as_of.date() if as_of else None,
-        "select": split_ids(select, "--select") or split_ids(tuple(config.get("select", []))),
-        "ignore": split_ids(ignore, "--ignore") or split_ids(tuple(config.get("ignore", []))),
+        "select": selected,
+        "ignore": ignored,
         "fail_on": Given(fail_on, "--fail-on") if fail_on else config.get("fail_on"),
         "waiver_rules": waiver_rules(config),
         "as_of_source": "--as-of",

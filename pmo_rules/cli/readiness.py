@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from pmo_rules.cli.common import policy_options, policy_sources, run_params, user_errors
-from pmo_rules.cli.evaluate import split_ids
+from pmo_rules.cli.evaluate import rule_selection, split_ids
 from pmo_rules.cli.stores import write_output
 
 if TYPE_CHECKING:
@@ -63,12 +63,11 @@ def command(
         paths, pack_names = policy_sources(policies, packs)
         day = as_of.date() if as_of else None
         loaded, (checked,) = load_inputs(portfolio, [(paths, pack_names)], None, day)
+        selected, ignored = rule_selection(config, select, ignore)
         result = assess(
             loaded, checked, params=run_params(config, params), as_of=day,
             projects=split_ids(project_ids), gate=gate, within=within,
-            select=split_ids(select) or split_ids(tuple(config.get("select", []))),
-            ignore=split_ids(ignore) or split_ids(tuple(config.get("ignore", []))),
-            plugins=None)
+            select=selected, ignore=ignored, plugins=None)
         write_output(_render(result, output_format), output)
     sys.exit(result.exit_code)
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
 
 if TYPE_CHECKING:
@@ -54,7 +56,9 @@ class CheckHistory:
                 settings = dict(report.settings)
                 if self.baseline is not None:
                     settings["baseline"] = self.baseline.source
-                self.store.record(report, settings)
+                run_id = self.store.record(report, settings)
+                click.echo(f"pmo-rules: recorded as run {run_id} in {self.store.location.shown}",
+                           err=True)
             if self.baseline is not None:
                 from pmo_rules.history.baseline import apply_baseline
 

@@ -22,7 +22,7 @@ from pmo_rules.cli.common import (
 from pmo_rules.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from pmo_rules.policytest import Library
+    from pmo_rules.policytest import CaseResult, Library, TestFile
 
 
 @click.command()
@@ -62,8 +62,8 @@ def command(paths: tuple[Path, ...], policies: tuple[Path, ...], packs: tuple[st
             sys.exit(EXIT_INPUT)
         library = _library(policies, pack_names)
 
-        def show(result: object) -> None:
-            text = render_result(result, verbose)  # type: ignore[arg-type]
+        def show(result: CaseResult) -> None:
+            text = render_result(result, verbose)
             if text:
                 click.echo(text)
 
@@ -95,13 +95,13 @@ def _library(policies: Sequence[Path], packs: Sequence[str]) -> Library:
     return Library(tuple(paths), tuple(dict.fromkeys(names)), tuple(settings_lifecycles()))
 
 
-def _rules_under_test(sources: Sequence[str | Path], files: Sequence[object]) -> list[str]:
+def _rules_under_test(sources: Sequence[str | Path], files: Sequence[TestFile]) -> list[str]:
     """The rules declared in the tested policies: the ones under PATHS and the ones each
     test file's `policies` names (not the parents found in the library)."""
     from pmo_rules.language.loader import expand_paths, load_policy_files
 
     paths = [p for p in sources if Path(p).is_dir() or Path(p).suffix == ".pmo"]
-    paths += [p for f in files for p in getattr(f, "policies", ())]
+    paths += [p for f in files for p in f.policies]
     unique = list(dict.fromkeys(str(p.resolve()) for p in expand_paths(paths)))
     parsed = load_policy_files(unique)
     return sorted({r.id for f in parsed for pol in f.policies for r in pol.rules})

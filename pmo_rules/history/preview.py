@@ -83,7 +83,8 @@ class Preview:
                 "blocking": {"current": d.a.blocking, "proposed": d.b.blocking,
                              "change": d.b.blocking - d.a.blocking},
                 "score": {"current": d.a.score, "proposed": d.b.score,
-                          "change": round(d.b.score - d.a.score, 4)},
+                          "change": None if d.a.score is None or d.b.score is None
+                          else round(d.b.score - d.a.score, 4)},
             },
             "rules": [r.to_dict() for r in self.rules],
             "rule_changes": [c.to_dict() for c in d.rules],

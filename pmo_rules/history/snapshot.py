@@ -97,7 +97,7 @@ class Snapshot:
     items: dict[Key, Item]
     rules: dict[str, RuleRow]
     waivers: list[WaiverRow]
-    score: float
+    score: float | None  # none when rules errored and nothing was weighed
     program_scores: dict[str, float]
     blocking: int
     run_id: int | None = None
@@ -215,7 +215,8 @@ def _from_json(data: Mapping[str, Any], path: Path) -> Snapshot:
     return Snapshot(
         source=str(path), portfolio=str(portfolio),
         as_of=dt.date.fromisoformat(data["as_of"]), items=items, rules=rules,
-        waivers=waivers, score=float(scores["portfolio"]),
+        waivers=waivers,
+        score=None if scores["portfolio"] is None else float(scores["portfolio"]),
         program_scores={k: float(v) for k, v in scores.get("program", {}).items()},
         blocking=int(summary["blocking"]),
     )

@@ -60,7 +60,7 @@ class RunInfo:
     waived: int
     errors: int
     blocking: int
-    score: float
+    score: float | None
     exit_code: int
 
     def policy_names(self) -> list[str]:

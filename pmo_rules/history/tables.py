@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 
 # The Alembic revision this code reads and writes; a test checks it is the scripts' head.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 VERSION_TABLE = "pmo_schema_version"
 
 metadata = MetaData()
@@ -56,7 +56,7 @@ runs = Table(
     Column("errors", Integer, nullable=False),
     Column("not_applicable", Integer, nullable=False),
     Column("blocking", Integer, nullable=False),
-    Column("score", Float, nullable=False),
+    Column("score", Float),  # none when rules errored and nothing was weighed
     Column("exit_code", Integer, nullable=False),
     # Days since first seen, median over the run's open (failed, unwaived) findings.
     Column("open_median_age", Float),

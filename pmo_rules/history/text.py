@@ -29,8 +29,7 @@ def pct(score: float | None) -> str:
 def pts(before: float | None, after: float | None) -> str:
     """The change between two scores in percentage points."""
     if before is None or after is None:
-        return "new" if before is None and after is not None else \
-            "gone" if after is None and before is not None else "—"
+        return "—"  # a program new or gone, or a run whose rules all errored
     change = round((after - before) * 100, 1)
     return "±0" if change == 0 else f"{change:+.1f} pts"
 

@@ -25,7 +25,7 @@ class TrendPoint:
     run_id: int
     as_of: dt.date
     recorded_at: dt.datetime
-    score: float
+    score: float | None
     blocking: int
     failing: int  # open findings: failures not waived, blocking or not
     median_age: float | None  # days, over open findings; None when there are none

@@ -45,6 +45,7 @@ from pmo_rules.language.ast import (
     Template,
     Unary,
 )
+from pmo_rules.model import literals
 
 # Parses a placeholder's text found at (line, column) of the file: (path, text, line, col, source).
 SubParser = Callable[[str, str, int, int, str], tuple[Expr, list[Diagnostic]]]
@@ -614,32 +615,22 @@ class _Builder:
         if digits.endswith(".") or "__" in text:
             self._error("PMO103", f"`{text}` is not a valid number", span,
                         help="write digits with an optional `.` fraction, such as 1_000 or 2.5")
-        if len(digits) > 30:  # beyond any budget or date; also Python's int-parsing limit
+        if len(digits) > literals.MAX_DIGITS:
             self._error("PMO103", f"`{text[:20]}...` is too large a number", span,
                         help="numbers have at most 30 digits; use the `M` unit for millions")
             return Number(0, text, span=span)
-        value: float = float(digits) if "." in digits else int(digits)
         if unit in ("d", "w"):
+            value: float = float(digits) if "." in digits else int(digits)
             days = value * (7 if unit == "w" else 1)
             if days != int(days):
                 self._error("PMO103", f"`{text}` is not a whole number of days", span,
                             help="durations count whole days, such as 3d or 2w")
-            if abs(days) > _MAX_DAYS:
+            if abs(days) > literals.MAX_DAYS:
                 self._error("PMO103", f"`{text}` is too long a duration", span,
                             help="durations are at most 999999999 days")
                 return Duration(0, text, span=span)
             return Duration(int(days), text, span=span)
-        scale = {"%": 0.01, "k": 1_000, "M": 1_000_000, "": 1}[unit]
-        if unit == "%":
-            result: float | int = value / 100
-        else:
-            result = value * scale
-            if isinstance(result, float) and result.is_integer() and unit:
-                result = int(result)
-        return Number(result, text, span=span)
-
-
-_MAX_DAYS = 999_999_999  # what Python's timedelta can hold
+        return Number(literals.scaled(digits, unit or None), text, span=span)
 
 
 def _dotted(expr: Any) -> str | None:

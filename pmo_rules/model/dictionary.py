@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from pmo_rules.language.schema import kind_of  # the name policies use: `change_request`
 from pmo_rules.model import entities as model
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-model.md"
@@ -94,11 +95,6 @@ class EntityFacts:
     def description(self) -> str:
         """The model's own docstring, on one line."""
         return " ".join((self.cls.__doc__ or "").split())
-
-
-def kind_of(cls: type) -> str:
-    """A model's snake_case name, as policies and this dictionary call it."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
 
 def entities() -> list[EntityFacts]:

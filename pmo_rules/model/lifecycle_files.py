@@ -28,6 +28,7 @@ import yaml
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, with_source
 from pmo_rules.model.lifecycles import GRADES, STAGES, ArtifactNeed, GateSpec, LifecycleModel
+from pmo_rules.model.literals import MAX_DAYS
 
 SUFFIXES = (".yaml", ".yml")
 TIERS = (1, 2, 3)
@@ -125,6 +126,8 @@ def parse_lifecycles(
         f.problem("PMO951", "the file is empty", None,
                   "write a lifecycle: `lifecycle: ID`, `phases: [...]` and `gates: [...]`")
         return [], f.diags
+    if _unreadable(f, root):
+        return [], f.diags
     items = root.value if isinstance(root, yaml.SequenceNode) else [root]
     models = []
     for node in items:
@@ -133,6 +136,41 @@ def parse_lifecycles(
         if model is not None and len(f.diags) == before:
             models.append(model)
     return models, f.diags
+
+
+def _unreadable(f: _File, root: Node) -> bool:
+    """Report every value YAML itself cannot read (an explicit tag it refuses, `!!int x`,
+    or a date that does not exist), so that reading the values later cannot fail."""
+    seen: set[int] = set()
+    stack = [root]
+    found = False
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: its node is checked once
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node)
+            except (ValueError, OverflowError, yaml.YAMLError) as exc:
+                why = getattr(exc, "problem", None) or str(exc)
+                tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+                f.problem("PMO951", f"`{node.value}` cannot be read as {tag}: {why}",
+                          node, "remove the explicit tag, or write a value of its type "
+                                "(dates as YYYY-MM-DD that exist)")
+                found = True
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+    return found
+
+
+def _shown(node: Node) -> str:
+    """A node as a message names it: a scalar as written, else what it is."""
+    if isinstance(node, yaml.ScalarNode):
+        return f"`{node.value}`"
+    return "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
 
 
 def _mapping(f: _File, node: Node, what: str, keys: Sequence[str],
@@ -144,10 +182,10 @@ def _mapping(f: _File, node: Node, what: str, keys: Sequence[str],
         return None
     out: dict[str, tuple[Node, Node]] = {}
     for key, value in node.value:
-        name = str(key.value)
+        name = str(key.value) if isinstance(key, yaml.ScalarNode) else ""
         if name not in keys:
-            guess = did_you_mean(name, keys)
-            f.problem("PMO952", f"unknown key `{name}` in {what}", key,
+            guess = did_you_mean(name, keys) if name else None
+            f.problem("PMO952", f"unknown key {_shown(key)} in {what}", key,
                       f"did you mean `{guess}`?" if guess else f"{what} takes {', '.join(keys)}")
         elif name in out:
             f.problem("PMO954", f"key `{name}` is given twice in {what}", key,
@@ -170,6 +208,7 @@ def _text(f: _File, node: Node, what: str) -> str | None:
 
 
 def _scalar(node: Node) -> Any:
+    """A scalar's value (every scalar was checked readable by `_unreadable`); None else."""
     if not isinstance(node, yaml.ScalarNode):
         return None
     return yaml.SafeLoader("").construct_object(node)
@@ -240,12 +279,12 @@ def _phases(f: _File, entry: tuple[Node, Node] | None) -> tuple[
             if stage in STAGES:
                 stages[name] = str(stage)
             else:
-                guess = did_you_mean(str(stage), STAGES)
-                f.problem("PMO953", f"`{stage}` is not a stage", stage_node,
+                guess = did_you_mean(str(stage), STAGES) if stage is not None else None
+                f.problem("PMO953", f"{_shown(stage_node)} is not a stage", stage_node,
                           f"did you mean `{guess}`?" if guess else
                           f"a phase's stage is one of {', '.join(STAGES)}")
         if "max_days" in entries:
-            days = _int(f, entries["max_days"][1], "`max_days`", 1, example=90)
+            days = _int(f, entries["max_days"][1], "`max_days`", 1, MAX_DAYS, example=90)
             if days is not None:
                 max_days[name] = days
     ordered = [STAGES.index(stages[p]) for p in phases if p in stages]
@@ -390,16 +429,22 @@ def _decider(f: _File, entry: tuple[Node, Node] | None) -> tuple[str | None, dic
     if isinstance(value, yaml.MappingNode):
         default: str | None = None
         by_tier: dict[int, str] = {}
+        keys: set[object] = set()
         for key, grade_node in value.value:
             tier = _scalar(key)
             grade = _grade(f, grade_node)
+            if tier is not None and tier in keys:
+                f.problem("PMO954", f"the decider for {_shown(key)} is given twice", key,
+                          "keep one of them")
+                continue
+            keys.add(tier)
             if tier == "default":
                 default = grade
             elif isinstance(tier, int) and not isinstance(tier, bool) and tier in TIERS:
                 if grade is not None:
                     by_tier[tier] = grade
             else:
-                f.problem("PMO953", f"`{key.value}` is not a tier", key,
+                f.problem("PMO953", f"{_shown(key)} is not a tier", key,
                           "key the grades by tier (1, 2, 3) or `default`")
         return default, by_tier
     return _grade(f, value), {}
@@ -409,7 +454,7 @@ def _grade(f: _File, node: Node) -> str | None:
     value = _scalar(node)
     if value in GRADES:
         return str(value)
-    guess = did_you_mean(str(value), GRADES)
-    f.problem("PMO953", f"`{value}` is not a grade", node,
+    guess = did_you_mean(str(value), GRADES) if value is not None else None
+    f.problem("PMO953", f"{_shown(node)} is not a grade", node,
               f"did you mean `{guess}`?" if guess else f"grades: {', '.join(GRADES)}")
     return None

@@ -12,8 +12,21 @@ import re
 
 NUMBER = re.compile(r"^(-?\d[\d_]*(?:\.\d+)?)(%|k|M)?$")
 DURATION = re.compile(r"^(-?\d+)(d|w)$")
-_SCALE = {"%": 0.01, "k": 1_000, "M": 1_000_000, None: 1}
+_SCALE = {"k": 1_000, "M": 1_000_000, None: 1}
 MAX_DAYS = 999_999_999  # what Python's timedelta can hold
+MAX_DIGITS = 30  # beyond any budget or date; also well within Python's int-parsing limit
+
+
+def scaled(digits: str, unit: str | None) -> int | float:
+    """The value of a number literal's digits (without `_`) in its unit (`%`, `k`, `M` or
+    None): the one definition the policy language, portfolio data and `--param` share."""
+    value: int | float = float(digits) if "." in digits else int(digits)
+    if unit == "%":
+        return value / 100  # `35%` is 0.35 exactly as a policy writes it (not 35 * 0.01)
+    result = value * _SCALE[unit]
+    if isinstance(result, float) and result.is_integer() and unit:
+        return int(result)
+    return result
 
 
 def number_literal(text: str) -> tuple[int | float, str | None] | None:
@@ -21,9 +34,13 @@ def number_literal(text: str) -> tuple[int | float, str | None] | None:
     m = NUMBER.match(text.strip())
     if m is None:
         return None
-    unit = m.group(2)
-    number = float(m.group(1).replace("_", "")) * _SCALE[unit]
-    return (int(number) if number.is_integer() and unit != "%" else number), unit
+    digits, unit = m.group(1).replace("_", ""), m.group(2)
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        return None
+    number = scaled(digits, unit)
+    if isinstance(number, float) and number.is_integer() and unit != "%":
+        number = int(number)  # `2.0` is the whole number 2
+    return number, unit
 
 
 def days_literal(text: str) -> int | None:

@@ -128,7 +128,14 @@ def load_suite(files: Sequence[Path]) -> list[TestFile]:
 
 def load_test_file(path: Path) -> TestFile:
     """Parse one test file; every problem is a diagnostic naming the file and line."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = f"byte {exc.start} is not UTF-8" if isinstance(exc, UnicodeDecodeError) else \
+            exc.strerror or str(exc)
+        raise DiagnosticError([Diagnostic(
+            "PMO802", f"cannot read the test file: {why}", Span(str(path), 1, 1),
+            help="save the test file as UTF-8 text")]) from None
     try:
         doc = lined_yaml.load(text, key_lines=True)
     except yaml.YAMLError as exc:
@@ -154,7 +161,14 @@ def load_test_file(path: Path) -> TestFile:
     raw_policies = doc.get("policies") or [".."]
     if isinstance(raw_policies, str):
         raw_policies = [raw_policies]
-    policies = tuple(_relative(path, str(p)) for p in raw_policies)
+    if not isinstance(raw_policies, list) or not all(isinstance(p, str) for p in raw_policies):
+        problem("`policies` must be a path or a list of paths", _line(doc, "policies"),
+                "write `policies: [..]` (directories or .pmo files, relative to this file)")
+        raw_policies = []
+    policies = tuple(_relative(path, p) for p in raw_policies)
+    if doc.get("base") is not None and not isinstance(doc["base"], str):
+        problem("`base` must be a path", _line(doc, "base"),
+                "write `base: ../fixtures/portfolio.yaml` (relative to this file)")
     base = _relative(path, doc["base"]) if isinstance(doc.get("base"), str) else None
     if base is not None and not base.is_file():
         problem(f"base fixture `{doc['base']}` does not exist", _line(doc, "base"),

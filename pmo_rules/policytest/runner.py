@@ -155,7 +155,6 @@ def _subjects_exist(test_file: TestFile, case: Case, portfolio: LoadedPortfolio,
 
 
 def _base_subjects(test_file: TestFile, cache: _Cache) -> set[str]:
-    from pmo_rules import api
     from pmo_rules.engine.subjects import subject_ids
 
     if test_file.base is None:
@@ -163,13 +162,20 @@ def _base_subjects(test_file: TestFile, cache: _Cache) -> set[str]:
     key = str(test_file.base.resolve())
     if key not in cache.subjects:
         try:
-            if key not in cache.loaded:
-                cache.loaded[key] = api.load_portfolio(
-                    test_file.base, lifecycles=cache.library.lifecycles)
-            cache.subjects[key] = subject_ids(cache.loaded[key])
+            cache.subjects[key] = subject_ids(_base(test_file.base, cache))
         except DiagnosticError:  # a base that loads only once patched: its cases say so
             cache.subjects[key] = set()
     return cache.subjects[key]
+
+
+def _base(base: Path, cache: _Cache) -> LoadedPortfolio:
+    """A test file's base fixture as it is written, loaded once for every case using it."""
+    from pmo_rules import api
+
+    key = str(base.resolve())
+    if key not in cache.loaded:
+        cache.loaded[key] = api.load_portfolio(base, lifecycles=cache.library.lifecycles)
+    return cache.loaded[key]
 
 
 @dataclass(frozen=True)
@@ -241,11 +247,7 @@ def _portfolio(test_file: TestFile, case: Case, cache: _Cache) -> LoadedPortfoli
     from pmo_rules import api
 
     if case.portfolio is None and case.patch is None and test_file.base is not None:
-        key = str(test_file.base.resolve())
-        if key not in cache.loaded:
-            cache.loaded[key] = api.load_portfolio(test_file.base,
-                                                   lifecycles=cache.library.lifecycles)
-        return cache.loaded[key]
+        return _base(test_file.base, cache)
     if case.portfolio is not None:
         doc = copy.deepcopy(case.portfolio)
     else:

@@ -32,7 +32,7 @@ def trend_section(trend: Any) -> str:
     age = "—" if latest.median_age is None else f"{latest.median_age:g} days"
     intro = (f'<p class="note">{len(points)} recorded run{"s" * (len(points) != 1)} of '
              f"{escape(trend.portfolio)} from {dates[0].isoformat()} to {dates[-1].isoformat()}"
-             f"; latest: score {latest.score:.1%}, {latest.blocking} blocking, "
+             f"; latest: score {_shown(latest.score, True)}, {latest.blocking} blocking, "
              f"{latest.failing} open, median age {escape(age)}, "
              f"{latest.active_waivers} active waiver{'s' * (latest.active_waivers != 1)}.</p>")
     programs = _lowest([(f"program {name}", [p.programs.get(name) for p in points])
@@ -151,5 +151,7 @@ def _nice(value: float) -> float:
         scale *= 10
 
 
-def _shown(value: float, percent: bool) -> str:
+def _shown(value: float | None, percent: bool) -> str:
+    if value is None:
+        return "n/a"
     return f"{value:.1%}" if percent else f"{value:g}"

@@ -166,6 +166,31 @@ def test_diagnostics_point_at_the_line_of_the_mistake(
     assert text in out + err
 
 
+@pytest.mark.parametrize(("head", "line", "text"), [
+    ("rule: DIG-01\nbase: fixture.yaml\npolicies: 5\n", 3,
+     "error[PMO803]: `policies` must be a path or a list of paths"),
+    ("rule: DIG-01\nbase: fixture.yaml\npolicies: [.., {a: 1}]\n", 3,
+     "error[PMO803]: `policies` must be a path or a list of paths"),
+    ("rule: DIG-01\nbase: [fixture.yaml]\n", 2, "error[PMO803]: `base` must be a path"),
+])
+def test_a_malformed_file_key_is_an_input_error_at_its_line(
+        tmp_path: Path, invoke: Invoke, head: str, line: int, text: str) -> None:
+    body = head + "cases:\n  - name: c\n    expect: [{subject: P-1, status: pass}]\n"
+    policies = _department(tmp_path, {"DIG-01.yaml": body})
+    code, out, err = invoke("test", str(policies))
+    assert code == 2, out + err
+    assert f"DIG-01.yaml:{line}:1: {text}" in out + err, out + err
+
+
+def test_a_test_file_that_is_not_utf8_is_an_input_error(tmp_path: Path, invoke: Invoke) -> None:
+    policies = _department(tmp_path, {"DIG-01.yaml": DIG_01})
+    (policies / "tests" / "DIG-01.yaml").write_bytes(b"\xff\xfe" + DIG_01.encode())
+    code, out, err = invoke("test", str(policies))
+    assert code == 2, out + err
+    assert "DIG-01.yaml:1:1: error[PMO802]: cannot read the test file: byte 0 is not " \
+           "UTF-8" in out + err
+
+
 def test_a_wrong_rule_id_points_at_the_rule_line(tmp_path: Path, invoke: Invoke) -> None:
     policies = _department(tmp_path, {"DIG-01.yaml": "# about DIG-01\n" +
                                       DIG_01.replace("rule: DIG-01", "rule: DIG-1")})

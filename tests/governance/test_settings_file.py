@@ -168,3 +168,14 @@ def test_any_settings_file_is_settings_or_diagnostics_with_a_place(
                 assert diag.span is not None, diag
                 assert Path(diag.span.file).name == name
                 assert 1 <= diag.span.line <= lines, (text, diag)
+
+
+def test_the_settings_grades_are_the_models_lowest_first() -> None:
+    # Spelt out where reading them must not import the data model; kept equal here.
+    from typing import get_args
+
+    from pmo_rules import config
+    from pmo_rules.engine import waivers
+    from pmo_rules.model.entities import Grade
+
+    assert config.GRADES == waivers.GRADES == tuple(reversed(get_args(Grade)))

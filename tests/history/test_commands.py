@@ -161,6 +161,7 @@ def test_check_record_adds_the_run_to_the_html_trend(workdir: Path) -> None:
     code, _, err = invoke(*check_args("october", "--record", "--format", "html", "--output",
                                       "report.html"))
     assert code == 1, err
+    assert "recorded as run 1 in .pmo-rules/history.db" in err
     assert (workdir / ".pmo-rules" / "history.db").is_file()
     html = (workdir / "report.html").read_text("utf-8")
     assert "1 recorded run of PF-H" in html

@@ -66,6 +66,22 @@ def test_a_recorded_run_reads_back_whole(store_url: str) -> None:
     assert snap.rules["FIN-004"].failed == report.counts["FIN-004"].failed
 
 
+def test_a_run_whose_rules_could_not_be_evaluated(store_url: str, workdir: Path) -> None:
+    # Every rule runs out of its step budget: errors only, and no score ("n/a").
+    report = api.check(api.load_portfolio(FIXTURES / "october.yaml"),
+                       api.load_policies([FIXTURES / "policy.pmo"]),
+                       waivers=FIXTURES / "waivers.yaml", max_steps=1)
+    assert report.summary()["score"] is None and report.exit_code == 3
+    with opened(store_url) as store:
+        info = store.run(store.record(report))
+        store.record(fixture_report("november"))
+    assert (info.score, info.errors, info.exit_code) == (None, 6, 3)
+    for args in (("history",), ("trend",), ("diff",), ("diff", "--format", "markdown")):
+        code, _, err = invoke(*args, "--store", store_url)
+        assert code == 0, err
+    assert "—" in invoke("history", "--store", store_url)[1]  # no score to show
+
+
 def test_input_hash_follows_content_not_path(tmp_path: Path) -> None:
     moved = tmp_path / "renamed.yaml"
     shutil.copy(FIXTURES / "october.yaml", moved)

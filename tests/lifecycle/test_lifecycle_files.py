@@ -63,7 +63,7 @@ gates:
 
 def test_every_problem_is_named_with_its_line_and_column() -> None:
     assert sorted(_problems(BROKEN)) == [
-        ("PMO951", 5, 45, "`max_days` must be a whole number of at least 1"),
+        ("PMO951", 5, 45, "`max_days` must be a whole number from 1 to 999999999"),
         ("PMO951", 14, 44, "a tier must be a whole number from 1 to 3"),
         ("PMO952", 16, 5, "unknown key `owner` in a gate"),
         ("PMO953", 4, 25, "`planing` is not a stage"),
@@ -97,6 +97,56 @@ def test_every_problem_is_named_with_its_line_and_column() -> None:
 ])
 def test_one_problem_each(text: str, expected: tuple[str, int, int]) -> None:
     assert [p[:3] for p in _problems(text)] == [expected]
+
+
+_PHASE = "lifecycle: x\nphases: [{id: a, stage: initiating}]\n"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Values YAML itself cannot read are named, never an internal error.
+    ("lifecycle: x\nphases: [{id: a, stage: !!int initiating}]\n",
+     ("PMO951", 2, 25, "`initiating` cannot be read as !!int: invalid literal for int() "
+                       "with base 10: 'initiating'")),
+    ("lifecycle: x\nphases: [{id: a, stage: !mine initiating}]\n",
+     ("PMO951", 2, 25, "`initiating` cannot be read as !mine: could not determine a "
+                       "constructor for the tag '!mine'")),
+    ("lifecycle: x\nphases: [{id: a, stage: 2026-02-30}]\n",
+     ("PMO951", 2, 25, "`2026-02-30` cannot be read as !!timestamp: day is out of range "
+                       "for month")),
+    (_PHASE + "gates: [{id: G, admits: a, decider: {!!int x: manager}}]\n",
+     ("PMO951", 3, 38, "`x` cannot be read as !!int: invalid literal for int() with base "
+                       "10: 'x'")),
+    # A phase limit no duration can hold.
+    ("lifecycle: x\nphases: [{id: a, stage: initiating, max_days: 1000000000}]\n",
+     ("PMO951", 2, 47, "`max_days` must be a whole number from 1 to 999999999")),
+    # Nothing given twice is silently dropped.
+    (_PHASE + "gates: [{id: G, admits: a, decider: {default: manager, default: director}}]\n",
+     ("PMO954", 3, 56, "the decider for `default` is given twice")),
+    (_PHASE + "gates: [{id: G, admits: a, decider: {1: manager, 1: director}}]\n",
+     ("PMO954", 3, 50, "the decider for `1` is given twice")),
+    # What is not a word is named as what it is.
+    ("lifecycle: x\nphases: [{id: a, stage: [initiating]}]\n",
+     ("PMO953", 2, 25, "a list is not a stage")),
+    (_PHASE + "gates: [{id: G, admits: a, decider: [manager]}]\n",
+     ("PMO953", 3, 37, "a list is not a grade")),
+    (_PHASE + "? [a, b]\n: 1\n", ("PMO952", 3, 3, "unknown key a list in a lifecycle")),
+])
+def test_odd_values_are_diagnostics(text: str, expected: tuple[str, int, int, str]) -> None:
+    assert _problems(text) == [expected]
+
+
+def test_a_huge_phase_limit_is_an_input_error_in_check(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "mini.yaml").write_text(
+        "lifecycle: mini\nphases:\n  - {id: idea, stage: initiating, "
+        "max_days: 99999999999999999999}\n", "utf-8")
+    (tmp_path / "pmo-rules.toml").write_text('lifecycles = "mini.yaml"\n', "utf-8")
+    (tmp_path / "p.yaml").write_text(_project(lifecycle="mini", phase="idea",
+                                              status="active"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "p.yaml", "--pack", "standard"])
+    assert result.exit_code == 2, result.output
+    assert "mini.yaml:3:45: error[PMO951]" in result.output
 
 
 def test_an_id_a_built_in_lifecycle_has_is_refused(tmp_path: Path) -> None:
