@@ -40,6 +40,7 @@ from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.model.lifecycles import LifecycleModel
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.plugins.manager import Plugins
+from pmo_rules.timing import stage, staged
 
 __all__ = [
     "Report", "WaiverRules", "check", "load_lifecycles", "load_policies", "load_portfolio",
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 
+@staged("compile")  # parsing and checking the policies
 def load_policies(
     paths: Sequence[str | Path],
     registry: Any | None = None,
@@ -292,9 +294,11 @@ def _check(
     overrides = resolve_overrides(params or {}, policies)
     select, ignore = list(select), list(ignore)
     rules = select_rules(policies.rules, select, ignore)
+    with stage("graph"):
+        graph = PortfolioGraph(portfolio)
     ctx = RunContext(
         portfolio=portfolio,
-        graph=PortfolioGraph(portfolio),
+        graph=graph,
         as_of=run_date,
         params=param_values(policies, overrides.values),
         plugin_functions=run_functions(plugins, policies),

@@ -12,7 +12,7 @@ import traceback
 
 import click
 
-from pmo_rules import __version__
+from pmo_rules import __version__, timing
 from pmo_rules.cli.output import EXIT_OUTPUT, as_output_error, say
 
 # command name -> module under pmo_rules.cli defining a click command called `command`.
@@ -100,6 +100,7 @@ def run() -> None:
             code = _unhandled(exc if isinstance(exc, OSError) else OSError(errno.EBADF, "closed"))
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
+    timing.dump()
     os._exit(code)
 
 

@@ -22,6 +22,7 @@ from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options, split_i
 from pmo_rules.cli.output import write_file, write_stdout
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.given import span_of
+from pmo_rules.timing import staged
 
 
 def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
@@ -244,6 +245,7 @@ def _graph(loaded: Any) -> Any:
     return graph_data(PortfolioGraph(loaded))
 
 
+@staged("report")
 def write_reports(
     report: Any, destinations: list[tuple[str, Path | None]], *, group_by: str = "rule",
     graph: Any = None, trend: Any = None, readiness: Any = None, summary_only: bool = False,

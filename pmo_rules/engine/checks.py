@@ -19,6 +19,7 @@ from pmo_rules.engine.results import Evidence, Finding, RuleCounts, Subject
 from pmo_rules.engine.runtime import RunContext, entity_id, show, to_plain
 from pmo_rules.plugins import guard
 from pmo_rules.plugins.types import CheckContext, CheckResult, PluginCheck
+from pmo_rules.timing import staged
 
 _BY_ID = {
     "project": "projects_by_id", "program": "programs_by_id", "person": "people_by_id",
@@ -57,6 +58,7 @@ def call_check(check: PluginCheck, ctx: CheckContext) -> list[CheckResult]:
     return list(results)
 
 
+@staged("evaluate")
 def run_check(
     evaluator: Evaluator, plan: RulePlan, check: PluginCheck, ctx: RunContext
 ) -> None:

@@ -21,6 +21,7 @@ from pmo_rules.engine.runtime import (
     entity_id,
 )
 from pmo_rules.language import ast
+from pmo_rules.timing import staged
 
 
 @dataclass(slots=True)
@@ -66,6 +67,7 @@ class Evaluator:
             Finding(plan.info, self.portfolio_subject, "error", message)
         )
 
+    @staged("evaluate")
     def run_plan(self, plan: RulePlan) -> None:
         """Evaluate one rule over all its subjects, within its budget of steps: a rule that
         runs out ends as one `error` naming the limit, and none of its partial results."""

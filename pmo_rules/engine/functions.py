@@ -8,7 +8,7 @@ from typing import Any
 
 from pmo_rules.engine.lifecycle_functions import lifecycle_functions
 from pmo_rules.engine.runtime import MISSING, Budget, RuleError, RunContext
-from pmo_rules.model.entities import Milestone, Project
+from pmo_rules.model.records import Milestone, Project
 
 
 def _missing_safe(fn: Callable[..., Any]) -> Callable[..., Any]:

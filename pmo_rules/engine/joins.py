@@ -15,9 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
-from pmo_rules.engine.runtime import ATTRIBUTE, MISSING, RunContext
+from pmo_rules.engine.runtime import ATTRIBUTE, ENTITY_TYPES, MISSING, RunContext
 from pmo_rules.language import ast
 from pmo_rules.language.types import BOOL, Kind
 
@@ -122,7 +120,7 @@ def _nan(value: Any) -> bool:
 
 def _key(value: Any) -> Any:
     # Entities are equal only when they are the same entity; a bool is never equal to 1.
-    if isinstance(value, BaseModel):
+    if isinstance(value, ENTITY_TYPES):
         return ("entity", id(value))
     return ("bool", value) if isinstance(value, bool) else value
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pmo_rules.engine.runtime import MISSING, RunContext
-from pmo_rules.model.entities import Project
 from pmo_rules.model.progress import ProjectLifecycle, model_of, progress
+from pmo_rules.model.records import Project
 
 _MEMO = "lifecycle"
 

@@ -13,6 +13,7 @@ from pmo_rules.engine.runtime import Compiled, RunContext
 from pmo_rules.language import ast
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.language.types import Kind
+from pmo_rules.timing import staged
 
 
 @dataclass(slots=True)
@@ -75,6 +76,7 @@ def visible_defines(checked: CheckedPolicySet, policy: str) -> dict[str, ast.Def
     return out
 
 
+@staged("compile")
 def build_plan(
     resolved: ResolvedRule, checked: CheckedPolicySet, ctx: RunContext, *, fast: bool = True
 ) -> RulePlan:

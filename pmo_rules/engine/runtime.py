@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import BaseModel
 
 from pmo_rules import limits
+from pmo_rules.model.records import Record
 
 if TYPE_CHECKING:
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
@@ -46,6 +47,9 @@ SEVERITY_ORDER: Final[Mapping[str, int]] = {
     "info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4,
 }
 
+
+# What an entity is at run time: a record, or a model a plugin made (equal only to itself).
+ENTITY_TYPES: Final = (Record, BaseModel)
 
 # Data names that are not Python attribute names (`allocation.from`).
 ATTRIBUTE: Final[Mapping[str, str]] = {"from": "from_"}
@@ -151,7 +155,7 @@ def kind_of(value: Any) -> str:
         return kind
     if value is MISSING or value is None:
         return "missing"
-    if isinstance(value, BaseModel):
+    if isinstance(value, ENTITY_TYPES):
         return type(value).__name__.lower()
     return type(value).__name__
 
@@ -161,7 +165,7 @@ def comparable(a: Any, b: Any) -> bool:
     a string is never equal to, less or greater than a number, nor a bool to 1."""
     ka, kb = _KINDS.get(type(a)), _KINDS.get(type(b))
     if ka is None or kb is None:  # entities and plugin values: equal only to themselves
-        return isinstance(a, BaseModel) == isinstance(b, BaseModel)
+        return isinstance(a, ENTITY_TYPES) == isinstance(b, ENTITY_TYPES)
     return ka == kb
 
 
@@ -270,7 +274,7 @@ def _article(kind: str) -> str:
 
 def same(a: Any, b: Any) -> bool:
     """`a == b` as the language means it: entities are equal only to themselves."""
-    if isinstance(a, BaseModel) or isinstance(b, BaseModel):
+    if isinstance(a, ENTITY_TYPES) or isinstance(b, ENTITY_TYPES):
         return a is b
     return bool(a == b)
 
@@ -280,7 +284,7 @@ def loose_equal(a: Any, b: Any) -> bool | None:
     two are of different kinds, so `p.custom.code == 5` on text is no answer at all."""
     if not comparable(a, b):
         return None
-    return a is b if isinstance(a, BaseModel) else bool(a == b)
+    return a is b if isinstance(a, ENTITY_TYPES) else bool(a == b)
 
 
 _ORDERS: Final[Mapping[str, Callable[[Any, Any], bool]]] = {
@@ -316,7 +320,7 @@ def member(x: Any, c: Any) -> bool | None:
         return isinstance(x, str) and x in c
     if isinstance(c, list | tuple | set | frozenset):
         # Entities are equal only when they are the same entity.
-        return any(y is x for y in c) if isinstance(x, BaseModel) else x in c
+        return any(y is x for y in c) if isinstance(x, ENTITY_TYPES) else x in c
     if isinstance(c, dict):
         return isinstance(x, str) and x in c
     return None
@@ -331,7 +335,7 @@ def loose_member(x: Any, c: Any) -> bool | None:
         return member(x, c) if isinstance(x, str) else None
     if not isinstance(c, list | tuple):
         return None
-    if isinstance(x, BaseModel):
+    if isinstance(x, ENTITY_TYPES):
         return any(y is x for y in c)
     kinds = False
     for y in c:

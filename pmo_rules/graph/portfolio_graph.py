@@ -21,8 +21,8 @@ from typing import Any, Literal
 import networkx as nx
 
 from pmo_rules.graph.intgraph import Reach, reachable, shortest_path, strongly_connected
-from pmo_rules.model.entities import Dependency, Milestone, Project
 from pmo_rules.model.portfolio import LoadedPortfolio
+from pmo_rules.model.records import Dependency, Milestone, Project
 
 Node = Project | Milestone
 Direction = Literal["ancestors", "descendants"]

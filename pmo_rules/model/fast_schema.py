@@ -1,17 +1,13 @@
-"""A second validator for PortfolioFile that never calls Python, for the fast load path.
+"""The fast load path's validator: the models' own rules, building records instead of models.
 
-The models' own validator (entities.py) runs a Python normaliser on every value
-that may be written in a shorthand (`health: red`, `depends_on: [P-1]`,
-`artifacts: {charter: approved}`); under validate_json each call also turns the
-JSON value into Python objects first, and that dominated loading. This
-validator is derived from the models' core schema, with four differences:
+It is derived from the models' core schema (entities.py), so every type, enum, range,
+alias and shorthand normaliser is the models' own; five things differ:
 
-- a shorthand value is accepted as it is written (a string for `health`, for a
-  `depends_on` or `objectives` entry, or for a keyed map's item; a keyed map's
-  record may omit its key), and `fast_resolve` expands it afterwards exactly as
-  the normaliser would have;
-- the list form of a keyed map (`artifacts: [{type: charter}]`) still goes
-  through the normaliser: it is rare and needs the duplicate check;
+- where a model would be built, pydantic-core builds the model's record
+  (records.py) in place: slots set from Rust, no model, no fields-set;
+- lists and maps the input leaves out are the shared read-only empties, and a
+  nested record left out (`budget`, `evm`...) is validated from an empty map, so it
+  holds its fields' defaults exactly as the model's default would;
 - an unknown key anywhere fails validation (the models keep it under `custom`
   with a warning), so a document this validator accepts has no extras at all;
 - a money, ratio or day-count value is validated as a plain number first, and
@@ -19,8 +15,8 @@ validator is derived from the models' core schema, with four differences:
 - a free-form mapping (`custom`, `pmo.policy`) nesting close to the documented
   depth limit fails validation, so the exact path measures and reports it.
 
-A document it rejects is validated again by the models' own validator, which
-reports the problems: diagnostics never come from here.
+A document it rejects is validated again by the models' own validator, which reports
+the problems: diagnostics never come from here.
 """
 
 from __future__ import annotations
@@ -32,14 +28,9 @@ from typing import Any
 from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
 
 from pmo_rules.limits import MAX_DATA_DEPTH
-from pmo_rules.model.entities import PortfolioFile, Unit
+from pmo_rules.model import entities
+from pmo_rules.model.records import EMPTY_DICT, EMPTY_LIST, record_class
 
-
-def _no_extras(value: Any) -> Any:
-    raise PydanticCustomError("extra_key", "unknown key")
-
-
-_NO_EXTRAS = core_schema.no_info_plain_validator_function(_no_extras)
 # Levels a free-form mapping may take here: the models' own nesting above it is at most
 # eight, so what passes is well inside MAX_DATA_DEPTH; what does not goes to the exact path.
 _FREE_DEPTH = MAX_DATA_DEPTH - 16
@@ -54,7 +45,6 @@ def _shallow(value: Any) -> Any:
         children = node.values() if isinstance(node, dict) else node
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return value
-_STR = core_schema.str_schema()
 
 
 def keyed_shorthand(function: Callable[..., Any]) -> tuple[str, str] | None:
@@ -68,99 +58,116 @@ def keyed_shorthand(function: Callable[..., Any]) -> tuple[str, str] | None:
     return cells["key"].cell_contents, cells["short_field"].cell_contents
 
 
-def _without_key(model: dict[str, Any], key: str) -> dict[str, Any]:
-    """A model schema like `model` whose `key` field may be missing (it is then None)."""
-    variant = {k: v for k, v in model.items() if k != "ref"}
-    fields_node = dict(variant["schema"])
-    fields = dict(fields_node["fields"])
-    field = dict(fields[key])
-    field["schema"] = core_schema.with_default_schema(field["schema"], default=None)
-    fields[key] = field
-    fields_node["fields"] = fields
-    variant["schema"] = fields_node
-    return variant
-
-
-def _shorthand(node: dict[str, Any]) -> Any:
-    """The replacement of one `function-before` normaliser node."""
-    function = node["function"]["function"]
-    inner = _derive(node["schema"])
-    name = getattr(function, "__name__", "")
-    if name == "_policy_literals":  # once per file: not worth a Python-free form
-        return {**node, "schema": inner}
-    if name == "_health_shorthand":
-        return core_schema.union_schema([_STR, inner], mode="left_to_right")
-    if name == "_id_shorthand" and inner.get("type") == "list":
-        items = core_schema.union_schema([_STR, inner["items_schema"]], mode="left_to_right")
-        return {**inner, "items_schema": items}
-    keyed = keyed_shorthand(function)
-    if keyed is not None and inner.get("type") == "dict":
-        values = inner["values_schema"]
-        if values.get("type") == "model":
-            values = _without_key(values, keyed[0])
-        mapping = {**inner, "values_schema": core_schema.union_schema(
-            [_STR, values], mode="left_to_right")}
-        listed = {**node, "schema": _strip_refs(inner)}
-        return core_schema.union_schema([mapping, listed], mode="left_to_right")
-    raise TypeError(f"no fast form for the normaliser {function!r}")
-
-
-def _strip_refs(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_strip_refs(item) for item in node]
-    if not isinstance(node, dict):
+def _default(node: dict[str, Any]) -> dict[str, Any]:
+    """A `default` node whose factory is a list, a map or a nested model: no copy per record."""
+    factory = node.get("default_factory")
+    if factory is None:
         return node
-    return {key: _strip_refs(value) for key, value in node.items() if key != "ref"}
+    out = {k: v for k, v in node.items()
+           if k not in ("default_factory", "default_factory_takes_data")}
+    if factory is list:
+        out["default"] = EMPTY_LIST
+    elif factory is dict:
+        out["default"] = EMPTY_DICT
+    elif isinstance(factory, type) and issubclass(factory, entities.Entity):
+        out["default"] = EMPTY_DICT  # validated like an empty input: the record's defaults
+        out["validate_default"] = True
+    else:
+        return node
+    return out
+
+
+def _record(node: dict[str, Any]) -> dict[str, Any]:
+    """The dataclass node that builds a model node's record."""
+    model = node["cls"]
+    fields_node = node["schema"]
+    if fields_node.get("type") != "model-fields" or fields_node.get("computed_fields"):
+        raise TypeError(f"no record form for the schema of {model.__name__}")
+    fields = []
+    for name, field in fields_node["fields"].items():
+        item: dict[str, Any] = {"type": "dataclass-field", "name": name, "kw_only": True,
+                                "schema": _derive(field["schema"])}
+        if "validation_alias" in field:
+            item["validation_alias"] = field["validation_alias"]
+        fields.append(item)
+    config = {k: v for k, v in (node.get("config") or {}).items()
+              if k in ("validate_by_alias", "validate_by_name", "str_strip_whitespace",
+                       "str_to_lower", "str_to_upper", "strict", "coerce_numbers_to_str",
+                       "ser_json_timedelta", "allow_inf_nan")}
+    out: dict[str, Any] = {
+        "type": "dataclass", "cls": record_class(model), "fields": [f["name"] for f in fields],
+        "slots": True, "config": config,
+        "schema": {"type": "dataclass-args", "dataclass_name": model.__name__,
+                   "fields": fields, "extra_behavior": "forbid"},
+    }
+    if "ref" in node:
+        out["ref"] = node["ref"]
+    return out
 
 
 def _derive(node: Any) -> Any:
-    """A copy of a core schema node with shorthands left as written and extras refused."""
+    """A copy of a core schema node building records, with shared empties, refusing extras."""
     if isinstance(node, list):
         return [_derive(item) for item in node]
     if not isinstance(node, dict):
         return node
     kind = node.get("type")
-    if kind == "function-before" and "schema" in node:
-        return _shorthand(node)
+    if kind == "model":
+        return _record(node)
+    if kind in ("function-after", "function-wrap", "function-plain") and \
+            _model_inside(node.get("schema")):
+        # A model-level validator would receive a record it was not written for.
+        raise TypeError("no record form for a validator around a whole model")
     if kind == "function-wrap" and isinstance(
-            getattr(node["function"]["function"], "__self__", None), Unit):
+            getattr(node["function"]["function"], "__self__", None), entities.Unit):
         # A unit's literal forms (`400k`): the plain type first, without calling Python,
         # then the wrap, which tries the plain type again and reads the literal.
         inner = _derive(node["schema"])
-        return core_schema.union_schema([inner, {**node, "schema": inner}],
-                                        mode="left_to_right")
+        return {"type": "union", "mode": "left_to_right",
+                "choices": [inner, {**node, "schema": inner}]}
     out = {key: _derive(value) for key, value in node.items() if key != "metadata"}
-    if kind == "model-fields":
-        out["extras_schema"] = _NO_EXTRAS
+    if kind == "default":
+        out = _default(out)
     if kind == "dict" and node.get("values_schema", {}).get("type") == "any":
         return core_schema.no_info_after_validator_function(_shallow, out)
     return out
 
 
-def _model_classes(node: Any, found: set[type]) -> set[type]:
-    if isinstance(node, list):
-        for item in node:
-            _model_classes(item, found)
-    elif isinstance(node, dict):
-        if node.get("type") == "model":
-            found.add(node["cls"])
-        for value in node.values():
-            _model_classes(value, found)
-    return found
+def _model_inside(node: Any) -> bool:
+    return isinstance(node, dict) and node.get("type") in ("model", "definition-ref")
+
+
+@cache
+def _schema(model: type[entities.Entity]) -> Any:
+    return _derive(model.__pydantic_core_schema__)
 
 
 @cache
 def fast_validator() -> SchemaValidator:
-    """The derived validator (built once per process, in a few milliseconds)."""
-    schema = _derive(PortfolioFile.__pydantic_core_schema__)
-    # pydantic-core reuses a complete model class's own validator in place of the schema
-    # given for it; marking the classes incomplete while building makes it use ours.
-    classes = _model_classes(schema, set())
-    for cls in classes:
-        type.__setattr__(cls, "__pydantic_complete__", False)
-    try:
-        # Keys repeat in every record and are worth caching; values (ids, names) mostly not.
-        return SchemaValidator(schema, {"cache_strings": "keys"})
-    finally:
-        for cls in classes:
-            type.__setattr__(cls, "__pydantic_complete__", True)
+    """The whole document (a PortfolioFile record), built once per process."""
+    # Keys repeat in every record and are worth caching; values (ids, names) mostly not.
+    return SchemaValidator(_schema(entities.PortfolioFile), {"cache_strings": "keys"})
+
+
+@cache
+def project_validator() -> SchemaValidator:
+    """One project: a large document is validated project by project, each raw project
+    dropped as its record is made, so the two never both exist whole."""
+    return SchemaValidator(_schema(entities.Project), {"cache_strings": "keys"})
+
+
+@cache
+def top_validator() -> SchemaValidator:
+    """The document without its projects (validated one by one with `project_validator`)."""
+    schema = _schema(entities.PortfolioFile)
+    root = schema["schema"] if schema.get("type") == "definitions" else schema
+    args = root["schema"]
+    fields = [dict(f) for f in args["fields"]]
+    for field in fields:
+        if field["name"] == "projects":
+            field["schema"] = {"type": "default", "default": EMPTY_LIST,
+                               "schema": {"type": "list", "items_schema": {"type": "any"}}}
+    top = {**root, "schema": {**args, "fields": fields}}
+    if schema.get("type") == "definitions":
+        top = {**schema, "schema": top}
+    return SchemaValidator(top, {"cache_strings": "keys"})

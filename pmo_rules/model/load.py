@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import gc
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,16 @@ from pmo_rules.model import errors as E
 from pmo_rules.model import shape
 from pmo_rules.model.entities import PortfolioFile
 from pmo_rules.model.fast_resolve import fast_resolve
-from pmo_rules.model.fast_schema import fast_validator
+from pmo_rules.model.fast_schema import fast_validator, project_validator, top_validator
+from pmo_rules.model.json_stream import load_streaming
 from pmo_rules.model.lifecycles import LifecycleRegistry, builtin_lifecycles
 from pmo_rules.model.locate import Locator
-from pmo_rules.model.portfolio import LoadedPortfolio
+from pmo_rules.model.parse import strict_decoder
+from pmo_rules.model.portfolio import LoadedPortfolio, SourceFile
+from pmo_rules.model.records import EMPTY_LIST, from_models
 from pmo_rules.model.resolve import Resolver
 from pmo_rules.model.sources import RawInput, read_input
+from pmo_rules.timing import stage, timed
 
 
 def load_portfolio(
@@ -57,28 +62,60 @@ def load_portfolio(
 
 def _load_fast(
     path: Path, as_of: dt.date | None, registry: LifecycleRegistry
-) -> tuple[LoadedPortfolio | None, RawInput]:
+) -> tuple[LoadedPortfolio | None, RawInput | None]:
     """The whole load without line numbers; no portfolio when anything needs reporting.
 
-    Also gives the raw input, for the exact path to reuse.
+    Also gives the raw input when it read one, for the exact path to reuse.
     """
-    raw = read_input(path)
-    if raw.diagnostics or (_aliased(raw) and shape.find(raw.document)):
-        return None, raw
+    sources: list[SourceFile] = []
+    raw = None
     try:
-        doc = fast_validator().validate_python(raw.document)
-    except ValidationError:
+        if path.suffix.lower() == ".json" and path.is_file():
+            doc = _json_records(path, sources)
+        else:
+            with stage("read"):
+                raw = read_input(path)
+                if raw.diagnostics or (_aliased(raw) and shape.find(raw.document)):
+                    return None, raw
+            sources = raw.sources
+            with stage("validate"):
+                doc = fast_validator().validate_python(raw.document)
+    except (OSError, ValueError, RecursionError):  # unreadable, not UTF-8, not JSON, too
+        return None, raw  # deep, duplicate keys, long numbers, not valid: the exact path
+    if doc is None or (as_of or doc.as_of) is None:
         return None, raw
-    if not isinstance(doc, PortfolioFile) or (as_of or doc.as_of) is None:
-        return None, raw
-    resolved = fast_resolve(doc, registry)
-    if resolved is None:
-        return None, raw
-    return _portfolio(
-        doc, as_of or doc.as_of, resolved.dependencies, registry, raw.sources, [],  # type: ignore[arg-type]
-        index=resolved.tables, children=resolved.children,
-        project_edges=resolved.project_edges,
-    ), raw
+    with stage("resolve"):
+        resolved = fast_resolve(doc, registry)
+        if resolved is None:
+            return None, raw
+        return _portfolio(
+            doc, as_of or doc.as_of, resolved.dependencies, registry, sources, [],
+            index=resolved.tables, children=resolved.children,
+            project_edges=resolved.project_edges,
+        ), raw
+
+
+def _json_records(path: Path, sources: list[SourceFile]) -> Any:
+    """The PortfolioFile record of a JSON file, each project validated as soon as it is
+    parsed (json_stream.py); None when the document is not an object with a project list.
+    Raises ValueError (a ValidationError is one) at the first problem."""
+    with stage("read"):
+        data = path.read_bytes()
+        sources.append(SourceFile(str(path), hashlib.sha256(data).hexdigest()))
+        text = data.decode("utf-8-sig")
+        del data
+    project = timed("validate", project_validator().validate_python)
+    decoder, flags = strict_decoder()
+    with stage("read"):
+        document = load_streaming(text, "projects", project, decoder)
+        del text
+    projects = document.pop("projects", EMPTY_LIST)
+    if flags or not isinstance(projects, list):  # duplicate keys, long numbers: exact path
+        return None
+    with stage("validate"):
+        doc = top_validator().validate_python(document)
+    doc.projects = projects
+    return doc
 
 
 def _load(
@@ -86,7 +123,8 @@ def _load(
 ) -> LoadedPortfolio:
     """The exact path: every problem found, with file, line, column and path."""
     if raw is None:
-        raw = read_input(path)
+        with stage("read"):
+            raw = read_input(path)
     if raw.diagnostics:
         raise DiagnosticError(_with_sources(raw.diagnostics, raw))
     locator = Locator(raw)
@@ -95,13 +133,15 @@ def _load(
     if problems:
         raise DiagnosticError(_with_sources(problems, raw))
     try:
-        doc = PortfolioFile.model_validate(raw.document)
+        with stage("validate"):
+            doc = PortfolioFile.model_validate(raw.document)
     except ValidationError as exc:
         problems = E.from_validation_error(exc, raw.document, locator)
         problems += _resolve_despite(exc, raw.document, registry, locator)
         raise DiagnosticError(_with_sources(problems, raw)) from None
-    resolver = Resolver(doc, raw.document, registry, locator)
-    resolver.run()
+    with stage("resolve"):
+        resolver = Resolver(doc, raw.document, registry, locator)
+        resolver.run()
     diagnostics = resolver.diagnostics
     effective = as_of or doc.as_of
     if effective is None:
@@ -114,7 +154,8 @@ def _load(
     diagnostics = _with_sources(diagnostics, raw)
     if any(d.level == "error" for d in diagnostics) or effective is None:
         raise DiagnosticError(diagnostics)
-    return _portfolio(doc, effective, resolver.dependencies, registry, raw.sources, diagnostics)
+    records, dependencies = from_models(doc, resolver.dependencies)
+    return _portfolio(records, effective, dependencies, registry, raw.sources, diagnostics)
 
 
 def _resolve_despite(
@@ -148,10 +189,10 @@ def _resolve_despite(
 
 
 def _portfolio(
-    doc: PortfolioFile, as_of: dt.date, dependencies: list[Any], registry: LifecycleRegistry,
+    doc: Any, as_of: dt.date, dependencies: list[Any], registry: LifecycleRegistry,
     sources: list[Any], warnings: list[Diagnostic], **prepared: Any,
 ) -> LoadedPortfolio:
-    """The LoadedPortfolio of a validated, resolved document (either load path)."""
+    """The LoadedPortfolio of a resolved PortfolioFile record (either load path)."""
     return LoadedPortfolio(
         as_of=as_of, currency=doc.currency, pmo=doc.pmo, portfolio=doc.portfolio,
         people=doc.people, objectives=doc.objectives, programs=doc.programs,

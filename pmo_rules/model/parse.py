@@ -230,10 +230,17 @@ class _Flags:
         return self.duplicate or self.long_number or self.deep
 
 
-def _parse_json(name: str, text: str) -> Parsed:
+def strict_decoder() -> tuple[json.JSONDecoder, _Flags]:
+    """json.loads' decoder, noting in the flags it comes with the duplicate keys and long
+    integers it meets (the fast load path parses with it too, and defers when flagged)."""
     flags = _Flags()
+    return json.JSONDecoder(object_pairs_hook=_pairs(flags), parse_int=_integer(flags)), flags
+
+
+def _parse_json(name: str, text: str) -> Parsed:
+    decoder, flags = strict_decoder()
     try:
-        value = json.loads(text, object_pairs_hook=_pairs(flags), parse_int=_integer(flags))
+        value = decoder.decode(text)
     except json.JSONDecodeError as exc:
         return Parsed(None, [Diagnostic(
             SYNTAX, f"invalid JSON: {exc.msg.lower()}", Span(name, exc.lineno, exc.colno),

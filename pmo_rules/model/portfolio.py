@@ -6,8 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from pmo_rules.diagnostics import Diagnostic
-from pmo_rules.model.entities import (
+from pmo_rules.model.lifecycles import LifecycleRegistry
+from pmo_rules.model.records import (
     Allocation,
     Dependency,
     Issue,
@@ -18,9 +21,10 @@ from pmo_rules.model.entities import (
     Portfolio,
     Program,
     Project,
+    Record,
     Risk,
+    from_models,
 )
-from pmo_rules.model.lifecycles import LifecycleRegistry
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,11 @@ class SourceFile:
 
 
 class LoadedPortfolio:
-    """Every entity of a portfolio, resolved: reference fields hold entities, not ids."""
+    """Every entity of a portfolio, resolved: reference fields hold entities, not ids.
+
+    Entities are records (records.py); resolved pydantic models given here instead (a
+    plugin loader's, a test's) are turned into records first.
+    """
 
     def __init__(
         self,
@@ -53,6 +61,10 @@ class LoadedPortfolio:
         children: dict[str, list[Any]] | None = None,
         project_edges: list[tuple[int, int]] | None = None,
     ) -> None:
+        if isinstance(pmo, BaseModel) and not isinstance(pmo, Record):
+            pmo, portfolio, people, objectives, programs, projects, dependencies = from_models(
+                pmo, portfolio, people, objectives, programs, projects, dependencies)
+            index = children = None
         self.as_of = as_of
         self.currency = currency
         self.pmo = pmo
@@ -63,7 +75,7 @@ class LoadedPortfolio:
         self.projects = projects
         self.dependencies = dependencies
         # `children`: every project's milestones, risks and issues, when already gathered.
-        flat = children or {}
+        flat: dict[str, list[Any]] = children or {}
         self.milestones: list[Milestone] = flat.get("milestones") or [
             m for p in projects for m in p.milestones]
         self.risks: list[Risk] = flat.get("risks") or [r for p in projects for r in p.risks]
@@ -71,7 +83,7 @@ class LoadedPortfolio:
         self.allocations: list[Allocation] = flat.get("allocations") or [
             a for p in projects for a in p.allocations]
         # `index`: the resolver's id tables by kind, when it has them (they hold no duplicates).
-        known = index or {}
+        known: dict[str, dict[str, Any]] = index or {}
         self.people_by_id = known.get("person") or {e.id: e for e in people}
         self.objectives_by_id = known.get("objective") or {e.id: e for e in objectives}
         self.programs_by_id = known.get("program") or {e.id: e for e in programs}

@@ -13,8 +13,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmo_rules.model.entities import Artifact, Condition, Gate, Milestone, Person, Project
 from pmo_rules.model.lifecycles import GateSpec, LifecycleModel, LifecycleRegistry, grade_at_least
+from pmo_rules.model.records import Artifact, Condition, Gate, Milestone, Person, Project
 
 PASSING = ("go", "go_with_conditions")
 

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pmo_rules.model.entities import Ref
+from pmo_rules.model.records import FrozenDict, FrozenList, Record, thaw_custom
 from pmo_rules.plugins import guard
 from pmo_rules.plugins.manager import PluginFailure, Plugins
 
@@ -39,7 +40,12 @@ class _Snapshot:
 
 def enrich(plugins: Plugins, portfolio: Any) -> None:
     """Run every plugin's enrichment hook on `portfolio`; undo and record a bad one."""
-    for name, function in plugins.hook_functions(HOOK):
+    hooks = list(plugins.hook_functions(HOOK))
+    if hooks:  # entities share one read-only empty `custom` until a plugin may add to it
+        thaw_custom([portfolio.people, portfolio.objectives, portfolio.programs,
+                     portfolio.projects, portfolio.milestones, portfolio.risks,
+                     portfolio.issues, portfolio.dependencies])
+    for name, function in hooks:
         snapshot = _take(portfolio)
         try:
             guard.call(name, f"hook {HOOK}", function, portfolio=portfolio)
@@ -66,19 +72,28 @@ def _objects(portfolio: Any) -> Iterator[Any]:
             continue
         seen.add(id(value))
         yield value
-        stack.extend(v for v in vars(value).values() if isinstance(v, _WALKED))
+        stack.extend(v for v in _state(value).values() if isinstance(v, _WALKED))
 
 
-_WALKED = (list, tuple, dict, BaseModel)
+_WALKED = (list, tuple, dict, Record, BaseModel)
+
+
+def _state(obj: Any) -> dict[str, Any]:
+    """An object's fields and their values (a record's unset slot is left out)."""
+    if isinstance(obj, Record):
+        names: tuple[str, ...] = type(obj).__slots__
+        return {name: getattr(obj, name) for name in names if hasattr(obj, name)}
+    return dict(vars(obj))
 
 
 def _take(portfolio: Any) -> _Snapshot:
     snapshot = _Snapshot()
     for obj in _objects(portfolio):
-        state = dict(vars(obj))
+        state = _state(obj)
         snapshot.objects.append((obj, state))
         for key, value in state.items():
-            if key not in _FREE and isinstance(value, list | dict):
+            if key not in _FREE and isinstance(value, list | dict) and not isinstance(
+                    value, FrozenList | FrozenDict):  # the shared empties cannot change
                 snapshot.containers.append((value, value.copy()))
     return snapshot
 
@@ -91,6 +106,10 @@ def _restore(snapshot: _Snapshot) -> None:
             container.clear()
             container.update(copy)
     for obj, state in snapshot.objects:
+        if isinstance(obj, Record):  # slots: nothing to delete, every field to set back
+            for key, value in state.items():
+                object.__setattr__(obj, key, value)
+            continue
         current = vars(obj)
         for key in [k for k in current if k not in state]:
             del current[key]
@@ -102,7 +121,7 @@ def _changed_badly(snapshot: _Snapshot) -> str | None:
     before = {id(c): copy for c, copy in snapshot.containers if not _same_items(c, copy)}
     known = {id(obj) for obj, _ in snapshot.objects}
     for obj, state in snapshot.objects:
-        current = vars(obj)
+        current = _state(obj)
         for key, old in state.items():
             if key in _FREE:
                 continue
@@ -126,7 +145,7 @@ def _same_items(container: Any, copy: Any) -> bool:
 
 def _invalid(obj: Any, key: str, old: Any, new: Any, known: set[int]) -> str | None:
     """Why `new` may not replace `old` (its value before the hook) as `key` of `obj`."""
-    fields = getattr(type(obj), "model_fields", {})
+    fields = _model(obj).model_fields if _model(obj) is not None else {}
     info = fields.get(key)
     refers = next((m.kinds for m in info.metadata if isinstance(m, Ref)), None) \
         if info is not None else None
@@ -139,7 +158,7 @@ def _invalid(obj: Any, key: str, old: Any, new: Any, known: set[int]) -> str | N
         return f"expected {'a list of ' if isinstance(old, list) else ''}" \
                f"{' or '.join(refers)} of this portfolio"
     if info is not None:
-        adapter = _adapter(type(obj), key)
+        adapter = _adapter(_model(obj), key)
         try:
             adapter.validate_python(new, strict=True)
             return None
@@ -150,7 +169,7 @@ def _invalid(obj: Any, key: str, old: Any, new: Any, known: set[int]) -> str | N
     # of the kind the loader put there, and entities ones the portfolio already holds.
     values: Iterable[Any] = new if isinstance(new, list) else (
         new.values() if isinstance(new, dict) else [new])
-    if any(isinstance(v, BaseModel) and id(v) not in known for v in values):
+    if any(isinstance(v, Record | BaseModel) and id(v) not in known for v in values):
         return "expected entities this portfolio already holds"
     return None if _same_kind(old, new) else f"expected {_kind(old)}"
 
@@ -193,7 +212,14 @@ def _kind(value: Any) -> str:
     return "a list" if isinstance(value, list) else type(value).__name__
 
 
+def _model(obj: Any) -> Any:
+    """The pydantic model of a record (or the model class of a model); None otherwise."""
+    if isinstance(obj, Record):
+        return type(obj).__model__  # type: ignore[attr-defined]
+    return type(obj) if isinstance(obj, BaseModel) else None
+
+
 def _label(obj: Any) -> str:
-    ident = vars(obj).get("id")
+    ident = getattr(obj, "id", None)
     kind = type(obj).__name__.lower()
     return f"{kind} `{ident}`" if isinstance(ident, str) else f"the {kind}"

@@ -9,9 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
-from pmo_rules.engine.runtime import MISSING, RuleError
+from pmo_rules.engine.runtime import ENTITY_TYPES, MISSING, RuleError
 from pmo_rules.language import ast
 from pmo_rules.language.declarations import (
     CheckDecl,
@@ -121,7 +119,7 @@ def _conforms(value: Any, declared: Type) -> bool:
             declared.elem is None or all(_conforms(v, declared.elem) for v in value))
     if kind is Kind.MAP:
         return isinstance(value, Mapping)
-    return isinstance(value, BaseModel)  # an entity or record
+    return isinstance(value, ENTITY_TYPES)  # an entity: a record (or a model)
 
 
 def stand_ins(

@@ -9,9 +9,9 @@ from typing import Any
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.engine.scores import owning_project
 from pmo_rules.language.checked import CheckedPolicySet
-from pmo_rules.model.entities import Project
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.model.progress import LifecycleGate, ProjectLifecycle, model_of, progress
+from pmo_rules.model.records import Project
 from pmo_rules.plugins.manager import Plugins
 from pmo_rules.readiness.results import (
     MissingArtifact,

@@ -27,10 +27,10 @@ from pmo_rules.engine.scores import owning_project
 from pmo_rules.language import ast
 from pmo_rules.language.checked import CheckedPolicySet, ResolvedRule
 from pmo_rules.language.lifecycle_types import FUNCTIONS as LIFECYCLE_FUNCTIONS
-from pmo_rules.model.entities import Gate, Person, Project
 from pmo_rules.model.lifecycles import LifecycleModel
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.model.progress import LifecycleGate
+from pmo_rules.model.records import Gate, Person, Project
 from pmo_rules.plugins.manager import Plugins
 
 # What every move changes; `status` and `closed_on` change too when the gate closes the
@@ -52,13 +52,13 @@ def passed(project: Project, model: LifecycleModel, gate: LifecycleGate,
     """The project as if `gate` had been passed `on` that day, by a decider of the grade
     it needs; restored on exit."""
     fields = ("phase", "stage", "phase_entered_on", "status", "closed_on", "gates")
-    saved = {name: project.__dict__.get(name) for name in fields}
+    saved = {name: getattr(project, name) for name in fields}
     grade = gate.decider_grade or "any"
     who: dict[str, Any] = {"id": f"({grade} deciding {gate.id})",
                            "name": f"a {grade} grade decider", "grade": gate.decider_grade}
-    decider = Person.model_construct(**who)
-    record = Gate.model_construct(gate=gate.id, decision="go", decided_on=on, conditions=[])
-    record.__dict__["decided_by"] = decider  # resolved, as loading leaves references
+    decider = Person.construct(**who)
+    # Resolved, as loading leaves references: decided_by holds the person, not an id.
+    record = Gate.construct(gate=gate.id, decision="go", decided_on=on, decided_by=decider)
     moved: dict[str, Any] = {"gates": {**project.gates, gate.id: record},
                              "phase_entered_on": on}
     here = model.phase_index(project.phase) if project.phase is not None else None
@@ -71,11 +71,13 @@ def passed(project: Project, model: LifecycleModel, gate: LifecycleGate,
             moved["phase_entered_on"] = project.phase_entered_on
         if project.status == "proposed":
             moved["status"] = "active"  # a go authorises the work
-    project.__dict__.update(moved)
+    for name, value in moved.items():
+        setattr(project, name, value)
     try:
         yield
     finally:
-        project.__dict__.update(saved)
+        for name, value in saved.items():
+            setattr(project, name, value)
 
 
 def affected_by(rule: ast.Rule) -> tuple[bool, bool]:

@@ -74,6 +74,8 @@ class Complete:
     @hookimpl
     def pmo_rules_portfolio_loaded(self, portfolio: Any) -> None:
         ENRICHED.append(portfolio.portfolio.id)
+        for p in portfolio.projects:  # derived data goes under `custom`
+            p.custom["enriched"] = True
 
 
 def _render(report: Report) -> str:

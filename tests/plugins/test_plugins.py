@@ -67,6 +67,12 @@ def test_every_hook_is_exercised() -> None:
     assert "PF" in sample.ENRICHED  # pmo_rules_portfolio_loaded ran
 
 
+def test_enrichment_adds_under_each_entitys_own_custom() -> None:
+    loaded = harness().portfolio(portfolio_data(*PROJECTS))
+    assert all(p.custom == {"enriched": True} for p in loaded.projects)
+    assert loaded.projects[0].custom is not loaded.projects[1].custom
+
+
 def test_loader_hook_chooses_by_suffix(tmp_path: Path) -> None:
     path = tmp_path / "export.kv"
     path.write_text("P-1 alpha 1\nP-2 beta 3\n")
