@@ -20,17 +20,22 @@ from pmo_rules.reports.facts import (
 STATUS_ICON = {"fail": "❌", "waived": "⏸️", "error": "⚠️", "pass": "✅", "not_applicable": "➖"}
 FATE_ICON = {"applied": "✅", "expired": "⌛", "stale": "💤", "rejected": "⛔"}
 # Characters that Markdown (or the HTML GitHub allows inside it) would read as markup.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKUP = "\\`*_{}[]<>()#+!|~"
+_SPECIAL = re.compile("[" + re.escape(_MARKUP) + "]")
+_ESCAPED = str.maketrans({c: "\\" + c for c in _MARKUP})
 
 
 def md(text: str) -> str:
     """User text made inert in Markdown: markup characters escaped, newlines flattened."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    flat = " ".join(text.split())
+    return flat if _SPECIAL.search(flat) is None else flat.translate(_ESCAPED)
 
 
 def code(text: str) -> str:
     """User text as inline code, safe whatever backticks it holds."""
     flat = " ".join(text.split())
+    if "`" not in flat and flat:  # the common case: one backtick each side
+        return f"`{flat}`"
     longest = max((len(m) for m in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""
