@@ -3,15 +3,12 @@ was expected, and the likely fix (click's own wording names Python's date format
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 
 import click
 
-from pmo_rules.diagnostics import Diagnostic, did_you_mean
-
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+from pmo_rules.diagnostics import Diagnostic, date_help, did_you_mean
 
 
 def usage_diagnostic(problem: click.UsageError, args: Sequence[str]) -> Diagnostic:
@@ -55,14 +52,7 @@ def _bad_value(problem: click.BadParameter, param: click.Parameter, args: Sequen
         return Diagnostic("PMO600", f"{shown} is not one of {', '.join(choices)}",
                           help=f"did you mean `{guess}`?" if guess else see)
     if isinstance(kind, click.DateTime):
-        why = ""
-        if given is not None and _ISO.fullmatch(given):
-            try:
-                dt.date.fromisoformat(given)
-            except ValueError as exc:
-                why = f" ({exc})"
-        return Diagnostic("PMO600", f"{shown} is not a date{why}",
-                          help="write dates as YYYY-MM-DD, for example 2026-11-30")
+        return Diagnostic("PMO600", f"{shown} is not a date", help=date_help(given))
     message = problem.message.rstrip(".")
     return Diagnostic("PMO600", f"{shown}: {message[:1].lower() + message[1:]}", help=see)
 
