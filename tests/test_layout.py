@@ -75,7 +75,6 @@ _BEING_BROKEN = {
                "pmo_rules.importers.register", "pmo_rules.importers.run",
                "pmo_rules.importers.targets"}),
     frozenset({"pmo_rules.readiness.html", "pmo_rules.reports.html"}),
-    frozenset({"pmo_rules.importers.xer", "pmo_rules.importers.xer_fields"}),
 }
 
 
