@@ -74,7 +74,6 @@ _BEING_BROKEN = {
     frozenset({"pmo_rules.importers.mapping", "pmo_rules.importers.presets",
                "pmo_rules.importers.register", "pmo_rules.importers.run",
                "pmo_rules.importers.targets"}),
-    frozenset({"pmo_rules.readiness.html", "pmo_rules.reports.html"}),
 }
 
 
