@@ -69,18 +69,10 @@ def test_the_graph_sees_function_level_and_relative_imports() -> None:
     assert any(target.startswith("pmo_rules.cli.") for target in graph["pmo_rules.cli"])
 
 
-# Cycles that predate this test, broken one by one in the commits that follow it.
-_BEING_BROKEN = {
-    frozenset({"pmo_rules.importers.mapping", "pmo_rules.importers.presets",
-               "pmo_rules.importers.register", "pmo_rules.importers.run",
-               "pmo_rules.importers.targets"}),
-}
-
-
 def test_no_import_cycles() -> None:
     graph = import_graph()
     cycles = [sorted(group) for group in nx.strongly_connected_components(graph)
-              if len(group) > 1 and frozenset(group) not in _BEING_BROKEN]
+              if len(group) > 1]
     if cycles:
         lines = []
         for group in sorted(cycles):
