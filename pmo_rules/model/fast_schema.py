@@ -153,7 +153,8 @@ def _interned(node: dict[str, Any]) -> dict[str, Any]:
     the free-form values it holds) passed through sys.intern, a C call from Rust."""
     kind = node.get("type")
     if kind == "str":
-        return core_schema.no_info_after_validator_function(sys.intern, node)
+        return {"type": "function-after", "schema": node,
+                "function": {"type": "no-info", "function": sys.intern}}
     if kind == "dict":
         return {**node, "keys_schema": _interned(node.get("keys_schema", {}))}
     if kind == "list":
