@@ -218,6 +218,7 @@ class _FastResolver:
                     owner = people.get(owner)
                     if owner is None:
                         raise _Problem
+                    entry.owner = owner.id  # as for `id` above
                 append(make(entry, dep_id, pred, p, owner))
                 add_edge((a, i))
         return out
