@@ -216,3 +216,24 @@ def test_a_portfolio_aggregate_sees_each_move(
     expected = _brute_force(path, project_id, p.gate.id, p.gate.decider_grade,
                             mixed_lifecycles, policies, tmp_path)
     assert {(w.finding.rule.id, w.finding.subject.id) for w in p.would_fail} == expected
+
+
+@pytest.mark.parametrize("fail_on", [None, "high", "critical"])
+def test_the_checks_report_stands_in_for_a_second_evaluation(
+        standard: CheckedPolicySet, northbridge: Readiness, fail_on: str | None) -> None:
+    """The HTML report hands assess its run's report: waived findings, --fail-on and baseline
+    marks are undone, so the readiness is the same as from a check of its own."""
+    from pmo_rules.engine.waivers import Waiver
+
+    portfolio = api.load_portfolio(ROOT / "examples" / "portfolio.yaml")
+    first = api.check(portfolio, standard)
+    approver = portfolio.people[0].id
+    waivers = [Waiver(f.rule.id, f.subject.id, "accepted for the test", approver, None, n, "w")
+               for n, f in enumerate(first.findings, 1) if f.status == "fail"]
+    report = api.check(portfolio, standard, waivers=waivers, fail_on=fail_on)
+    assert sum(f.status == "waived" for f in report.findings) > 10
+    for f in report.findings[::2]:  # as a baseline leaves them
+        f.baseline, f.blocking = "unchanged", False
+    again = assess(portfolio, standard, today=report)
+    assert again.to_dict() == northbridge.to_dict()
+    assert sum(len(p.would_fail) for p in again.projects) > 10
