@@ -105,7 +105,7 @@ def _import(
     path: Path, as_of: dt.date | None, plugins: Plugins, lifecycles: LifecycleRegistry,
     from_: str | None, mapping: Path | None,
 ) -> LoadedPortfolio:
-    from pmo_rules.importers.mapping import load_mapping
+    from pmo_rules.importers.mapping_file import load_mapping
     from pmo_rules.importers.run import import_sources
 
     imported = import_sources([path], plugins=plugins, from_=from_,
