@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
-from importlib import resources
 from typing import Any
 
 from pmo_rules import __version__
@@ -32,15 +31,9 @@ from pmo_rules.reports.facts import (
     value_lines,
 )
 from pmo_rules.reports.graph_svg import render_svg
+from pmo_rules.reports.page import CSP, asset
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-       "img-src data:")
 NO_PROGRAM = "(none)"
-
-
-def asset(name: str) -> str:
-    """A vendored asset's text (reports/assets/NAME)."""
-    return resources.files("pmo_rules.reports").joinpath("assets", name).read_text("utf-8")
 
 
 def render_html(
