@@ -56,6 +56,10 @@ _GRAPH_METHODS = frozenset({
     "predecessors", "successors", "ancestors", "descendants", "path", "in_cycle",
     "on_critical_path", "depth", "cycles", "critical_path",
 })
+# Kinds whose values are plain, hashable Python values (never entities, lists or maps).
+_HASHED_KINDS = frozenset({Kind.STRING, Kind.NUMBER, Kind.MONEY, Kind.BOOL, Kind.DATE,
+                           Kind.DURATION, Kind.STAGE, Kind.SEVERITY})
+_HASHED_TYPES = frozenset({str, int, float, bool, dt.date, dt.timedelta})
 _CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ORDER = ("<", "<=", ">", ">=")
 
@@ -87,8 +91,14 @@ def _charged(method: Callable[..., Any], ctx: RunContext) -> Callable[..., Any]:
     return call
 
 
-def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap(fn: Callable[..., Any], arity: int) -> Callable[..., Any]:
     """A run-time function (built-in or plugin) with MISSING mapped to None both ways."""
+    if arity == 1:  # most calls (`live(p)`, `gates_required(p)`): no argument list built
+        def call1(a: Any) -> Any:
+            value = fn(MISSING if a is None else a)
+            return None if value is MISSING else value
+
+        return call1
 
     def call(*args: Any) -> Any:
         return _none(fn(*[MISSING if a is None else a for a in args]))
@@ -113,6 +123,8 @@ class _Gen:
             **{f"_order{n}": loose_order(op) for n, op in enumerate(_ORDER)},
         }
         self.counter = 0
+        # The value in each constant slot, by its name: generation may look at constants.
+        self.values: dict[str, Any] = {}
         # Texts of generated expressions that can never be None (subjects, quantified
         # elements, constants, list and map fields of those): they need no missing-guard.
         self.nonnull: set[str] = set()
@@ -123,6 +135,7 @@ class _Gen:
             return "None"
         text = f"_k{len(self.namespace)}"
         self.namespace[text] = value
+        self.values[text] = value
         self.nonnull.add(text)
         return text
 
@@ -176,7 +189,10 @@ class _Gen:
         return self.const(dt.timedelta(days=node.days))
 
     def _listlit(self, node: ast.ListLit, scope: Mapping[str, str]) -> str:
-        return "[" + ", ".join(self.expr(i, scope) for i in node.items) + "]"
+        items = [self.expr(i, scope) for i in node.items]
+        if all(i in self.values for i in items):  # built once, as the closures fold it
+            return self.const([self.values[i] for i in items])
+        return "[" + ", ".join(items) + "]"
 
     def _name(self, node: ast.Name, scope: Mapping[str, str]) -> str:
         if node.binding in ("var", "let", "define_arg"):
@@ -216,6 +232,8 @@ class _Gen:
             raise Unsupported("keyword arguments")
         if node.kind == "builtin" and node.func == "today":
             return self.const(self.ctx.as_of)
+        if node.kind == "builtin" and node.func == "coalesce" and node.args:
+            return self._coalesce([self.expr(a, scope) for a in node.args])
         if node.kind == "builtin" and node.func in _GRAPH_METHODS:
             # Graph methods never see a missing argument here: one call layer, not three.
             method = getattr(self.ctx.graph, node.func)
@@ -234,8 +252,23 @@ class _Gen:
             if found is None:
                 raise Unsupported(f"no implementation of {node.func}")
             impl = found
-        name = self.const(_wrap(impl))
+        name = self.const(_wrap(impl, len(node.args)))
         return f"{name}({', '.join(self.expr(a, scope) for a in node.args)})"
+
+    def _coalesce(self, args: list[str]) -> str:
+        """`coalesce(a, b, ...)` inline: the first present value. Every argument is still
+        evaluated (as a call would) unless the later ones are constants or locals, whose
+        reading cannot raise, as in the usual `coalesce(x.status, "proposed")`."""
+        if not all(a in self.values or a.isidentifier() for a in args[1:]):
+            return f"{self.const(_wrap(functions.coalesce, len(args)))}({', '.join(args)})"
+        out = args[-1]
+        for text in reversed(args[:-1]):
+            if text in self.nonnull:
+                out = text
+                continue
+            t = self.temp()
+            out = f"({t} if ({t} := {text}) is not None else {out})"
+        return out
 
     def _define(self, node: ast.Call, scope: Mapping[str, str]) -> str:
         define = self.closures.defines.get(node.func)
@@ -246,9 +279,13 @@ class _Gen:
         for pname, arg in zip(define.params, node.args, strict=True):
             if isinstance(arg, ast.Name) and arg.binding in ("var", "let", "define_arg"):
                 inner[pname] = scope[arg.id]
+                continue
+            text = self.expr(arg, scope)
+            if text in self.values:  # a constant (a param, a literal): read in place
+                inner[pname] = text
             else:
                 t = self.temp()
-                binds.append(f"({t} := {self.expr(arg, scope)})")
+                binds.append(f"({t} := {text})")
                 inner[pname] = t
         body = self.expr(node.inlined, inner)
         if not binds:
@@ -291,6 +328,11 @@ class _Gen:
         lax = loose(node.left, node.right)
         if op in ("in", "not in", "contains"):
             x, c = (right, left) if op == "contains" else (left, right)
+            found = None if lax else self._in_constant(
+                node.right if op == "contains" else node.left, x, c)
+            if found is not None:
+                word = "not in" if op == "not in" else "in"
+                return self.lift([x], lambda o: f"{o[0]} {word} {found}")
             test = f"{'_member_loose' if lax else '_member'}({x}, {c})"
             if op == "not in":
                 return self.lift([test], lambda o: f"not {o[0]}")
@@ -302,6 +344,17 @@ class _Gen:
             helper = {"==": "_eq_loose", "!=": "_ne_loose"}.get(op) or f"_order{_ORDER.index(op)}"
             return self.lift([left, right], lambda o: f"{helper}({o[0]}, {o[1]})")
         return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
+
+    def _in_constant(self, item: ast.Expr, x: str, c: str) -> str | None:
+        """A slot holding the set of a constant list of plain values, for `x in [...]`
+        with `x` of a plain type: a hash lookup where `_member` would scan the list.
+        Equal values of these types hash alike, so the answer is `member`'s."""
+        values = self.values.get(c)
+        if (not isinstance(values, list | tuple) or item.ty is None
+                or item.ty.kind not in _HASHED_KINDS
+                or not all(type(v) in _HASHED_TYPES for v in values)):
+            return None
+        return self.const(frozenset(values))
 
     def _ranked(self, node: ast.Expr, scope: Mapping[str, str], table: Mapping[str, int]) -> str:
         """A stage or severity as its rank; a literal one folds to a constant."""

@@ -108,7 +108,8 @@ def _charged(fn: Callable[..., Any], budget: Budget) -> Callable[..., Any]:
     return call
 
 
-def _coalesce(*values: Any) -> Any:
+def coalesce(*values: Any) -> Any:
+    """The first present value (neither missing nor null), else MISSING."""
     for value in values:
         if value is not MISSING and value is not None:
             return value
@@ -124,7 +125,7 @@ def builtin(name: str, ctx: RunContext) -> Callable[..., Any]:
         "upper": _missing_safe(_text("upper")),
         "days": _missing_safe(_days),
         "today": lambda: ctx.as_of,
-        "coalesce": _coalesce,
+        "coalesce": coalesce,
         "cycles": graph.cycles,
         "critical_path": graph.critical_path,
     }

@@ -56,6 +56,9 @@ class GateSpec:
     decider_grade: str | None = None
     decider_by_tier: Mapping[int, str] = field(default_factory=dict)
     title: str | None = None
+    # needs_for's answers by tier: asked once per project and gate on every run.
+    _needs_by_tier: dict[int | None, tuple[ArtifactNeed, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "decider_by_tier", MappingProxyType(dict(self.decider_by_tier)))
@@ -73,7 +76,11 @@ class GateSpec:
 
     def needs_for(self, tier: int | None) -> tuple[ArtifactNeed, ...]:
         """The artifact needs of a project of this tier."""
-        return tuple(n for n in self.needs if n.applies_to(tier))
+        found = self._needs_by_tier.get(tier)
+        if found is None:
+            found = self._needs_by_tier[tier] = tuple(n for n in self.needs
+                                                      if n.applies_to(tier))
+        return found
 
     def grade_for(self, tier: int | None) -> str | None:
         """The grade that decides this gate for a project of this tier (the highest listed

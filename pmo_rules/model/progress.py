@@ -89,15 +89,21 @@ def model_of(project: Any, registry: LifecycleRegistry, default: str) -> Lifecyc
 
 
 def resolve_gate(project: Project, model: LifecycleModel, spec: GateSpec,
-                 position: int) -> LifecycleGate:
-    """One gate of `model` as it stands for `project`."""
+                 position: int, milestones: dict[str, Milestone] | None = None) -> LifecycleGate:
+    """One gate of `model` as it stands for `project` (`milestones`: the project's first
+    milestone for each gate, when the caller has them)."""
     tier = project.tier
     artifacts = []
+    missing = []
+    held = project.artifacts
     for need in spec.needs_for(tier):
-        art = project.artifacts.get(need.type)
+        art = held.get(need.type)
         status = art.status if art is not None else None
+        met = status in need.statuses
         artifacts.append(GateArtifact(need.type, list(need.statuses), spec.id, art, status,
-                                      status in need.statuses))
+                                      met))
+        if not met:
+            missing.append(need.type)
     record = project.gates.get(spec.id)
     decision = (record.decision if record is not None else None) or "pending"
     decided_by = record.decided_by if record is not None else None
@@ -106,11 +112,12 @@ def resolve_gate(project: Project, model: LifecycleModel, spec: GateSpec,
     if decision != "pending" and isinstance(decided_by, Person):
         at_grade = grade_at_least(decided_by.grade, grade)
     conditions = list(record.conditions) if record is not None else []
-    milestone = next((m for m in project.milestones if m.gate == spec.id), None)
+    milestone = (milestones.get(spec.id) if milestones is not None
+                 else next((m for m in project.milestones if m.gate == spec.id), None))
     return LifecycleGate(
         id=spec.id, title=spec.title, lifecycle=model.id, position=position,
         admits=spec.admits, closes=spec.closes, artifacts=artifacts,
-        missing_artifacts=[a.type for a in artifacts if not a.met],
+        missing_artifacts=missing,
         decider_grade=grade, record=record, decision=decision, passed=decision in PASSING,
         decided_on=record.decided_on if record is not None else None,
         decided_by=decided_by if isinstance(decided_by, Person) else None,
@@ -123,7 +130,12 @@ def resolve_gate(project: Project, model: LifecycleModel, spec: GateSpec,
 
 def progress(project: Project, model: LifecycleModel) -> ProjectLifecycle:
     """Where `project` stands in `model`: passed, required, entry and next gates."""
-    gates = [resolve_gate(project, model, spec, i + 1) for i, spec in enumerate(model.gates)]
+    milestones: dict[str, Milestone] = {}
+    for m in project.milestones:  # the first milestone of each gate, as resolve_gate reads
+        if m.gate is not None:
+            milestones.setdefault(m.gate, m)
+    gates = [resolve_gate(project, model, spec, i + 1, milestones)
+             for i, spec in enumerate(model.gates)]
     here = model.phase_index(project.phase) if project.phase is not None else None
     if project.status == "closed":
         required: list[LifecycleGate] | None = list(gates)  # a closed one passed them all
