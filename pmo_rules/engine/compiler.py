@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pmo_rules.engine import functions
+from pmo_rules.engine.analysis import free_names, loose
+from pmo_rules.engine.boundary import Predicates
 from pmo_rules.engine.joins import Join, lookup, plan_join
 from pmo_rules.engine.runtime import (
     ATTRIBUTE,
@@ -44,7 +46,6 @@ _UNSET = object()
 _ORDER_OPS: Mapping[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
 }
-_EXPR_TYPES: tuple[type, ...] = get_args(ast.Expr)
 
 
 class Const:
@@ -75,50 +76,6 @@ def _kind(node: ast.Expr) -> Kind | None:
     return ty.kind if ty is not None else None
 
 
-def loose(*nodes: ast.Expr) -> bool:
-    """Whether an operand's type is known only at run time (custom data, `pmo.policy`,
-    untyped plugin values): its operator then checks the kinds it is given."""
-    return any(_kind(n) in (Kind.ANY, None) for n in nodes)
-
-
-def free_names(node: object) -> set[str]:
-    """Names bound per subject (variables, lets, define arguments) that an expression reads."""
-    found: set[str] = set()
-    _walk_names(node, found, frozenset())
-    return found
-
-
-def _walk_names(node: object, found: set[str], bound: frozenset[str]) -> None:
-    if isinstance(node, ast.Name):
-        if node.binding in ("var", "let", "define_arg") and node.id not in bound:
-            found.add(node.id)
-        return
-    if isinstance(node, ast.Quantifier | ast.Aggregate):
-        _walk_names(node.coll, found, bound)
-        inner = bound | {node.var}
-        if node.where is not None:
-            _walk_names(node.where, found, inner)
-        if node.body is not None:
-            _walk_names(node.body, found, inner)
-        return
-    if isinstance(node, ast.Call):
-        for arg in node.args:
-            _walk_names(arg, found, bound)
-        for _, arg in node.kwargs:
-            _walk_names(arg, found, bound)
-        return  # an inlined define body only sees its own arguments
-    if isinstance(node, tuple):
-        for item in node:
-            _walk_names(item, found, bound)
-        return
-    for attr in getattr(node, "__slots__", ()):
-        if attr in ("span", "ty", "binding", "policy", "kind", "inlined"):
-            continue
-        child = getattr(node, attr, None)
-        if isinstance(child, (tuple, *_EXPR_TYPES)):
-            _walk_names(child, found, bound)
-
-
 class ExprCompiler:
     """Compiles the expressions of one run; remembers every closure for evidence."""
 
@@ -127,6 +84,7 @@ class ExprCompiler:
         ctx: RunContext,
         defines: Mapping[str, ast.Define],
         policy: str,
+        predicates: Predicates | None = None,
     ) -> None:
         self.ctx = ctx
         self.defines = defines
@@ -134,8 +92,9 @@ class ExprCompiler:
         self.closures: dict[int, Compiled] = {}
         # Planned graph quantifiers: id(node) -> reach function, for evidence chains.
         self.reach: dict[int, Callable[[Any], tuple[Any, ...] | None]] = {}
-        # Whether planned graph quantifiers may use a generated predicate (fastpath.py).
-        self.generate = True
+        # Where planned graph quantifiers get a generated witness test (boundary.py);
+        # None: they use the closures' own.
+        self.predicates = predicates
         # Quantifiers and aggregates planned as index lookups: id(node) -> join, and the
         # closures of their candidates and residual filter (for evidence).
         self.joins: dict[int, Join] = {}
@@ -491,9 +450,8 @@ class ExprCompiler:
 
         def reach(entity: Any) -> tuple[Any, ...] | None:
             if not reach_box:  # planned lazily: rules that never run cost nothing
-                from pmo_rules.engine.fastpath import predicate
-
-                test = predicate(node, self.ctx, self, matches) if self.generate else None
+                generate = self.predicates
+                test = generate(node, self.ctx, self, matches) if generate else None
                 reach_box.append(graph.reach_witness(test or matches, direction))
             return reach_box[0](entity)
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from pmo_rules.diagnostics import Span
 from pmo_rules.engine import functions
-from pmo_rules.engine.compiler import ExprCompiler, loose
+from pmo_rules.engine.analysis import loose
+from pmo_rules.engine.compiler import ExprCompiler
 from pmo_rules.engine.present import for_evidence
 from pmo_rules.engine.results import Evidence
 from pmo_rules.engine.runtime import (

@@ -21,11 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import keyword
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pmo_rules.engine import functions
-from pmo_rules.engine.compiler import ExprCompiler, loose
+from pmo_rules.engine.analysis import loose
+from pmo_rules.engine.boundary import Closures, FastRule
 from pmo_rules.engine.joins import lookup
 from pmo_rules.engine.runtime import (
     ATTRIBUTE,
@@ -44,8 +45,6 @@ from pmo_rules.engine.runtime import (
 from pmo_rules.language import ast
 from pmo_rules.language.patterns import matcher
 from pmo_rules.language.types import Kind
-
-FastRule = Callable[[Sequence[Any]], tuple[list[Any], list[Any], int]]
 
 
 class Unsupported(Exception):
@@ -109,7 +108,7 @@ def _wrap(fn: Callable[..., Any], arity: int) -> Callable[..., Any]:
 class _Gen:
     """Generates the Python expression for a checked expression node."""
 
-    def __init__(self, ctx: RunContext, closures: ExprCompiler) -> None:
+    def __init__(self, ctx: RunContext, closures: Closures) -> None:
         self.ctx = ctx
         self.closures = closures
         # Helpers shared with the closures (runtime.py): one meaning on both paths, with
@@ -444,7 +443,7 @@ class _Gen:
 
 
 def predicate(
-    node: ast.Quantifier, ctx: RunContext, closures: ExprCompiler,
+    node: ast.Quantifier, ctx: RunContext, closures: Closures,
     slow: Callable[[Any], bool],
 ) -> Callable[[Any], bool] | None:
     """For a planned graph quantifier: is one element a witness? (the body holds for
@@ -491,7 +490,7 @@ _BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getatt
 
 
 def build_fast_rule(
-    rule: ast.Rule, ctx: RunContext, closures: ExprCompiler
+    rule: ast.Rule, ctx: RunContext, closures: Closures
 ) -> FastRule | None:
     """The generated loop for a rule with `for`, or None where the closures must run it."""
     if rule.for_ is None or rule.check is not None:

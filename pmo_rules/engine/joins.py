@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pmo_rules.engine.analysis import free_names
 from pmo_rules.engine.runtime import ATTRIBUTE, ENTITY_TYPES, MISSING, RunContext
 from pmo_rules.language import ast
 from pmo_rules.language.types import BOOL, Kind
@@ -79,8 +80,6 @@ def plan_join(node: ast.Quantifier | ast.Aggregate) -> Join | None:
                                 absorbs_body=True, body=join.residual))
     if not options:
         return None
-    from pmo_rules.engine.compiler import free_names
-
     correlated = [join for join in options if free_names(join.key)]
     return correlated[0] if correlated else options[0]
 
@@ -95,8 +94,6 @@ def _all(conjuncts: list[ast.Expr]) -> ast.Expr | None:
 
 def _equalities(node: ast.Quantifier | ast.Aggregate, conjuncts: list[ast.Expr]) -> list[Join]:
     """Every way to drive a lookup by one `x.PATH == EXPR` conjunct."""
-    from pmo_rules.engine.compiler import free_names
-
     assert isinstance(node.coll, ast.Name)
     out = []
     for i, part in enumerate(conjuncts):

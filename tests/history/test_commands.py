@@ -235,7 +235,7 @@ def test_baseline_marks_in_sarif_and_junit_validate(baselined: Path) -> None:
     import jsonschema
     import xmlschema
 
-    from tests.history.helpers import schemas_dir
+    from tests.shared import schemas_dir
 
     schemas = schemas_dir()
     sarif = json.loads((baselined / "report.sarif").read_text("utf-8"))

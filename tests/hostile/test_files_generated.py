@@ -12,7 +12,6 @@ load paths say the same thing about every generated file.
 from __future__ import annotations
 
 import json
-import os
 import random
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from pmo_rules.model.lifecycles import builtin_lifecycles
 from pmo_rules.model.load import load_portfolio
 from tests.hostile.contract import Outcome, run
 from tests.model.test_fast_path import snapshot
+from tests.shared import in_ci, shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = (ROOT / "examples" / "portfolio.yaml").read_bytes()
@@ -180,14 +180,11 @@ def agree(path: Path) -> None:
 
 
 def realdata() -> Path | None:
-    """../shared/realdata, wherever this checkout is (None on a user's machine)."""
-    for candidate in (os.environ.get("PMO_RULES_REALDATA"), "/work/shared/realdata",
-                      str(ROOT.parent / "shared" / "realdata")):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    if os.environ.get("CI") == "true":
-        pytest.fail("../shared/realdata is missing in CI")
-    return None
+    """shared/realdata beside this checkout (None on a user's machine; a failure in CI)."""
+    found = shared_path("realdata", env="PMO_RULES_REALDATA")
+    if found is None and in_ci():
+        pytest.fail("shared/realdata is missing in CI", pytrace=False)
+    return found
 
 
 REAL = realdata()

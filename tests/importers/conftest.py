@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,29 +11,16 @@ from click.testing import CliRunner, Result
 from pmo_rules.cli import main
 from pmo_rules.importers.mapping import load_mapping
 from pmo_rules.importers.run import Imported, import_sources
+from tests.shared import require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def realdata_dir() -> Path | None:
-    """PMO_RULES_REALDATA, else /work/shared/realdata, else shared/realdata beside the repo."""
-    for candidate in (os.environ.get("PMO_RULES_REALDATA"), "/work/shared/realdata",
-                      ROOT.parent / "shared" / "realdata"):
-        if candidate and Path(candidate, "README.md").is_file():
-            return Path(candidate)
-    return None
-
-
 @pytest.fixture
 def realdata() -> Path:
     """The real files; skipped on a user's clone, a failure in CI (CI=true)."""
-    found = realdata_dir()
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("shared/realdata is missing in CI: set PMO_RULES_REALDATA")
-        pytest.skip("shared/realdata is not here (set PMO_RULES_REALDATA to run these tests)")
-    return found
+    return require_shared("realdata", env="PMO_RULES_REALDATA")
 
 
 def run_import(*sources: Path | str, mapping: Path | None = None, from_: str | None = None,

@@ -23,6 +23,7 @@ from pmo_rules.model.load import load_portfolio
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.model.records import EMPTY_DICT, EMPTY_LIST, Record
 from tests.model.test_load import GOOD
+from tests.shared import require_shared
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -98,9 +99,7 @@ def test_fast_path_equals_exact_path(tmp_path: Path, name: str, source: str) -> 
 
 
 def test_benchmark_conversion_loads_on_the_fast_path(tmp_path: Path) -> None:
-    perf = Path("/work/shared/perf")
-    if not (perf / "convert.py").is_file():
-        pytest.skip("the shared benchmark scripts are not here")
+    perf = require_shared("perf")
     bench = tmp_path / "b.json"
     bench.write_text(subprocess.run(
         [sys.executable, str(perf / "gen_portfolio.py"), "300", "--seed", "2"],

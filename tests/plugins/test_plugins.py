@@ -16,6 +16,7 @@ from pmo_rules.plugins import hookspecs
 from pmo_rules.plugins.manager import HOOKS, load_plugins
 from pmo_rules.testing import PluginHarness, portfolio_data
 from tests.plugins import sample
+from tests.shared import shared_path
 
 ROOT = Path(__file__).parents[2]
 PROJECTS = [
@@ -226,8 +227,8 @@ first_party = pytest.mark.skipif(
 
 @first_party
 def test_language_example_validates_with_first_party_plugins(tmp_path: Path) -> None:
-    spec = Path("/work/shared/spec/LANGUAGE.md")
-    text = spec.read_text() if spec.exists() else (ROOT / "docs" / "language.md").read_text()
+    spec = shared_path("spec")
+    text = (spec / "LANGUAGE.md" if spec else ROOT / "docs" / "language.md").read_text()
     match = re.search(r"## A whole example\n\n```\n(.*?)```", text, re.S)
     if match is None:
         pytest.skip("the language example is not available here")

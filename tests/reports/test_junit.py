@@ -10,7 +10,8 @@ import xmlschema
 
 from pmo_rules.engine.report import Report
 from pmo_rules.reports.junit import render_junit
-from tests.reports.helpers import run_fixture, schemas_dir
+from tests.reports.helpers import run_fixture
+from tests.shared import schemas_dir
 
 
 @pytest.fixture(scope="module")

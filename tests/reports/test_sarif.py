@@ -14,7 +14,8 @@ from pmo_rules.engine.report import Report
 from pmo_rules.engine.results import Subject
 from pmo_rules.reports.facts import FINGERPRINT_KEY, fingerprint
 from pmo_rules.reports.sarif import render_sarif, sarif_level, sarif_log
-from tests.reports.helpers import run_fixture, schemas_dir
+from tests.reports.helpers import run_fixture
+from tests.shared import schemas_dir
 
 
 def validate(log: dict[str, object]) -> None:
