@@ -33,6 +33,17 @@ FastRule = Callable[[Sequence[Any]], tuple[list[Any], list[Any], int]]
 """A generated rule loop: subjects -> (passed, to re-check with the closures, n/a count)."""
 
 
+class Reach(Protocol):
+    """A planned graph quantifier's reach: the chain from a project to a witness, or None;
+    `found` whether there is one (no chain built)."""
+
+    def __call__(self, entity: Any) -> tuple[Any, ...] | None:
+        """The chain (entity, ..., witness), or None."""
+
+    def found(self, entity: Any) -> bool:
+        """Whether a witness lies up- or downstream of `entity`."""
+
+
 class Closures(Protocol):
     """The part of the closure compiler that generated code may use."""
 
@@ -45,8 +56,8 @@ class Closures(Protocol):
         """Every compiled closure, by id() of its node."""
 
     @property
-    def reach(self) -> Mapping[int, Callable[[Any], tuple[Any, ...] | None]]:
-        """Planned graph quantifiers' reach functions, by id() of the quantifier."""
+    def reach(self) -> Mapping[int, Reach]:
+        """Planned graph quantifiers' reaches, by id() of the quantifier."""
 
     @property
     def joins(self) -> Mapping[int, Join]:
@@ -61,4 +72,4 @@ Predicates = Callable[[ast.Quantifier, RunContext, Closures, Witness], Witness |
 """(quantifier, run, closures, the closures' own witness test) -> a generated witness
 test, or None where the fast path does not generate it."""
 
-__all__ = ["Closures", "FastRule", "Predicates", "Witness"]
+__all__ = ["Closures", "FastRule", "Predicates", "Reach", "Witness"]

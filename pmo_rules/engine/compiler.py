@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pmo_rules.engine import functions
 from pmo_rules.engine.analysis import free_names, loose
@@ -38,6 +38,9 @@ from pmo_rules.engine.runtime import (
     same,
 )
 from pmo_rules.language import ast
+
+if TYPE_CHECKING:
+    from pmo_rules.graph.portfolio_graph import ReachWitness
 from pmo_rules.language.patterns import matcher
 from pmo_rules.language.types import Kind
 
@@ -90,8 +93,8 @@ class ExprCompiler:
         self.defines = defines
         self.policy = policy
         self.closures: dict[int, Compiled] = {}
-        # Planned graph quantifiers: id(node) -> reach function, for evidence chains.
-        self.reach: dict[int, Callable[[Any], tuple[Any, ...] | None]] = {}
+        # Planned graph quantifiers: id(node) -> their reach (chains for evidence).
+        self.reach: dict[int, PlannedReach] = {}
         # Where planned graph quantifiers get a generated witness test (boundary.py);
         # None: they use the closures' own.
         self.predicates = predicates
@@ -446,23 +449,20 @@ class ExprCompiler:
         graph = self.ctx.graph
         direction: Literal["ancestors", "descendants"] = (
             "ancestors" if coll.func == "ancestors" else "descendants")
-        reach_box: list[Callable[[Any], tuple[Any, ...] | None]] = []
 
-        def reach(entity: Any) -> tuple[Any, ...] | None:
-            if not reach_box:  # planned lazily: rules that never run cost nothing
-                generate = self.predicates
-                test = generate(node, self.ctx, self, matches) if generate else None
-                reach_box.append(graph.reach_witness(test or matches, direction))
-            return reach_box[0](entity)
+        def plan() -> ReachWitness:
+            generate = self.predicates
+            test = generate(node, self.ctx, self, matches) if generate else None
+            return graph.reach_witness(test or matches, direction)
 
-        self.reach[id(node)] = reach
+        reach = self.reach[id(node)] = PlannedReach(plan)
         found_means = kind == "any"
 
         def planned(env: Env) -> Any:
             subject = arg(env)
             if subject is MISSING:
                 return MISSING
-            found = reach(subject) is not None
+            found = reach.found(subject)
             return found if found_means else not found
 
         return planned
@@ -480,6 +480,31 @@ class ExprCompiler:
         candidates, residual = self._joined(node, join)
         return _prefer(node.var, _aggregate(node.var, node.kind, candidates, residual, body,
                                             durations, budget), plain)
+
+
+class PlannedReach:
+    """A planned graph quantifier's reach, planned on first use (rules that never run
+    cost nothing): called with a project, its chain to a witness or None (evidence);
+    `found`, whether there is one (the verdict, on both paths)."""
+
+    __slots__ = ("_plan", "_witness")
+
+    def __init__(self, plan: Callable[[], ReachWitness]) -> None:
+        self._plan = plan
+        self._witness: ReachWitness | None = None
+
+    def _planned(self) -> ReachWitness:
+        if self._witness is None:
+            self._witness = self._plan()
+        return self._witness
+
+    def __call__(self, entity: Any) -> tuple[Any, ...] | None:
+        return self._planned()(entity)
+
+    def found(self, entity: Any) -> bool:
+        """Whether a witness lies up- or downstream of `entity`."""
+        witness = self._witness or self._planned()
+        return witness.found(entity)
 
 
 # ---------------------------------------------------------------- closure builders

@@ -383,10 +383,10 @@ class _Gen:
     def _quantifier(self, node: ast.Quantifier, scope: Mapping[str, str]) -> str:
         reach = self.closures.reach.get(id(node))
         if reach is not None and isinstance(node.coll, ast.Call):
-            fn = self.const(reach)
-            found = "is not None" if node.kind == "any" else "is None"
+            fn = self.const(reach.found)
+            found = "" if node.kind == "any" else "not "
             subject = self.expr(node.coll.args[0], scope)
-            return self.lift([subject], lambda o: f"{fn}({o[0]}) {found}")
+            return self.lift([subject], lambda o: f"{found}{fn}({o[0]})")
         coll, where_node = self._source(node, scope)
         var = self.temp()
         self.nonnull.add(var)

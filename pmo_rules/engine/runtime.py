@@ -379,6 +379,9 @@ _NATURAL_KEYS = ("id", "gate", "type", "name", "title", "text")
 def entity_id(value: Any) -> str:
     """A short, stable label for an entity in evidence: its id, else its natural key
     (a gate's id, an artifact's type), else its kind."""
+    ident = getattr(value, "id", None)  # the common case first: no plain value has an id
+    if ident.__class__ is str:
+        return ident
     if isinstance(value, _PLAIN):
         return display(value)  # a plain value (from a custom list) stands for itself
     for key in _NATURAL_KEYS:
