@@ -33,6 +33,7 @@ from pmo_rules.engine.runtime import (
     MISSING,
     SEVERITY_ORDER,
     STAGE_ORDER,
+    Compiled,
     RunContext,
     arithmetic,
     index_of,
@@ -90,6 +91,25 @@ def _charged(method: Callable[..., Any], ctx: RunContext) -> Callable[..., Any]:
     return call
 
 
+def _once(compute: Callable[[], Any]) -> Callable[[], Any]:
+    """A run invariant's value, computed on first use; an error is kept and raised again
+    (as the closures' `_once` does), so no subject recomputes it."""
+    box: list[tuple[bool, Any]] = []
+
+    def value() -> Any:
+        if not box:
+            try:
+                box.append((True, compute()))
+            except Exception as exc:
+                box.append((False, exc))
+        ok, found = box[0]
+        if ok:
+            return found
+        raise found
+
+    return value
+
+
 def _wrap(fn: Callable[..., Any], arity: int) -> Callable[..., Any]:
     """A run-time function (built-in or plugin) with MISSING mapped to None both ways."""
     if arity == 1:  # most calls (`live(p)`, `gates_required(p)`): no argument list built
@@ -117,11 +137,13 @@ class _Gen:
             "_get": _get, "_items": ctx.budget.items, "_eq_loose": loose_equal,
             "_ne_loose": _ne_loose, "_member": member, "_member_loose": loose_member,
             "_index": index_of, "_STAGE": STAGE_ORDER, "_SEVERITY": SEVERITY_ORDER,
-            "_fold": functions.fold, "_neg": negative,
+            "_fold": functions.fold, "_neg": negative, "_once": _once,
             **{f"_arith{n}": arithmetic(op, None) for n, op in enumerate("+-*/")},
             **{f"_order{n}": loose_order(op) for n, op in enumerate(_ORDER)},
         }
         self.counter = 0
+        # Source of the functions computing run invariants (`_invariant`), defined first.
+        self.functions: list[str] = []
         # The value in each constant slot, by its name: generation may look at constants.
         self.values: dict[str, Any] = {}
         # Texts of generated expressions that can never be None (subjects, quantified
@@ -160,15 +182,30 @@ class _Gen:
 
     def expr(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
         closure = self.closures.closures.get(id(node))
-        if getattr(closure, "invariant", False):  # computed once per run by the closures
+        if getattr(closure, "invariant", False):  # the same for every subject of the run
             assert closure is not None
-            name = self.const(lambda: _none(closure({})))
-            return f"{name}()"
+            return self._invariant(node, closure)
+        return self._generated(node, scope)
+
+    def _generated(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
         method = getattr(self, "_" + type(node).__name__.lower(), None)
         if method is None:
             raise Unsupported(type(node).__name__)
         text: str = method(node, scope)
         return text
+
+    def _invariant(self, node: ast.Expr, closure: Compiled) -> str:
+        """A value computed once per run (`sum(p in projects: ...)` read by every subject,
+        or by a rule on the portfolio): generated as a function of its own whose result,
+        or error, is kept; where not generated, the closure's own computation is read."""
+        try:
+            text = self._generated(node, {})
+        except Unsupported:
+            name = self.const(lambda: _none(closure({})))
+            return f"{name}()"
+        n = len(self.functions)
+        self.functions.append(f"def _inv{n}():\n    return {text}\n_once{n} = _once(_inv{n})\n")
+        return f"_once{n}()"
 
     # -------------------------------------------------------------- leaves
 
@@ -473,6 +510,7 @@ def predicate(
 def _compile(
     source: str, filename: str, name: str, gen: _Gen, extra: Mapping[str, Any]
 ) -> Any:
+    source = "".join(gen.functions) + source  # the run invariants' functions first
     try:
         with warnings.catch_warnings():
             # A warning would reach the user's terminal: the closures run such a rule instead.
@@ -492,14 +530,15 @@ _BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getatt
 def build_fast_rule(
     rule: ast.Rule, ctx: RunContext, closures: Closures
 ) -> FastRule | None:
-    """The generated loop for a rule with `for`, or None where the closures must run it."""
-    if rule.for_ is None or rule.check is not None:
+    """The generated loop for a rule, or None where the closures must run it. A rule
+    without `for` runs once, on the portfolio: its one subject is None, bound to no name."""
+    if rule.check is not None:
         return None
     gen = _Gen(ctx, closures)
     gen.namespace["_none_of"] = _none
     subject = "v0"
     gen.nonnull.add(subject)
-    scope: dict[str, str] = {rule.for_.var: subject}
+    scope: dict[str, str] = {rule.for_.var: subject} if rule.for_ is not None else {}
     lines = [
         "def _rule(_subjects):",
         "    _passed = []; _failed = []",
@@ -508,7 +547,7 @@ def build_fast_rule(
         "        try:",
     ]
     try:
-        if rule.for_.where is not None:
+        if rule.for_ is not None and rule.for_.where is not None:
             where = gen.expr(rule.for_.where, scope)
             lines += [f"            if ({where}) is not True:",
                       "                continue"]
