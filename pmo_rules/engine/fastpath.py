@@ -167,6 +167,9 @@ class _Gen:
         for text in operands:
             if text in self.nonnull:
                 names.append(text)
+            elif text.isidentifier():  # a local (a let, a define's argument): read it again
+                guards.append(f"{text} is None")
+                names.append(text)
             else:
                 t = self.temp()
                 guards.append(f"({t} := {text}) is None")
@@ -186,6 +189,24 @@ class _Gen:
             assert closure is not None
             return self._invariant(node, closure)
         return self._generated(node, scope)
+
+    def truth(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
+        """A Python expression that is True exactly when `node`'s value is true (neither
+        false nor missing) and False otherwise, evaluating exactly what `expr` would, in
+        the same order: for conditions (`where`, `require`, quantifier bodies), where
+        false and missing need not be told apart."""
+        closure = self.closures.closures.get(id(node))
+        if not getattr(closure, "invariant", False):
+            if isinstance(node, ast.Binary) and node.op == "and":
+                # The right side is read unless the left is false, as Kleene's `and` does.
+                a = self.temp()
+                left, right = self.expr(node.left, scope), self.truth(node.right, scope)
+                return f"(({a} := {left}) is not False and {right} and {a} is True)"
+            if isinstance(node, ast.Binary) and node.op == "or":
+                return f"({self.truth(node.left, scope)} or {self.truth(node.right, scope)})"
+            if isinstance(node, ast.Unary) and node.op == "not":
+                return f"(({self.expr(node.operand, scope)}) is False)"
+        return f"(({self.expr(node, scope)}) is True)"
 
     def _generated(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
         method = getattr(self, "_" + type(node).__name__.lower(), None)
@@ -428,13 +449,13 @@ class _Gen:
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
+        where = f" if {self.truth(where_node, inner)}" if where_node is not None else ""
         join = self.closures.joins.get(id(node))
         body_node = join.body if join is not None and join.absorbs_body else node.body
-        body = "True" if body_node is None else self.expr(body_node, inner)
+        body = "True" if body_node is None else self.truth(body_node, inner)
 
         def test(o: list[str]) -> str:
-            gen = f"(({body}) is True for {var} in _items({o[0]}){where})"
+            gen = f"({body} for {var} in _items({o[0]}){where})"
             return {"any": f"any{gen}", "all": f"all{gen}", "none": f"not any{gen}"}[node.kind]
 
         return self.lift([coll], test)
@@ -463,7 +484,7 @@ class _Gen:
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
+        where = f" if {self.truth(where_node, inner)}" if where_node is not None else ""
         t = self.temp()
         if node.kind == "count":
             return self.lift([coll], lambda o: f"sum(True for {var} in _items({o[0]}){where})")
@@ -489,15 +510,15 @@ def predicate(
     gen.nonnull.add("v0")
     scope = {node.var: "v0"}
     try:
-        where = gen.expr(node.where, scope) if node.where is not None else "True"
-        body = gen.expr(node.body, scope)
+        where = gen.truth(node.where, scope) if node.where is not None else "True"
+        body = gen.truth(node.body, scope)
     except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
         return None
-    test = f"({body}) is not True" if node.kind == "all" else f"({body}) is True"
+    test = f"not {body}" if node.kind == "all" else body
     source = (
         "def _witness(v0):\n"
         "    try:\n"
-        f"        return ({where}) is True and {test}\n"
+        f"        return {where} and {test}\n"
         "    except Exception:\n"
         "        return _slow(v0)\n"
     )
@@ -548,8 +569,8 @@ def build_fast_rule(
     ]
     try:
         if rule.for_ is not None and rule.for_.where is not None:
-            where = gen.expr(rule.for_.where, scope)
-            lines += [f"            if ({where}) is not True:",
+            where = gen.truth(rule.for_.where, scope)
+            lines += [f"            if not {where}:",
                       "                continue"]
         tests = []
         for n, item in enumerate(rule.body):
@@ -558,7 +579,7 @@ def build_fast_rule(
                 lines.append(f"            {local} = {gen.expr(item.value, scope)}")
                 scope[item.name] = local
             else:
-                tests.append(f"({gen.expr(item.expr, scope)}) is True")
+                tests.append(gen.truth(item.expr, scope))
     except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
         return None
     lines += [

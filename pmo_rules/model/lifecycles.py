@@ -106,6 +106,7 @@ class LifecycleModel:
     title: str | None = None
     source: str | None = None  # the file a model written in YAML came from
     _index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    _ranks: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stages", MappingProxyType(dict(self.stages)))
@@ -113,6 +114,7 @@ class LifecycleModel:
         object.__setattr__(
             self, "_index", MappingProxyType({p: i for i, p in enumerate(self.phases)})
         )
+        object.__setattr__(self, "_ranks", tuple(self.gate_rank(g) for g in self.gates))
         problems = self.problems()
         if problems:
             raise ValueError(f"lifecycle `{self.id}`: " + "; ".join(problems))
@@ -146,6 +148,11 @@ class LifecycleModel:
     def gate(self, gate_id: str) -> GateSpec | None:
         """The gate called `gate_id`, or None."""
         return next((g for g in self.gates if g.id == gate_id), None)
+
+    @property
+    def gate_ranks(self) -> tuple[int, ...]:
+        """`gate_rank` of each gate, in order."""
+        return self._ranks
 
     def gate_rank(self, gate: GateSpec) -> int:
         """Where passing `gate` puts a project: its admitted phase's position, or past the
