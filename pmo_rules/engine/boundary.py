@@ -3,7 +3,7 @@
 A rule is evaluated by two paths with one meaning. The closures (compiler.py) are the
 reference: every expression compiles to a Python closure, and they alone produce
 evidence. The fast path (fastpath.py) generates one Python function per rule, for
-speed only. They meet at exactly three points, all typed here, so that neither module
+speed only. They meet at exactly four points, all typed here, so that neither module
 imports the other:
 
 - `FastRule`: the generated loop sorts a rule's subjects into passed, left to check,
@@ -16,6 +16,11 @@ imports the other:
 - `Predicates`: how the closures borrow generated code: a planned graph quantifier asks
   for a generated witness test. The plan (plan.py) gives the compiler
   `fastpath.predicate` on the fast path and nothing with `fast=False`.
+- `Invariants`: likewise, a value computed once per run (an aggregate or quantifier
+  over a whole collection, reading no subject) asks for a generated function computing
+  it, so that both paths share one fast computation (`fastpath.invariant`; nothing with
+  `fast=False`). Where that function raises, the closure computes the value, so errors
+  keep the closures' messages.
 
 tests/engine/test_fastpath.py checks that the two paths agree.
 """
@@ -72,4 +77,8 @@ Predicates = Callable[[ast.Quantifier, RunContext, Closures, Witness], Witness |
 """(quantifier, run, closures, the closures' own witness test) -> a generated witness
 test, or None where the fast path does not generate it."""
 
-__all__ = ["Closures", "FastRule", "Predicates", "Reach", "Witness"]
+Invariants = Callable[[ast.Expr, RunContext, Closures], Callable[[], Any] | None]
+"""(expression, run, closures) -> a generated function computing the expression's value
+(None for missing), or None where the fast path does not generate it."""
+
+__all__ = ["Closures", "FastRule", "Invariants", "Predicates", "Reach", "Witness"]

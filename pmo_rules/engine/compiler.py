@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pmo_rules.engine import functions
 from pmo_rules.engine.analysis import free_names, loose
-from pmo_rules.engine.boundary import Predicates
+from pmo_rules.engine.boundary import Invariants, Predicates
 from pmo_rules.engine.joins import Join, lookup, plan_join
 from pmo_rules.engine.runtime import (
     ATTRIBUTE,
@@ -88,6 +88,7 @@ class ExprCompiler:
         defines: Mapping[str, ast.Define],
         policy: str,
         predicates: Predicates | None = None,
+        invariants: Invariants | None = None,
     ) -> None:
         self.ctx = ctx
         self.defines = defines
@@ -98,6 +99,8 @@ class ExprCompiler:
         # Where planned graph quantifiers get a generated witness test (boundary.py);
         # None: they use the closures' own.
         self.predicates = predicates
+        # Where values computed once per run get a generated function (boundary.py).
+        self.invariants = invariants
         # Quantifiers and aggregates planned as index lookups: id(node) -> join, and the
         # closures of their candidates and residual filter (for evidence).
         self.joins: dict[int, Join] = {}
@@ -112,7 +115,7 @@ class ExprCompiler:
                 and not free_names(node):
             # Reads no subject, let or argument: the same for every subject of the run
             # (`sum(p in projects: ...)` inside `for o in objectives`). Computed once.
-            fn = _once(fn)
+            fn = _once(fn, self._generated_value(node))
         self.closures[id(node)] = fn
         return fn
 
@@ -120,6 +123,24 @@ class ExprCompiler:
         method = getattr(self, "_c_" + type(node).__name__.lower())
         fn: Compiled = method(node)
         return fn
+
+    def _generated_value(self, node: ast.Expr) -> Callable[[], Any] | None:
+        """The generated function computing a run invariant (made on first use), for
+        `_once`; None without a generator. It raises where nothing was generated."""
+        make = self.invariants
+        if make is None:
+            return None
+        box: list[Callable[[], Any] | None] = []
+
+        def value() -> Any:
+            if not box:
+                box.append(make(node, self.ctx, self))
+            found = box[0]
+            if found is None:
+                raise _Ungenerated
+            return found()
+
+        return value
 
     # ------------------------------------------------------------ literals
 
@@ -589,8 +610,10 @@ def _prefer(var: str, joined: Compiled, plain: Compiled) -> Compiled:
     return either
 
 
-def _once(fn: Compiled) -> Compiled:
-    """A closure of a run-invariant value, computed on first use and then remembered."""
+def _once(fn: Compiled, generated: Callable[[], Any] | None = None) -> Compiled:
+    """A closure of a run-invariant value, computed on first use and then remembered;
+    by `generated` where it gives one (it returns the value, or raises: then `fn`
+    computes it, so an error is the closures' own)."""
     box: list[Any] = []
     failed: list[Exception] = []
 
@@ -599,7 +622,7 @@ def _once(fn: Compiled) -> Compiled:
             raise failed[0]
         if not box:
             try:
-                box.append(fn(env))
+                box.append(_computed(fn, env, generated))
             except Exception as exc:
                 failed.append(exc)
                 raise
@@ -607,6 +630,21 @@ def _once(fn: Compiled) -> Compiled:
 
     once.invariant = True  # type: ignore[attr-defined]
     return once
+
+
+class _Ungenerated(Exception):
+    """No generated function computes this value: the closure does."""
+
+
+def _computed(fn: Compiled, env: Env, generated: Callable[[], Any] | None) -> Any:
+    if generated is not None:
+        try:
+            value = generated()
+        except Exception:  # the closure computes it again, and raises its own error
+            pass
+        else:
+            return MISSING if value is None else value
+    return fn(env)
 
 
 def _restore(env: Env, var: str, saved: object) -> None:

@@ -91,25 +91,6 @@ def _charged(method: Callable[..., Any], ctx: RunContext) -> Callable[..., Any]:
     return call
 
 
-def _once(compute: Callable[[], Any]) -> Callable[[], Any]:
-    """A run invariant's value, computed on first use; an error is kept and raised again
-    (as the closures' `_once` does), so no subject recomputes it."""
-    box: list[tuple[bool, Any]] = []
-
-    def value() -> Any:
-        if not box:
-            try:
-                box.append((True, compute()))
-            except Exception as exc:
-                box.append((False, exc))
-        ok, found = box[0]
-        if ok:
-            return found
-        raise found
-
-    return value
-
-
 def _wrap(fn: Callable[..., Any], arity: int) -> Callable[..., Any]:
     """A run-time function (built-in or plugin) with MISSING mapped to None both ways."""
     if arity == 1:  # most calls (`live(p)`, `gates_required(p)`): no argument list built
@@ -137,13 +118,11 @@ class _Gen:
             "_get": _get, "_items": ctx.budget.items, "_eq_loose": loose_equal,
             "_ne_loose": _ne_loose, "_member": member, "_member_loose": loose_member,
             "_index": index_of, "_STAGE": STAGE_ORDER, "_SEVERITY": SEVERITY_ORDER,
-            "_fold": functions.fold, "_neg": negative, "_once": _once,
+            "_fold": functions.fold, "_neg": negative, "_none_of": _none,
             **{f"_arith{n}": arithmetic(op, None) for n, op in enumerate("+-*/")},
             **{f"_order{n}": loose_order(op) for n, op in enumerate(_ORDER)},
         }
         self.counter = 0
-        # Source of the functions computing run invariants (`_invariant`), defined first.
-        self.functions: list[str] = []
         # The value in each constant slot, by its name: generation may look at constants.
         self.values: dict[str, Any] = {}
         # Texts of generated expressions that can never be None (subjects, quantified
@@ -217,16 +196,10 @@ class _Gen:
 
     def _invariant(self, node: ast.Expr, closure: Compiled) -> str:
         """A value computed once per run (`sum(p in projects: ...)` read by every subject,
-        or by a rule on the portfolio): generated as a function of its own whose result,
-        or error, is kept; where not generated, the closure's own computation is read."""
-        try:
-            text = self._generated(node, {})
-        except Unsupported:
-            name = self.const(lambda: _none(closure({})))
-            return f"{name}()"
-        n = len(self.functions)
-        self.functions.append(f"def _inv{n}():\n    return {text}\n_once{n} = _once(_inv{n})\n")
-        return f"_once{n}()"
+        or by a rule on the portfolio): read from the closure, which keeps it (computed by
+        `invariant` below on the fast path), so both paths share one computation."""
+        name = self.const(lambda: _none(closure({})))
+        return f"{name}()"
 
     # -------------------------------------------------------------- leaves
 
@@ -528,10 +501,25 @@ def predicate(
     return witness
 
 
+def invariant(
+    node: ast.Expr, ctx: RunContext, closures: Closures
+) -> Callable[[], Any] | None:
+    """A value computed once per run, as a generated function (None for missing); None
+    where unsupported. The closure keeps what it returns (compiler.py, `_once`)."""
+    gen = _Gen(ctx, closures)
+    try:
+        text = gen._generated(node, {})  # not `expr`: that would read the closure itself
+    except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
+        return None
+    value: Callable[[], Any] | None = _compile(
+        f"def _value():\n    return {text}\n", f"<pmo-rules value at {node.span}>", "_value",
+        gen, {})
+    return value
+
+
 def _compile(
     source: str, filename: str, name: str, gen: _Gen, extra: Mapping[str, Any]
 ) -> Any:
-    source = "".join(gen.functions) + source  # the run invariants' functions first
     try:
         with warnings.catch_warnings():
             # A warning would reach the user's terminal: the closures run such a rule instead.
@@ -556,7 +544,6 @@ def build_fast_rule(
     if rule.check is not None:
         return None
     gen = _Gen(ctx, closures)
-    gen.namespace["_none_of"] = _none
     subject = "v0"
     gen.nonnull.add(subject)
     scope: dict[str, str] = {rule.for_.var: subject} if rule.for_ is not None else {}
@@ -597,4 +584,4 @@ def build_fast_rule(
     return fast
 
 
-__all__ = ["FastRule", "build_fast_rule"]
+__all__ = ["FastRule", "build_fast_rule", "invariant", "predicate"]
