@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Literal
@@ -333,5 +334,8 @@ def _duration(p: Project) -> int | None:
     return max((finish - start).days, 0)
 
 
+_BY_ID = operator.attrgetter("id")
+
+
 def _sorted(items: Any) -> list[Any]:
-    return sorted(items, key=lambda e: e.id)
+    return sorted(items, key=_BY_ID)
