@@ -125,6 +125,8 @@ class _Gen:
         self.counter = 0
         # The value in each constant slot, by its name: generation may look at constants.
         self.values: dict[str, Any] = {}
+        # Source of the module-level functions the expressions call (`_loop`), put first.
+        self.functions: list[str] = []
         # Texts of generated expressions that can never be None (subjects, quantified
         # elements, constants, list and map fields of those): they need no missing-guard.
         self.nonnull: set[str] = set()
@@ -422,16 +424,35 @@ class _Gen:
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if {self.truth(where_node, inner)}" if where_node is not None else ""
+        where = self.truth(where_node, inner) if where_node is not None else None
         join = self.closures.joins.get(id(node))
         body_node = join.body if join is not None and join.absorbs_body else node.body
         body = "True" if body_node is None else self.truth(body_node, inner)
+        # any/none stop at the first element that holds, all at the first that does not.
+        stop = "True" if node.kind in ("any", "none") else "False"
+        test = body if stop == "True" else f"not {body}"
+        loop = self._loop(scope, var, where, [], [
+            f"        if {test}:", f"            return {stop}", f"    return not {stop}"])
+        negate = "not " if node.kind == "none" else ""
+        return self.lift([coll], lambda o: f"{negate}{loop(o[0])}")
 
-        def test(o: list[str]) -> str:
-            gen = f"({body} for {var} in _items({o[0]}){where})"
-            return {"any": f"any{gen}", "all": f"all{gen}", "none": f"not any{gen}"}[node.kind]
-
-        return self.lift([coll], test)
+    def _loop(self, scope: Mapping[str, str], var: str, where: str | None,
+              head: list[str], tail: list[str]) -> Callable[[str], str]:
+        """A function of the generated module looping over a quantifier's or aggregate's
+        elements (a plain loop: no generator per evaluation), and the text calling it on a
+        collection: the names in scope are passed in, `_items` charges the budget first.
+        `head` comes before the loop; `tail` is the loop body after the `where` test,
+        then what follows the loop."""
+        names = sorted({name for name in scope.values() if name not in self.values})
+        if not all(name.isidentifier() for name in names):
+            raise Unsupported("a scope that is not all names")
+        function = f"_loop{len(self.functions)}"
+        lines = [f"def {function}(_elements{''.join(', ' + n for n in names)}):", *head,
+                 f"    for {var} in _elements:"]
+        if where is not None:
+            lines += [f"        if not {where}:", "            continue"]
+        self.functions.append("\n".join([*lines, *tail]) + "\n")
+        return lambda coll: f"{function}(_items({coll}){''.join(', ' + n for n in names)})"
 
     def _source(
         self, node: ast.Quantifier | ast.Aggregate, scope: Mapping[str, str]
@@ -457,20 +478,22 @@ class _Gen:
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if {self.truth(where_node, inner)}" if where_node is not None else ""
-        t = self.temp()
+        where = self.truth(where_node, inner) if where_node is not None else None
+        n, values = self.temp(), self.temp()
         if node.kind == "count":
-            return self.lift([coll], lambda o: f"sum(True for {var} in _items({o[0]}){where})")
+            loop = self._loop(scope, var, where, [f"    {n} = 0"], [
+                f"        {n} += 1", f"    return {n}"])
+            return self.lift([coll], lambda o: loop(o[0]))
         if node.body is None:
             raise Unsupported("aggregate without a body")
         body = self.expr(node.body, inner)
         v = self.temp()
         durations = node.ty is not None and node.ty.kind is Kind.DURATION
-        # The body's value is bound in the condition: a `:=` may not sit in an iterable.
-        values = (f"[{v} for {var} in _items({t}){where}"
-                  f" if ({v} := ({body})) is not None]")
-        return (f"(None if ({t} := {coll}) is None else "
-                f"_none_of(_fold({self.const(node.kind)}, {values}, {durations})))")
+        loop = self._loop(scope, var, where, [f"    {values} = []"], [
+            f"        {v} = {body}", f"        if {v} is not None:",
+            f"            {values}.append({v})", f"    return {values}"])
+        return self.lift([coll], lambda o: (
+            f"_none_of(_fold({self.const(node.kind)}, {loop(o[0])}, {durations}))"))
 
 
 def predicate(
@@ -520,6 +543,7 @@ def invariant(
 def _compile(
     source: str, filename: str, name: str, gen: _Gen, extra: Mapping[str, Any]
 ) -> Any:
+    source = "".join(gen.functions) + source  # the loops the expressions call, first
     try:
         with warnings.catch_warnings():
             # A warning would reach the user's terminal: the closures run such a rule instead.
