@@ -107,9 +107,11 @@ people:
   - {id: X, name: Xena, grade: executive}
 projects:
   - {id: A, name: a, status: active, tier: 1, phase: executing, sponsor: X,
-     budget: {approved: 1000}, custom: {code: 5, label: x, flag: true}}
+     budget: {approved: 1000}, custom: {code: 5, label: x, flag: true},
+     artifacts: {charter: {status: approved}, business_case: {status: draft}}}
   - {id: B, name: b, status: on_hold, tier: 2, phase: planning,
-     budget: {approved: 1000.0}, custom: {code: "5", label: 5}}
+     budget: {approved: 1000.0}, custom: {code: "5", label: 5},
+     artifacts: {charter: {status: rejected}}}
   - {id: C, name: c, status: closed, tier: 3, phase: closing, custom: {code: [1]}}
   - {id: D, name: d, status: proposed, phase: initiating}
   - {id: E, name: e, status: cancelled, tier: 1, budget: {approved: 0}}
@@ -152,6 +154,15 @@ policy "forms" {
     rule F-5 "on the portfolio, failing" {
         require count(p in projects where p.tier == 1) > 5
         require max(p in projects: p.custom.code) > 0
+    }
+    rule F-7 "loops" {
+        for p in projects
+        require none q in projects where q.tier == p.tier and q.id != p.id: q.status == "closed"
+        require all a in p.artifacts: a.status in ["approved", "draft"]
+        require any q in projects where one_of(q.status, kinds): q.tier <= coalesce(p.tier, 1)
+        require count(q in projects where q.tier exists and q.tier < coalesce(p.tier, 0)) < 2
+        require coalesce(min(q in projects where q.tier exists: q.tier), 0) <= coalesce(p.tier, 1)
+        require coalesce(avg(q in projects where q.id != p.id: q.budget.approved), 0) >= 500
     }
     rule F-6 "a run invariant read by every subject" {
         for p in projects
