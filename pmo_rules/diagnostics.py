@@ -265,3 +265,25 @@ def _one_edit(word: str, pool: Container[str]) -> str | None:
     variants |= {a + c + b for a, b in splits for c in alphabet}
     found = [v for v in variants if v != word and v in pool]
     return min(found) if found else None
+
+
+def date_help(value: object) -> str:
+    """The fix for a value that should be a date: its calendar mistake when it is written
+    as one (2026-04-31: April has 30 days), else the form to write."""
+    import calendar
+    import datetime as dt
+    import re
+
+    text = str(value)
+    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if shaped is not None:
+        year, month, _ = (int(part) for part in shaped.groups())
+        if not 1 <= month <= 12:
+            return f"{text} has no month {month}: write YYYY-MM-DD, month 01 to 12"
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            days = calendar.monthrange(year, month)[1]
+            return (f"{calendar.month_name[month]} {year} has {days} days: "
+                    f"use a day from 01 to {days}")
+    return "write dates as YYYY-MM-DD, for example 2026-11-30"

@@ -84,6 +84,8 @@ def _load_via(
     try:
         data = guard.call(owner, f"loader `{loader.name}`", loader.load, path)
     except guard.PluginError as exc:  # the plugin's parser: report, never a traceback
+        if isinstance(exc.__cause__, DiagnosticError):
+            raise exc.__cause__ from None  # the loader's own diagnostics, as it wrote them
         raise DiagnosticError([Diagnostic(
             "PMO410", f"plugin `{owner}` loader `{loader.name}` could not read `{path}`: "
             f"{exc.reason}", Span(str(path), 1, 1),

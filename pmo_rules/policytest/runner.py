@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, date_help, did_you_mean
 from pmo_rules.engine.report import Report
 from pmo_rules.given import Given
 from pmo_rules.language.checked import CheckedPolicySet
@@ -116,7 +116,7 @@ def run_case(test_file: TestFile, case: Case, cache: _Cache | None = None) -> Ca
             raise DiagnosticError([Diagnostic(
                 "PMO805", f"case `{case.name}`: `as_of: {case.as_of}` is not a date ({exc})",
                 Span(here, line, case.column_of("as_of")),
-                help="write dates as YYYY-MM-DD")]) from None
+                help=date_help(case.as_of))]) from None
         params: dict[str, str] = {}
         for k, v in case.params.items():
             at = Span(here, case.param_lines.get(k, case.line), case.param_columns.get(k, 1))
