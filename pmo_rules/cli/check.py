@@ -129,7 +129,7 @@ def command(
         html = "html" in formats
         write_reports(report, destinations, group_by=group_by,
                       graph=_graph(loaded) if html else None, trend=trend,
-                      readiness=_readiness(loaded, checked, run) if html else None,
+                      readiness=_readiness(loaded, checked, run, report) if html else None,
                       summary_only=summary_only)
     sys.exit(report.exit_code)
 
@@ -153,11 +153,12 @@ def _run(
 READINESS_DAYS = 30
 
 
-def _readiness(loaded: Any, checked: Any, run: dict[str, Any]) -> Any:
+def _readiness(loaded: Any, checked: Any, run: dict[str, Any], report: Any) -> Any:
     from pmo_rules.readiness.assess import assess
 
     return assess(loaded, checked, params=run["params"], as_of=run["as_of"],
-                  within=READINESS_DAYS, select=run["select"], ignore=run["ignore"])
+                  within=READINESS_DAYS, select=run["select"], ignore=run["ignore"],
+                  today=report)
 
 
 def _formats(requested: Any) -> list[str]:

@@ -10,16 +10,27 @@ code or field type the export does not hold is refused with its line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from pmo_rules.importers.mapping import ImportMapping
+from pmo_rules.importers.report import ImportReport, Place
 from pmo_rules.importers.schedule import ScheduleProject, Task, milestone_id
 from pmo_rules.importers.targets import place_value
-
-if TYPE_CHECKING:
-    from pmo_rules.importers.xer import Row, _Reader
+from pmo_rules.importers.xer_file import Row, XerFile
 
 SENTINEL = "1899-12-30"  # P6's "no date"
 NUMERIC = ("FT_INT", "FT_FLOAT", "FT_FLOAT_2_DECIMALS", "FT_MONEY")
+
+
+class _Reader(Protocol):
+    """What reading custom fields needs of the XER reader (xer.py)."""
+
+    xer: XerFile
+    mapping: ImportMapping
+    report: ImportReport
+
+    def place(self, row: Row, key: str | None = None, table: str = "") -> Place:
+        """Where `row` (its `key` field in `table`) is in the file."""
 
 
 def read_custom_fields(reader: _Reader, made: dict[str, ScheduleProject]) -> None:

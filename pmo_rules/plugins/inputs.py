@@ -9,6 +9,7 @@ pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -64,13 +65,55 @@ def load_policies(
     for model in lifecycles:
         registry.add_phases(model.phases)
     stand_ins([p for f in files for p in f.policies], registry, plugins)
-    return check_policies(files, registry)
+    try:
+        return check_policies(files, registry)
+    except DiagnosticError as exc:
+        missing = _missing_parents(files)
+        if not missing:
+            raise
+        raise DiagnosticError(_with_pack_hints(exc.diagnostics, files, _declaring_packs(
+            missing, plugins, loaded=packs))) from None
 
 
 def _missing_parents(files: Sequence[Any]) -> set[str]:
     declared = {p.name for f in files for p in f.policies}
     return {p.extends for f in files for p in f.policies
             if p.extends is not None and p.extends not in declared}
+
+
+def _declaring_packs(names: set[str], plugins: Plugins, *, loaded: Sequence[str]) -> dict[str, str]:
+    """Which installed pack (not already loaded) declares each of `names`."""
+    from pmo_rules.language.loader import load_policy_files
+
+    found: dict[str, str] = {}
+    for pack_name, pack in sorted(plugins.collected.policy_packs.items()):
+        if pack_name in loaded or pack.path is None:
+            continue
+        try:
+            files = load_policy_files([], {pack_name: Path(pack.path)})
+        except DiagnosticError:
+            continue  # a broken pack is reported when it is loaded, not in a hint
+        for f in files:
+            for policy in f.policies:
+                if policy.name in names:
+                    found.setdefault(policy.name, pack_name)
+    return found
+
+
+def _with_pack_hints(diagnostics: Sequence[Diagnostic], files: Sequence[Any],
+                     packs: dict[str, str]) -> list[Diagnostic]:
+    """PMO303 (a parent not loaded) says which installed pack declares the parent."""
+    parent_at = {p.span: p.extends for f in files for p in f.policies if p.extends in packs}
+    out = []
+    for d in diagnostics:
+        parent = parent_at.get(d.span) if d.code == "PMO303" else None
+        if parent is not None:
+            pack = packs[parent]
+            d = dataclasses.replace(d, help=(
+                f"`{parent}` is declared by the `{pack}` pack: add `--pack {pack}`, or "
+                f"`pack = [\"{pack}\"]` in pmo-rules.toml"))
+        out.append(d)
+    return out
 
 
 def _parents(files: Sequence[Any], library: Sequence[Any]) -> list[Any]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from pmo_rules.engine.evaluate import Evaluator
+from pmo_rules.engine.evidence import SourceText
+from pmo_rules.engine.report import Report
+from pmo_rules.engine.results import Finding
 from pmo_rules.engine.scores import owning_project
 from pmo_rules.language.checked import CheckedPolicySet
 from pmo_rules.model.portfolio import LoadedPortfolio
@@ -38,15 +43,20 @@ def assess(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     plugins: Plugins | None = None,
+    today: Report | None = None,
 ) -> Readiness:
     """The readiness of every live project (or of `projects`), for its next gate (or only
     projects whose next gate is `gate`; with `within`, only those whose gate milestone
     falls within that many days of the as-of date, overdue ones included). `select` and
     `ignore` choose the rules, as for `api.check`; waivers are not applied: a waiver covers
-    a finding that exists, not one a project would have after its gate."""
-    from pmo_rules import api
+    a finding that exists, not one a project would have after its gate. `today` is the
+    report of a check of the same portfolio, policies, params, date and rules (the HTML
+    report's run): its findings stand in for a second evaluation, waivers, --fail-on and
+    baseline marks undone."""
     from pmo_rules.engine.params import resolve_overrides
     from pmo_rules.engine.plan import param_values
+    from pmo_rules.engine.run import check as run_check
+    from pmo_rules.engine.selection import select_rules
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
     from pmo_rules.plugins.extend import installed, run_functions
 
@@ -54,16 +64,19 @@ def assess(
     run_date = as_of or portfolio.as_of
     chosen = _chosen(portfolio, list(projects), gate, within)
     select, ignore = list(select), list(ignore)
-    today = api.check(portfolio, policies, params=params, as_of=as_of, plugins=plugins,
-                      select=select, ignore=ignore)
-    running = api.select_rules(policies.rules, select, ignore)
+    if today is None:
+        today = run_check(portfolio, policies, params=params, as_of=as_of, plugins=plugins,
+                          select=select, ignore=ignore)
+    running = select_rules(policies.rules, select, ignore)
+    # Failing today: a waived finding fails once its waiver is set aside.
     failing = {(f.rule.id, f.subject.kind, f.subject.id) for f in today.findings
-               if f.status in ("fail", "error")}
+               if f.status in ("fail", "waived", "error")}
     owned: dict[int, list[Any]] = {}
     for f in today.findings:
-        owner = owning_project(f.entity)
-        if f.status in ("fail", "error") and owner is not None:
-            owned.setdefault(id(owner), []).append(f)
+        if f.status in ("fail", "waived", "error"):
+            owner = owning_project(f.entity)
+            if owner is not None:
+                owned.setdefault(id(owner), []).append(f)
     overrides = resolve_overrides(params or {}, policies)
     simulator = Simulator(
         portfolio, policies, PortfolioGraph(portfolio),
@@ -86,7 +99,7 @@ def assess(
             fresh = {r.rule.id for r in rules}
             with passed(project, where.model, where.next, run_date):
                 found = simulator.findings(project, rules, run_date)
-            found += [f for f in owned.get(id(project), []) if f.rule.id not in fresh]
+            found += [_unwaived(f) for f in owned.get(id(project), []) if f.rule.id not in fresh]
             found.sort(key=lambda f: f.sort_key())
             item.would_fail = [WouldFail(f, (f.rule.id, f.subject.kind, f.subject.id)
                                          in failing) for f in found]
@@ -99,6 +112,17 @@ def assess(
         as_of=run_date, portfolio_id=portfolio.portfolio.id,
         portfolio_name=portfolio.portfolio.name, projects=out, within=within, gate=gate,
         undated=sorted(undated), policies=sorted({r.policy for r in running}))
+
+
+_DEFAULT = Evaluator(SourceText({}), "", None)  # a run without --fail-on
+
+
+def _unwaived(f: Finding) -> Finding:
+    """A failure or error as a check without waivers, --fail-on or a baseline reports it."""
+    if f.status == "error":
+        return replace(f, blocking_unknown=_DEFAULT.blocks(f.rule), baseline=None)
+    return replace(f, status="fail", blocking=_DEFAULT.blocks(f.rule), waiver=None,
+                   baseline=None)
 
 
 def _chosen(portfolio: LoadedPortfolio, ids: list[str], gate: str | None,

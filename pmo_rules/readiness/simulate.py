@@ -4,8 +4,13 @@ The project is moved in place (phase, stage, date entered, the gate's record, st
 for a gate that closes it) and moved back afterwards. Only the rules that read what
 the move changes are evaluated again, on the project's own subjects (itself, its
 milestones, risks, issues and allocations, the dependencies it is the successor of),
-with the engine's own plans in a fresh run context; every other rule's result for the
-project is what today's check found, because nothing it reads has changed.
+with the engine's own plans; every other rule's result for the project is what today's
+check found, because nothing it reads has changed.
+
+Each rule is compiled once for the whole assessment and its plan reused for every move:
+the run context's per-run indexes and memos are emptied before each move, so nothing one
+move computed is seen by the next. A rule holding a run-invariant value in its closures
+(an aggregate over the portfolio, which a move may change) is compiled afresh each time.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any
 from pmo_rules.engine.checks import run_check
 from pmo_rules.engine.evaluate import Evaluator
 from pmo_rules.engine.evidence import SourceText
-from pmo_rules.engine.plan import build_plan
+from pmo_rules.engine.plan import RulePlan, build_plan
 from pmo_rules.engine.results import Finding, RuleInfo
 from pmo_rules.engine.runtime import MISSING, RuleError, RunContext
 from pmo_rules.engine.scores import owning_project
@@ -123,6 +128,9 @@ class Simulator:
 
     def __post_init__(self) -> None:
         self.sources = SourceText({f.path: f.source for f in self.policies.files})
+        self._ctx: RunContext | None = None
+        # Plans by rule, reusable across moves (None: the rule does not compile).
+        self._plans: dict[int, RulePlan | None] = {}
         successors: dict[int, list[Any]] = {}
         for dep in self.portfolio.dependencies:
             owner = owning_project(dep)
@@ -133,16 +141,13 @@ class Simulator:
     def findings(self, project: Project, rules: Sequence[ResolvedRule],
                  as_of: dt.date) -> list[Finding]:
         """The failed and error results of `rules` on the project and what it owns."""
-        ctx = RunContext(portfolio=self.portfolio, graph=self.graph, as_of=as_of,
-                         params=self.params, plugin_functions=self.functions)
+        ctx = self._context(as_of)
         evaluator = Evaluator(self.sources, self.portfolio.portfolio.id,
                               self.portfolio.portfolio.name)
         for resolved in rules:
-            try:
-                plan = build_plan(resolved, self.policies, ctx, fast=False)
-            except RuleError:
+            plan = self._plan(resolved, ctx)
+            if plan is None:
                 continue  # a rule that cannot compile fails today too: check reports it
-            plan.info = self.infos.get(resolved.rule.id, plan.info)
             if resolved.rule.check is not None:
                 check = self.plugins.collected.checks.get(resolved.rule.check.name)
                 if check is not None:
@@ -151,10 +156,39 @@ class Simulator:
             subjects = self._subjects(resolved.rule, project, plan.subjects)
             if subjects is None:
                 continue  # about the portfolio, people, programs or objectives
-            plan.subjects = lambda env, found=subjects: found
-            evaluator.run_plan(plan)
+            evaluator.run_plan(dataclasses.replace(plan, subjects=_given(subjects)))
         return [f for f in evaluator.outcome.findings
                 if f.status in ("fail", "error") and owning_project(f.entity) is project]
+
+    def _context(self, as_of: dt.date) -> RunContext:
+        """The run context for one move: shared by every move on that date, emptied of
+        what the previous move indexed or remembered."""
+        ctx = self._ctx
+        if ctx is None or ctx.as_of != as_of:
+            ctx = self._ctx = RunContext(
+                portfolio=self.portfolio, graph=self.graph, as_of=as_of, params=self.params,
+                plugin_functions=self.functions)
+            self._plans.clear()  # compiled against another date
+        ctx.indexes.clear()
+        ctx.memo.clear()
+        return ctx
+
+    def _plan(self, resolved: ResolvedRule, ctx: RunContext) -> RulePlan | None:
+        """The rule's plan for this move: compiled once, or afresh when it remembers a
+        run-invariant value."""
+        key = id(resolved)
+        if key in self._plans:
+            return self._plans[key]
+        try:
+            plan: RulePlan | None = build_plan(resolved, self.policies, ctx, fast=False)
+        except RuleError:
+            plan = None
+        if plan is not None:
+            plan.info = self.infos.get(resolved.rule.id, plan.info)
+            if any(getattr(fn, "invariant", False) for fn in plan.compiler.closures.values()):
+                return plan
+        self._plans[key] = plan
+        return plan
 
     def _subjects(self, rule: ast.Rule, project: Project,
                   collection: Callable[[Any], Any] | None) -> list[Any] | None:
@@ -175,3 +209,8 @@ class Simulator:
             return []
         items = found.values() if isinstance(found, dict) else found
         return [s for s in items if owning_project(s) is project]
+
+
+def _given(subjects: list[Any]) -> Callable[[Any], Any]:
+    """A plan's subjects closure that yields exactly these subjects."""
+    return lambda env: subjects

@@ -8,17 +8,18 @@ neither inject markup nor make the page call out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
-from importlib import resources
 from typing import Any
 
 from pmo_rules import __version__
 from pmo_rules.engine.report import Report
-from pmo_rules.engine.results import Finding, RuleCounts
+from pmo_rules.engine.results import Finding, RuleCounts, RuleInfo
 from pmo_rules.reports.facts import (
     SEVERITY_ORDER,
     STATUS_LABEL,
+    Memo,
     evidence_notes,
     family,
     family_name,
@@ -30,15 +31,9 @@ from pmo_rules.reports.facts import (
     value_lines,
 )
 from pmo_rules.reports.graph_svg import render_svg
+from pmo_rules.reports.page import CSP, asset
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-       "img-src data:")
 NO_PROGRAM = "(none)"
-
-
-def asset(name: str) -> str:
-    """A vendored asset's text (reports/assets/NAME)."""
-    return resources.files("pmo_rules.reports").joinpath("assets", name).read_text("utf-8")
 
 
 def render_html(
@@ -231,52 +226,97 @@ def _findings(report: Report, programs: Mapping[int, str]) -> str:
         '<button type="button" id="reset-filters">show all</button>',
         f'<span>showing <b id="shown-count">{len(findings)}</b> of {len(findings)}</span>',
     ])
-    rows = [_finding_row(report, f, programs[id(f)]) for f in findings]
+    row = _FindingRows(report)
+    rows = [row(f, programs[id(f)]) for f in findings]
     return (f'<div class="filters">{filters}</div>'
             '<table id="findings"><thead><tr><th>rule</th><th>severity</th><th>status</th>'
             "<th>subject</th><th>program</th><th>finding</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")
 
 
-def _finding_row(report: Report, f: Finding, program: str) -> str:
-    r = f.rule
-    attrs = (f'class="finding" data-severity="{escape(r.severity)}" data-rule="{escape(r.id)}"'
-             f' data-program="{escape(program)}" data-status="{escape(f.status)}"')
-    status = STATUS_LABEL.get(f.status, f.status) + (
-        " · blocking" if f.blocking else " · blocking unknown" if f.blocking_unknown else "")
-    mark = (f' <span class="bl bl-{escape(f.baseline)}">{escape(f.baseline)}</span>'
-            if f.baseline is not None else "")
-    subject = f'<span class="id">{escape(f.subject.id)}</span>' + (
-        f" {escape(f.subject.name)}" if f.subject.name else "")
-    return (f'<tr {attrs}><td><b class="id">{escape(r.id)}</b><br>{escape(r.title)}</td>'
-            f'<td><span class="sev sev-{escape(r.severity)}">{escape(r.severity)}</span></td>'
-            f'<td class="st-{escape(f.status)}">{escape(status)}{mark}</td>'
-            f"<td>{subject}<br><small>{escape(f.subject.kind)}</small>"
-            f"</td><td>{_named(report, program)}</td><td>{escape(f.message)}"
-            f"{_detail(report, f)}</td></tr>")
+_MARKUP = re.compile("[&<>\"']")
 
 
-def _detail(report: Report, f: Finding) -> str:
-    parts: list[str] = []
-    for ev in f.evidence:
-        items = [f"<li><code>{escape(t)}</code> = <code>{escape(v)}</code></li>"
-                 for t, v in value_lines(ev)]
-        items += [f"<li>{escape(note)}</li>" for note in evidence_notes(ev)]
-        parts.append(f"<li><code>{escape(ev.clause)}</code><ul>{''.join(items)}</ul></li>")
-    body = f'<ul class="evidence">{"".join(parts)}</ul>' if parts else ""
-    if f.waiver is not None:
-        w = f.waiver
-        until = f" until {w['expires']}" if w.get("expires") else ""
-        until += " (expiring)" if w.get("expiring") else ""
-        body += (f'<p class="st-waived">waived by '
-                 f'{_named(report, str(w.get("approved_by", "")))}'
-                 f"{escape(until)}: {escape(str(w.get('reason', '')))}</p>")
-    elif f.rule.fix and f.status == "fail":
-        body += f'<p class="fix">fix: {escape(f.rule.fix)}</p>'
-    loc = f.rule.location
-    body += (f'<p class="note">{escape(f.rule.policy)} · {escape(loc.file)}:{loc.line} · '
-             f"{escape(f.rule.enforcement)}</p>")
-    return f"<details><summary>evidence and fix</summary>{body}</details>"
+def _escape(text: str) -> str:
+    """`escape(text)`, at the cost of one search when there is nothing to escape."""
+    return text if _MARKUP.search(text) is None else escape(text)
+
+
+class _FindingRows:
+    """A row of the findings table per finding. What depends only on the rule, the
+    program or the status is escaped once, not on every one of a large run's findings."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.rules: dict[int, tuple[str, str, str, str]] = {}
+        self.programs: dict[str, tuple[str, str]] = {}
+        self.clauses: dict[str, str] = Memo(escape)
+        self.statuses: dict[tuple[str, bool, bool], tuple[str, str]] = {}
+        self.kinds: dict[str, str] = Memo(escape)
+
+    def rule(self, r: RuleInfo) -> tuple[str, str, str, str]:
+        """(row attributes up to the program, rule and severity cells, fix, place)."""
+        done = self.rules.get(id(r))
+        if done is None:
+            sev, loc = escape(r.severity), r.location
+            done = self.rules[id(r)] = (
+                f'class="finding" data-severity="{sev}" data-rule="{escape(r.id)}"',
+                f'<td><b class="id">{escape(r.id)}</b><br>{escape(r.title)}</td>'
+                f'<td><span class="sev sev-{sev}">{sev}</span></td>',
+                f'<p class="fix">fix: {escape(r.fix)}</p>' if r.fix else "",
+                f'<p class="note">{escape(r.policy)} · {escape(loc.file)}:{loc.line} · '
+                f"{escape(r.enforcement)}</p>")
+        return done
+
+    def program(self, program: str) -> tuple[str, str]:
+        done = self.programs.get(program)
+        if done is None:
+            done = self.programs[program] = (escape(program), _named(self.report, program))
+        return done
+
+    def __call__(self, f: Finding, program: str) -> str:
+        attrs, cells, fix, place = self.rule(f.rule)
+        data_program, program_cell = self.program(program)
+        key = (f.status, f.blocking, f.blocking_unknown)
+        status, label = self.statuses.get(key) or self.status(*key)
+        mark = (f' <span class="bl bl-{escape(f.baseline)}">{escape(f.baseline)}</span>'
+                if f.baseline is not None else "")
+        s = f.subject
+        subject = f'<span class="id">{_escape(s.id)}</span>' + (
+            f" {_escape(s.name)}" if s.name else "")
+        return (f'<tr {attrs} data-program="{data_program}" data-status="{status}">{cells}'
+                f'<td class="st-{status}">{label}{mark}</td>'
+                f"<td>{subject}<br><small>{self.kinds[s.kind]}</small>"
+                f"</td><td>{program_cell}</td><td>{_escape(f.message)}"
+                f"{self.detail(f, fix, place)}</td></tr>")
+
+    def status(self, status: str, blocking: bool, unknown: bool) -> tuple[str, str]:
+        """The status escaped for the row's class, and its label with the blocking flag."""
+        label = STATUS_LABEL.get(status, status) + (
+            " · blocking" if blocking else " · blocking unknown" if unknown else "")
+        done = self.statuses[(status, blocking, unknown)] = (escape(status), escape(label))
+        return done
+
+    def detail(self, f: Finding, fix: str, place: str) -> str:
+        clauses = self.clauses
+        parts: list[str] = []
+        for ev in f.evidence:
+            items = [f"<li><code>{clauses[t]}</code> = <code>{_escape(v)}</code></li>"
+                     for t, v in value_lines(ev)]
+            items += [f"<li>{_escape(note)}</li>" for note in evidence_notes(ev)]
+            parts.append(f"<li><code>{clauses[ev.clause]}</code><ul>{''.join(items)}"
+                         "</ul></li>")
+        body = f'<ul class="evidence">{"".join(parts)}</ul>' if parts else ""
+        if f.waiver is not None:
+            w = f.waiver
+            until = f" until {w['expires']}" if w.get("expires") else ""
+            until += " (expiring)" if w.get("expiring") else ""
+            body += (f'<p class="st-waived">waived by '
+                     f'{_named(self.report, str(w.get("approved_by", "")))}'
+                     f"{escape(until)}: {escape(str(w.get('reason', '')))}</p>")
+        elif fix and f.status == "fail":
+            body += fix
+        return f"<details><summary>evidence and fix</summary>{body}{place}</details>"
 
 
 def _waivers(report: Report) -> str:

@@ -8,6 +8,7 @@ from pmo_rules.engine.report import Report
 from pmo_rules.engine.results import Finding
 from pmo_rules.reports.facts import (
     STATUS_LABEL,
+    Memo,
     evidence_notes,
     named,
     score_text,
@@ -20,27 +21,42 @@ from pmo_rules.reports.facts import (
 STATUS_ICON = {"fail": "❌", "waived": "⏸️", "error": "⚠️", "pass": "✅", "not_applicable": "➖"}
 FATE_ICON = {"applied": "✅", "expired": "⌛", "stale": "💤", "rejected": "⛔"}
 # Characters that Markdown (or the HTML GitHub allows inside it) would read as markup.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKUP = "\\`*_{}[]<>()#+!|~"
+_SPECIAL = re.compile("[" + re.escape(_MARKUP) + "]")
+_ESCAPED = str.maketrans({c: "\\" + c for c in _MARKUP})
 
 
 def md(text: str) -> str:
     """User text made inert in Markdown: markup characters escaped, newlines flattened."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    flat = " ".join(text.split())
+    return flat if _SPECIAL.search(flat) is None else flat.translate(_ESCAPED)
 
 
 def code(text: str) -> str:
     """User text as inline code, safe whatever backticks it holds."""
     flat = " ".join(text.split())
+    if "`" not in flat and flat:  # the common case: one backtick each side
+        return f"`{flat}`"
     longest = max((len(m) for m in re.findall(r"`+", flat)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
+class _Text:
+    """`md` and `code` for one report, each text done once: a large run's report repeats
+    the same rule ids, clauses, operands, subjects and messages thousands of times."""
+
+    def __init__(self) -> None:
+        self.md = Memo(md).__getitem__
+        self.code = Memo(code).__getitem__
+
+
 def render_markdown(report: Report) -> str:
     """The report as GitHub-flavoured Markdown."""
+    t = _Text()
     s = report.summary()
-    out = [f"# Compliance report: {md(report.portfolio_id)} as of {report.as_of.isoformat()}",
+    out = [f"# Compliance report: {t.md(report.portfolio_id)} as of {report.as_of.isoformat()}",
            "", _verdict(report), "",
            "| rules | subjects | pass | fail | waived | error | not applicable | blocking "
            "| score |",
@@ -54,8 +70,8 @@ def render_markdown(report: Report) -> str:
     if blocking:
         out += ["## Blocking findings", "", "| rule | severity | subject | message |",
                 "|---|---|---|---|"]
-        out += [f"| {STATUS_ICON[f.status]}{_mark(f)} {md(f.rule.id)} | {f.rule.severity} "
-                f"| {md(subject_label(f.subject))} | {md(f.message)} |" for f in blocking]
+        out += [f"| {STATUS_ICON[f.status]}{_mark(f)} {t.md(f.rule.id)} | {f.rule.severity} "
+                f"| {t.md(subject_label(f.subject))} | {t.md(f.message)} |" for f in blocking]
         out.append("")
     by_rule: dict[str, list[Finding]] = {}
     for f in report.findings:
@@ -65,27 +81,28 @@ def render_markdown(report: Report) -> str:
     for rule in report.rules:
         items = by_rule.get(rule.id)
         if items:
-            out += _rule_section(report, items)
+            out += _rule_section(report, items, t)
     if report.waivers:
         out += ["## Waivers", "", "| rule | subject | fate | approved by | expires | note |",
                 "|---|---|---|---|---|---|"]
-        out += [f"| {md(w.rule)} | {md(w.subject)} | {FATE_ICON[w.status]} {w.status}"
+        out += [f"| {t.md(w.rule)} | {t.md(w.subject)} | {FATE_ICON[w.status]} {w.status}"
                 f"{' ⏳ expiring' if w.expiring else ''} "
-                f"| {md(named(report, w.approved_by))} | {md(w.expires or '')} | {md(w.note)} |"
+                f"| {t.md(named(report, w.approved_by))} | {t.md(w.expires or '')} "
+                f"| {t.md(w.note)} |"
                 for w in report.waivers]
         out.append("")
     if report.baseline is not None:
-        out += _baseline(report)
-    out += _settings(report)
+        out += _baseline(report, t)
+    out += _settings(report, t)
     return "\n".join(out)
 
 
-def _settings(report: Report) -> list[str]:
+def _settings(report: Report, t: _Text) -> list[str]:
     lines = settings_lines(report)
     if not lines:
         return []
     out = ["## Settings of this run", "", "| setting | value and source |", "|---|---|"]
-    out += [f"| {label} | {md(text)} |" for label, text in lines]
+    out += [f"| {label} | {t.md(text)} |" for label, text in lines]
     return [*out, ""]
 
 
@@ -93,15 +110,15 @@ def _mark(f: Finding) -> str:
     return {"new": " 🆕 new", "unchanged": " unchanged"}.get(f.baseline or "", "")
 
 
-def _baseline(report: Report) -> list[str]:
+def _baseline(report: Report, t: _Text) -> list[str]:
     marks = report.baseline
     assert marks is not None
-    out = ["## Baseline", "", f"Compared with {code(marks.source)}: **{marks.new} new**, "
+    out = ["## Baseline", "", f"Compared with {t.code(marks.source)}: **{marks.new} new**, "
            f"{marks.unchanged} unchanged (not blocking), {len(marks.absent)} absent.", ""]
     if marks.absent:
         out += ["Absent from this run (remove them from the baseline):", "",
                 "| rule | subject | why |", "|---|---|---|"]
-        out += [f"| {md(a.rule)} | {md(a.kind)} {md(a.subject)} | {a.reason} |"
+        out += [f"| {t.md(a.rule)} | {t.md(a.kind)} {t.md(a.subject)} | {a.reason} |"
                 for a in marks.absent]
         out.append("")
     return out
@@ -117,19 +134,19 @@ def _verdict(report: Report) -> str:
     return "**✅ Nothing blocking.**"
 
 
-def _rule_section(report: Report, items: list[Finding]) -> list[str]:
+def _rule_section(report: Report, items: list[Finding], t: _Text) -> list[str]:
     rule = items[0].rule
     tally: dict[str, int] = {}
     for f in items:
         tally[f.status] = tally.get(f.status, 0) + 1
     counts = ", ".join(f"{n} {STATUS_LABEL[k]}" for k, n in sorted(tally.items()))
     loc = rule.location
-    out = [f"### {md(rule.id)} {md(rule.title)}", "",
-           f"{rule.severity} · {rule.enforcement} · policy {code(rule.policy)} · "
-           f"{code(f'{loc.file}:{loc.line}')} · {counts}", "",
+    out = [f"### {t.md(rule.id)} {t.md(rule.title)}", "",
+           f"{rule.severity} · {rule.enforcement} · policy {t.code(rule.policy)} · "
+           f"{t.code(f'{loc.file}:{loc.line}')} · {counts}", "",
            "| | subject | message | blocking |", "|---|---|---|---|"]
-    out += [f"| {STATUS_ICON[f.status]}{_mark(f)} | {md(subject_label(f.subject))} "
-            f"| {md(f.message)} | "
+    out += [f"| {STATUS_ICON[f.status]}{_mark(f)} | {t.md(subject_label(f.subject))} "
+            f"| {t.md(f.message)} | "
             f"{'yes' if f.blocking else 'unknown' if f.blocking_unknown else ''} |"
             for f in items]
     out.append("")
@@ -137,23 +154,24 @@ def _rule_section(report: Report, items: list[Finding]) -> list[str]:
     if detailed:
         out += ["<details><summary>Evidence</summary>", ""]
         for f in detailed:
-            out += _evidence(report, f)
+            out += _evidence(report, f, t)
         out += ["", "</details>", ""]
     if rule.fix and any(f.status == "fail" for f in items):
-        out += [f"**Fix:** {md(rule.fix)}", ""]
+        out += [f"**Fix:** {t.md(rule.fix)}", ""]
     return out
 
 
-def _evidence(report: Report, f: Finding) -> list[str]:
-    out = [f"- **{md(f.subject.id)}**" + (f" {md(f.subject.name)}" if f.subject.name else "")]
+def _evidence(report: Report, f: Finding, t: _Text) -> list[str]:
+    out = [f"- **{t.md(f.subject.id)}**" + (f" {t.md(f.subject.name)}" if f.subject.name
+                                              else "")]
     for ev in f.evidence:
-        out.append(f"  - {code(ev.clause)}")
-        out += [f"    - {code(text)} = {code(shown)}" for text, shown in value_lines(ev)]
-        out += [f"    - {md(note)}" for note in evidence_notes(ev)]
+        out.append(f"  - {t.code(ev.clause)}")
+        out += [f"    - {t.code(text)} = {t.code(shown)}" for text, shown in value_lines(ev)]
+        out += [f"    - {t.md(note)}" for note in evidence_notes(ev)]
     if f.waiver is not None:
         w = f.waiver
-        until = f" until {md(str(w['expires']))}" if w.get("expires") else ""
+        until = f" until {t.md(str(w['expires']))}" if w.get("expires") else ""
         until += " ⏳ expiring" if w.get("expiring") else ""
-        out.append(f"  - waived by {md(named(report, str(w.get('approved_by', ''))))}{until}: "
-                   f"{md(str(w.get('reason', '')))}")
+        out.append(f"  - waived by {t.md(named(report, str(w.get('approved_by', ''))))}{until}: "
+                   f"{t.md(str(w.get('reason', '')))}")
     return out

@@ -65,6 +65,9 @@ class _Writer:
         self.color = color
         self.width = max(width, 40)
         self.lines: list[str] = []
+        # Wrapped paragraphs by (text, indent): a rule's fix and many evidence lines recur
+        # on every finding of the rule, and wrapping is most of a large report's cost.
+        self.wrapped: dict[tuple[str, int], list[str]] = {}
 
     # ------------------------------------------------------------ primitives
 
@@ -75,13 +78,19 @@ class _Writer:
 
     def add(self, text: str = "", style: str = "", indent: int = 0) -> None:
         """One paragraph, wrapped at the width (never inside an id or a date)."""
-        pad = " " * indent
-        if len(text) + indent <= self.width or not text:
-            self.lines.append(self.style(pad + text, style) if text else "")
+        if not text:
+            self.lines.append("")
             return
-        for line in textwrap.wrap(text, self.width, initial_indent=pad, subsequent_indent=pad,
-                                  break_long_words=False, break_on_hyphens=False):
-            self.lines.append(self.style(line, style))
+        pad = " " * indent
+        if len(text) + indent <= self.width:
+            self.lines.append(self.style(pad + text, style) if self.color else pad + text)
+            return
+        lines = self.wrapped.get((text, indent))
+        if lines is None:
+            lines = self.wrapped[(text, indent)] = textwrap.wrap(
+                text, self.width, initial_indent=pad, subsequent_indent=pad,
+                break_long_words=False, break_on_hyphens=False)
+        self.lines += [self.style(line, style) for line in lines] if self.color else lines
 
     def table(self, header: list[str], rows: Iterable[list[str]], indent: int = 0,
               right: Iterable[int] = (), styles: Callable[[int, int, str], str] | None = None,

@@ -119,6 +119,21 @@ def test_parents_come_from_policy_settings_or_pack(tmp_path: Path,
     assert code == 0, out + err
 
 
+@pytest.mark.parametrize("command", ["validate", "check"])
+def test_a_parent_in_an_installed_pack_is_named_with_the_pack(
+        tmp_path: Path, invoke: Invoke, command: str) -> None:
+    policies = _department(tmp_path)
+    args = [str(policies / "digital.pmo")]
+    if command == "check":
+        args = [str(policies / "tests" / "fixture.yaml"), "--policy", *args]
+    code, out, err = invoke(command, *args)
+    assert code == 2
+    assert "extends `epmo-finance`, which is not loaded" in out + err
+    assert "`epmo-finance` is declared by the `standard` pack: add `--pack standard`" in out + err
+    code, out, err = invoke(command, *args, "--pack", "standard")
+    assert code in (0, 1), out + err
+
+
 def test_the_settings_packs_are_parents_not_tests(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch,
                                                   invoke: Invoke) -> None:

@@ -136,9 +136,9 @@ def laughs(levels: int, width: int = 9) -> str:
 
 
 def test_billion_laughs_is_refused_at_once(tmp_path: Path) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     span = only(write(tmp_path, "p.yaml", laughs(10)), "PMO417")
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert span.line == 10  # the value repeated most: l8's anchor, repeated nine times in l9
 
 
@@ -166,9 +166,9 @@ def test_merges_of_merges_stay_linear(tmp_path: Path) -> None:
     for i in range(1, 40):
         text += f"m{i}: &m{i} {{<<: [" + ", ".join([f"*m{i - 1}"] * 9) + f"], k{i}: {i}}}\n"
     text += "projects: [{<<: *m39, id: P-1, name: One}]\n"
-    started = time.perf_counter()
+    started = time.process_time()
     lp = load_portfolio(write(tmp_path, "p.yaml", text))
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
     assert lp.projects[0].custom["k39"] == 39 and lp.projects[0].custom["a"] == 1
 
 
@@ -250,9 +250,9 @@ def test_dangling_references_by_the_hundred_thousand_are_linear(tmp_path: Path) 
     ids = [f"X-{i}" for i in range(100_000)]
     doc = {"as_of": "2026-11-26", "projects": [{"id": "P-1", "name": "a", "depends_on": ids}]}
     path = write(tmp_path, "p.json", json.dumps(doc))
-    started = time.perf_counter()
+    started = time.process_time()
     result = CliRunner().invoke(main, ["check", str(path), "--pack", "standard"])
-    assert time.perf_counter() - started < 60  # linear: seconds; it was many minutes
+    assert time.process_time() - started < 60  # CPU seconds, linear; it was many minutes
     assert result.exit_code == 2
     assert len(result.stderr) < 100_000  # was 903 MB for 10k nulls: the line, once each
     assert "... and 99,900 more not shown (PMO407 x99,900)" in result.stderr

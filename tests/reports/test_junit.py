@@ -7,6 +7,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 import xmlschema
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pmo_rules.engine.report import Report
 from pmo_rules.reports.junit import render_junit
@@ -79,3 +81,25 @@ def test_control_characters_never_break_the_xml(report: Report) -> None:
     xml = render_junit(report)
     ET.fromstring(xml)  # parses
     assert "bell\ufffd and nul\ufffd inside" in xml
+
+
+@settings(max_examples=300)
+@given(st.text(), st.text(), st.integers(0, 3))
+def test_elements_are_written_as_elementtree_writes_them(value: str, text: str,
+                                                         level: int) -> None:
+    """The writer is strings for speed; its bytes are ElementTree's after `indent`, once
+    what XML 1.0 cannot carry (most control characters) is replaced by U+FFFD."""
+    from pmo_rules.reports.junit import _clean, _element
+
+    leaf = ET.Element("failure", message=_clean(value), type="high")
+    leaf.text = _clean(text)
+    parent = ET.Element("testcase", name=_clean(value))
+    parent.append(leaf)
+    parent.append(ET.Element("skipped"))
+    ET.indent(parent, level=level)
+    expected = ET.tostring(parent, "unicode")
+    got = _element("testcase", [("name", value)], children=[
+        _element("failure", [("message", value), ("type", "high")], text, level=level + 1),
+        _element("skipped", [], level=level + 1)], level=level)
+    assert got == expected
+    ET.fromstring(got)  # well-formed whatever the text held
