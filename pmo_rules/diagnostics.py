@@ -6,6 +6,7 @@ import os
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
@@ -287,3 +288,20 @@ def date_help(value: object) -> str:
             return (f"{calendar.month_name[month]} {year} has {days} days: "
                     f"use a day from 01 to {days}")
     return "write dates as YYYY-MM-DD, for example 2026-11-30"
+
+
+def missing_path_help(path: str | Path, otherwise: str) -> str:
+    """The help for a path that does not exist: the closest name beside it (portfolio.yml
+    when portfolio.yaml is there), else `otherwise`."""
+    missing = Path(path)
+    try:
+        siblings = [p.name for p in missing.parent.iterdir()] if missing.parent.is_dir() else []
+    except OSError:
+        siblings = []
+    import difflib
+
+    # Stricter than did_you_mean: file names share their extension, which makes any two
+    # short names look alike (nomap.yaml and d.yaml).
+    close = difflib.get_close_matches(missing.name, siblings[:10_000], n=1, cutoff=0.8) \
+        if missing.name else []
+    return f"did you mean `{missing.with_name(close[0])}`?" if close else otherwise

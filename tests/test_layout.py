@@ -150,3 +150,13 @@ def test_api_is_a_facade() -> None:
     assert set(api.__all__) == set(API) - {"select_rules"} | {"Report", "WaiverRules"}
     for name, signature in API.items():
         assert str(inspect.signature(getattr(api, name))) == signature, name
+
+
+def test_only_outside_callers_use_the_facade() -> None:
+    """The API is for programs outside the package; the CLI and `pmo_rules.testing` (for
+    plugin authors' tests) are such callers. Inside, a stage calls the stage it needs."""
+    graph = import_graph()
+    callers = {name for name in graph.predecessors("pmo_rules.api")}
+    inside = {name for name in callers
+              if not (name.startswith("pmo_rules.cli") or name == "pmo_rules.testing")}
+    assert not inside, f"modules that should call the stage, not the facade: {inside}"

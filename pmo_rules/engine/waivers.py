@@ -12,7 +12,14 @@ from typing import Any
 import yaml
 
 from pmo_rules import lined_yaml
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, with_source
+from pmo_rules.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    Span,
+    did_you_mean,
+    missing_path_help,
+    with_source,
+)
 from pmo_rules.engine.results import Finding, WaiverOutcome
 from pmo_rules.given import span_of
 
@@ -83,7 +90,8 @@ def load_waivers(path: str | Path) -> list[Waiver]:
         raise DiagnosticError([Diagnostic(
             "PMO501", f"cannot read the waiver register `{file}`: {exc.strerror}",
             given or Span(file, 1, 1, 1, 1),
-            help="check the `waivers` setting" if given else "check the path given to --waivers",
+            help="check the `waivers` setting" if given else missing_path_help(
+                file, "check the path given to --waivers"),
         )]) from None
     except UnicodeDecodeError as exc:
         raise DiagnosticError([Diagnostic(

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from pmo_rules import lined_yaml
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, missing_path_help
 from pmo_rules.importers.mapping import ImportMapping, money_factor, norm
 from pmo_rules.importers.presets import PRESETS
 from pmo_rules.importers.targets import ENUM_TARGETS, RAG, STATUS, TARGETS, valid_target
@@ -33,10 +33,19 @@ def load_mapping(path: Path | None) -> ImportMapping:
     name = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except FileNotFoundError:
         raise DiagnosticError([Diagnostic(
-            CODE, f"cannot read the mapping file `{name}`: {exc}", Span(name, 1, 1),
-            help="give a readable UTF-8 YAML file")]) from None
+            CODE, f"the mapping file `{name}` does not exist", Span(name, 1, 1),
+            help=missing_path_help(path, "give the path of a mapping file (docs/import.md)"))
+        ]) from None
+    except OSError as exc:
+        raise DiagnosticError([Diagnostic(
+            CODE, f"cannot read the mapping file `{name}`: {exc.strerror}", Span(name, 1, 1),
+            help="check the path and its permissions")]) from None
+    except UnicodeDecodeError as exc:
+        raise DiagnosticError([Diagnostic(
+            CODE, f"the mapping file `{name}` is not UTF-8 text (byte {exc.start})",
+            Span(name, 1, 1), help="save it as UTF-8")]) from None
     try:
         data = lined_yaml.load(text, key_lines=True) if text.strip() else {}
     except yaml.YAMLError as exc:
