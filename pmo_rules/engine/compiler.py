@@ -225,6 +225,8 @@ class ExprCompiler:
         names = define.params
         args = [self.compile(a) for a in node.args]
         body = self.compile(node.inlined)
+        if len(names) == 1:  # most defines (`live(p)`): no lists built per call
+            return _define_call1(names[0], args[0], body)
 
         def call(env: Env) -> Any:
             values = [a(env) for a in args]
@@ -501,6 +503,24 @@ class ExprCompiler:
         candidates, residual = self._joined(node, join)
         return _prefer(node.var, _aggregate(node.var, node.kind, candidates, residual, body,
                                             durations, budget), plain)
+
+
+def _define_call1(name: str, arg: Compiled, body: Compiled) -> Compiled:
+    """A one-parameter define's call: its argument bound while its body runs."""
+
+    def call(env: Env) -> Any:
+        value = arg(env)
+        saved = env.get(name, _UNSET)
+        env[name] = value
+        try:
+            return body(env)
+        finally:
+            if saved is _UNSET:
+                env.pop(name, None)
+            else:
+                env[name] = saved
+
+    return call
 
 
 class PlannedReach:

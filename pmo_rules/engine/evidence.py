@@ -262,7 +262,7 @@ class Explainer:
             subject = self._value(node.coll.args[0], env)
             found = reach(subject) if subject is not MISSING else None
             if found:
-                chain.extend(entity_id(e) for e in found)
+                chain.extend(map(entity_id, found))
                 witnesses.append(entity_id(found[-1]))
                 inner = dict(env)
                 inner[node.var] = found[-1]

@@ -157,14 +157,17 @@ def fold(kind: str, values: Sequence[Any], durations: bool) -> Any:
     if not values:
         return MISSING
     first = type(values[0])
-    if kind in ("sum", "avg"):
-        numeric = (int, float) if first in (int, float) else (dt.timedelta,)
-        if first not in (int, float, dt.timedelta) or not all(type(v) in numeric
-                                                               for v in values):
-            return MISSING
-    elif first not in _ORDERED or not all(type(v) is first or (
-            first in (int, float) and type(v) in (int, float)) for v in values):
+    # Plain loops, not all() over a generator: this runs once per aggregate per subject.
+    if first is int or first is float:
+        for v in values:
+            if type(v) not in _NUMBERS:
+                return MISSING
+    elif (kind in ("sum", "avg") and first is not dt.timedelta) or first not in _ORDERED:
         return MISSING
+    else:
+        for v in values:
+            if type(v) is not first:
+                return MISSING
     try:
         if kind == "min":
             return min(values)
@@ -178,3 +181,4 @@ def fold(kind: str, values: Sequence[Any], durations: bool) -> Any:
 
 
 _ORDERED = (int, float, str, dt.date, dt.datetime, dt.timedelta)
+_NUMBERS = (int, float)

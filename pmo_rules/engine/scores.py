@@ -85,17 +85,38 @@ class ScoreBoard:
         program_earned: Counter[str] = Counter()
         program_possible: Counter[str] = Counter()
         earned_total = 0
-        for weight, entities in self._passes:
+
+        def exactly(weight: int, entities: list[Any]) -> None:
             kinds = {t.__name__ for t in set(map(type, entities))}
             owners_by_weight.setdefault(weight, []).append(_owners(entities, kinds))
-            earned_total += weight * len(entities)
             if "Program" in kinds:  # a program's own rules
                 for entity in entities:
                     if type(entity).__name__ == "Program":
                         program_earned[entity.id] += weight
-        earned_by: dict[int, int] = {}
-        for weight, groups in owners_by_weight.items():
+
+        # Most rules judge projects. Their passes are counted as they are, without reading
+        # each subject's type (at 100k projects, reading every record again costs most of
+        # the tally); if any is not one of the portfolio's projects, the rules of that
+        # weight are counted the exact way instead.
+        projects_by_weight: dict[int, list[list[Any]]] = {}
+        for weight, entities in self._passes:
+            earned_total += weight * len(entities)
+            if type(entities[0]).__name__ == "Project":
+                projects_by_weight.setdefault(weight, []).append(entities)
+            else:
+                exactly(weight, entities)
+        counted: dict[int, Counter[int]] = {}
+        for weight, groups in projects_by_weight.items():
             counts: Counter[int] = Counter()
+            for entities in groups:
+                counts.update(map(id, entities))
+            if counts.keys() - project_of.keys():
+                for entities in groups:
+                    exactly(weight, entities)
+            else:
+                counted[weight] = counts
+        for weight, groups in owners_by_weight.items():
+            counts = counted.setdefault(weight, Counter())
             for owners in groups:
                 counts.update(map(id, owners))
             counts.pop(id(None), None)  # subjects that belong to no project
@@ -103,6 +124,8 @@ class ScoreBoard:
             if unknown:
                 for owners in groups:
                     project_of.update((id(o), o) for o in owners if id(o) in unknown)
+        earned_by: dict[int, int] = {}
+        for weight, counts in counted.items():
             get = earned_by.get
             for pid, n in counts.items():
                 earned_by[pid] = get(pid, 0) + n * weight

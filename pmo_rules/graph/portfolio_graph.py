@@ -45,7 +45,7 @@ class ReachWitness:
 
     def __call__(self, p: Project) -> tuple[Project, ...] | None:
         chain = self._reach.chain(self._pindex[id(p)])
-        return None if chain is None else tuple(self._projects[v] for v in chain)
+        return None if chain is None else tuple(map(self._projects.__getitem__, chain))
 
     def found(self, p: Project) -> bool:
         """Whether a matching project lies strictly up- or downstream of `p`."""
