@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
@@ -113,10 +115,44 @@ def sort_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(diags), key=Diagnostic.sort_key)
 
 
+# A limit users may set (the rest are listed in limits.py, docs/checking.md "Limits"):
+# its bad value is a diagnostic, and rendering needs one of them, so it lives here.
+@dataclass(frozen=True)
+class Limit:
+    """A limit with a default that an environment variable may change, within bounds."""
+
+    name: str
+    env: str
+    default: int
+    minimum: int
+    maximum: int
+    unit: str
+
+    def value(self) -> int:
+        """The limit in force: the environment's value, else the default."""
+        raw = os.environ.get(self.env, "").strip().replace("_", "")
+        if not raw:
+            return self.default
+        try:
+            value = int(raw) if len(raw) <= 30 else -1
+        except ValueError:
+            value = -1
+        if not self.minimum <= value <= self.maximum:
+            raise DiagnosticError([Diagnostic(
+                "PMO630", f"environment variable {self.env}={os.environ[self.env]!r} is not a "
+                f"{self.name} limit from {self.minimum:,} to {self.maximum:,} {self.unit}",
+                help=f"set it to a whole number in that range, or unset it for the default "
+                f"({self.default:,})")])
+        return value
+
+
+# How many diagnostics a command shows before summarising the rest by code.
+MAX_DIAGNOSTICS = Limit("diagnostics", "PMO_RULES_MAX_DIAGNOSTICS", default=100, minimum=1,
+                        maximum=10**9, unit="diagnostics")
+
+
 def shown_limit() -> int:
     """How many diagnostics a command shows before summarising the rest (MAX_DIAGNOSTICS)."""
-    from pmo_rules.limits import MAX_DIAGNOSTICS
-
     try:
         return MAX_DIAGNOSTICS.value()
     except DiagnosticError:  # a bad setting is reported where settings are read
@@ -230,3 +266,62 @@ def _one_edit(word: str, pool: Container[str]) -> str | None:
     variants |= {a + c + b for a, b in splits for c in alphabet}
     found = [v for v in variants if v != word and v in pool]
     return min(found) if found else None
+
+
+def date_help(value: object) -> str:
+    """The fix for a value that should be a date: its calendar mistake when it is written
+    as one (2026-04-31: April has 30 days), else the form to write."""
+    import calendar
+    import datetime as dt
+    import re
+
+    text = str(value)
+    shaped = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if shaped is not None:
+        year, month, _ = (int(part) for part in shaped.groups())
+        if not 1 <= month <= 12:
+            return f"{text} has no month {month}: write YYYY-MM-DD, month 01 to 12"
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            days = calendar.monthrange(year, month)[1]
+            return (f"{calendar.month_name[month]} {year} has {days} days: "
+                    f"use a day from 01 to {days}")
+    return "write dates as YYYY-MM-DD, for example 2026-11-30"
+
+
+def missing_path_help(path: str | Path, otherwise: str) -> str:
+    """The help for a path that does not exist: the closest name beside it (portfolio.yml
+    when portfolio.yaml is there), else `otherwise`."""
+    missing = Path(path)
+    try:
+        siblings = [p.name for p in missing.parent.iterdir()] if missing.parent.is_dir() else []
+    except OSError:
+        siblings = []
+    import difflib
+
+    # Stricter than did_you_mean: file names share their extension, which makes any two
+    # short names look alike (nomap.yaml and d.yaml).
+    close = difflib.get_close_matches(missing.name, siblings[:10_000], n=1, cutoff=0.8) \
+        if missing.name else []
+    return f"did you mean `{missing.with_name(close[0])}`?" if close else otherwise
+
+
+def did_you_mean_id(word: str, ids: Iterable[str]) -> str | None:
+    """did_you_mean for identifiers, which share prefixes (`PER-`, `P-`): a guess must be
+    close in what follows the prefix too, so `PER-NOBODY` does not suggest `PER-COO`.
+    Where a guess names who approved something, a wrong one is worse than none."""
+    import difflib
+
+    guess = did_you_mean(word, ids)
+    if guess is None or guess == word:
+        return guess
+    common = 0
+    for a, b in zip(word.casefold(), guess.casefold(), strict=False):
+        if a != b:
+            break
+        common += 1
+    rest, other = word[common:], guess[common:]
+    if max(len(rest), len(other)) <= 2:  # a slip in a character or two (PER-CF0)
+        return guess
+    return guess if difflib.SequenceMatcher(None, rest, other).ratio() >= 0.5 else None

@@ -8,40 +8,10 @@ users may raise is a `Limit`, read from its environment variable when a run need
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError
-
-
-@dataclass(frozen=True)
-class Limit:
-    """A limit with a default that an environment variable may change, within bounds."""
-
-    name: str
-    env: str
-    default: int
-    minimum: int
-    maximum: int
-    unit: str
-
-    def value(self) -> int:
-        """The limit in force: the environment's value, else the default."""
-        raw = os.environ.get(self.env, "").strip().replace("_", "")
-        if not raw:
-            return self.default
-        try:
-            value = int(raw) if len(raw) <= 30 else -1
-        except ValueError:
-            value = -1
-        if not self.minimum <= value <= self.maximum:
-            raise DiagnosticError([Diagnostic(
-                "PMO630", f"environment variable {self.env}={os.environ[self.env]!r} is not a "
-                f"{self.name} limit from {self.minimum:,} to {self.maximum:,} {self.unit}",
-                help=f"set it to a whole number in that range, or unset it for the default "
-                f"({self.default:,})")])
-        return value
-
+# The class, and the cap on diagnostics shown, live in diagnostics.py (which needs the cap
+# to render, and whose errors the class raises); they are part of this list all the same.
+from pmo_rules.diagnostics import MAX_DIAGNOSTICS as MAX_DIAGNOSTICS
+from pmo_rules.diagnostics import Limit as Limit
 
 # How deeply an expression may nest: every operator, call, field access, index, list
 # and quantifier is one level. Each stage walks the tree recursively, so the maximum is
@@ -81,10 +51,6 @@ MAX_ALIAS_EXPANSION = 100_000
 # Unknown ids get a did-you-mean for the first MAX_SUGGESTIONS of a load (each reads
 # every id), so a file of 100,000 dangling references is reported in linear time.
 MAX_SUGGESTIONS = 100
-
-# How many diagnostics a command shows before summarising the rest by code.
-MAX_DIAGNOSTICS = Limit("diagnostics", "PMO_RULES_MAX_DIAGNOSTICS", default=100, minimum=1,
-                        maximum=10**9, unit="diagnostics")
 
 # How long one call into a plugin (a hook, a check, a function, a reporter, a loader)
 # may run before it is interrupted and becomes an error naming the plugin; 0 for no

@@ -78,7 +78,12 @@ def run() -> None:
         code = 0
     except click.exceptions.Exit as done:  # --help, --version
         code = done.exit_code
-    except click.ClickException as problem:  # a usage error
+    except click.UsageError as problem:  # a mistake on the command line
+        from pmo_rules.cli.usage import usage_diagnostic
+
+        say(usage_diagnostic(problem, sys.argv[1:]).render())
+        code = problem.exit_code
+    except click.ClickException as problem:
         problem.show()
         code = problem.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):

@@ -37,7 +37,7 @@ def command(sources: tuple[Path, ...], from_: str | None, mapping: Path | None,
     (people, programs, objectives, as_of). Exit 0 when the written portfolio
     validates, 2 when the inputs are wrong.
     """
-    from pmo_rules.importers.mapping import load_mapping
+    from pmo_rules.importers.mapping_file import load_mapping
     from pmo_rules.importers.run import import_sources
     from pmo_rules.importers.write import validate_written, write_document
 

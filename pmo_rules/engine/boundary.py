@@ -3,7 +3,7 @@
 A rule is evaluated by two paths with one meaning. The closures (compiler.py) are the
 reference: every expression compiles to a Python closure, and they alone produce
 evidence. The fast path (fastpath.py) generates one Python function per rule, for
-speed only. They meet at exactly three points, all typed here, so that neither module
+speed only. They meet at exactly four points, all typed here, so that neither module
 imports the other:
 
 - `FastRule`: the generated loop sorts a rule's subjects into passed, left to check,
@@ -16,6 +16,11 @@ imports the other:
 - `Predicates`: how the closures borrow generated code: a planned graph quantifier asks
   for a generated witness test. The plan (plan.py) gives the compiler
   `fastpath.predicate` on the fast path and nothing with `fast=False`.
+- `Invariants`: likewise, a value computed once per run (an aggregate or quantifier
+  over a whole collection, reading no subject) asks for a generated function computing
+  it, so that both paths share one fast computation (`fastpath.invariant`; nothing with
+  `fast=False`). Where that function raises, the closure computes the value, so errors
+  keep the closures' messages.
 
 tests/engine/test_fastpath.py checks that the two paths agree.
 """
@@ -33,6 +38,17 @@ FastRule = Callable[[Sequence[Any]], tuple[list[Any], list[Any], int]]
 """A generated rule loop: subjects -> (passed, to re-check with the closures, n/a count)."""
 
 
+class Reach(Protocol):
+    """A planned graph quantifier's reach: the chain from a project to a witness, or None;
+    `found` whether there is one (no chain built)."""
+
+    def __call__(self, entity: Any) -> tuple[Any, ...] | None:
+        """The chain (entity, ..., witness), or None."""
+
+    def found(self, entity: Any) -> bool:
+        """Whether a witness lies up- or downstream of `entity`."""
+
+
 class Closures(Protocol):
     """The part of the closure compiler that generated code may use."""
 
@@ -45,8 +61,8 @@ class Closures(Protocol):
         """Every compiled closure, by id() of its node."""
 
     @property
-    def reach(self) -> Mapping[int, Callable[[Any], tuple[Any, ...] | None]]:
-        """Planned graph quantifiers' reach functions, by id() of the quantifier."""
+    def reach(self) -> Mapping[int, Reach]:
+        """Planned graph quantifiers' reaches, by id() of the quantifier."""
 
     @property
     def joins(self) -> Mapping[int, Join]:
@@ -61,4 +77,8 @@ Predicates = Callable[[ast.Quantifier, RunContext, Closures, Witness], Witness |
 """(quantifier, run, closures, the closures' own witness test) -> a generated witness
 test, or None where the fast path does not generate it."""
 
-__all__ = ["Closures", "FastRule", "Predicates", "Witness"]
+Invariants = Callable[[ast.Expr, RunContext, Closures], Callable[[], Any] | None]
+"""(expression, run, closures) -> a generated function computing the expression's value
+(None for missing), or None where the fast path does not generate it."""
+
+__all__ = ["Closures", "FastRule", "Invariants", "Predicates", "Reach", "Witness"]

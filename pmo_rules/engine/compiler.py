@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pmo_rules.engine import functions
 from pmo_rules.engine.analysis import free_names, loose
-from pmo_rules.engine.boundary import Predicates
+from pmo_rules.engine.boundary import Invariants, Predicates
 from pmo_rules.engine.joins import Join, lookup, plan_join
 from pmo_rules.engine.runtime import (
     ATTRIBUTE,
@@ -38,6 +38,9 @@ from pmo_rules.engine.runtime import (
     same,
 )
 from pmo_rules.language import ast
+
+if TYPE_CHECKING:
+    from pmo_rules.graph.portfolio_graph import ReachWitness
 from pmo_rules.language.patterns import matcher
 from pmo_rules.language.types import Kind
 
@@ -85,16 +88,19 @@ class ExprCompiler:
         defines: Mapping[str, ast.Define],
         policy: str,
         predicates: Predicates | None = None,
+        invariants: Invariants | None = None,
     ) -> None:
         self.ctx = ctx
         self.defines = defines
         self.policy = policy
         self.closures: dict[int, Compiled] = {}
-        # Planned graph quantifiers: id(node) -> reach function, for evidence chains.
-        self.reach: dict[int, Callable[[Any], tuple[Any, ...] | None]] = {}
+        # Planned graph quantifiers: id(node) -> their reach (chains for evidence).
+        self.reach: dict[int, PlannedReach] = {}
         # Where planned graph quantifiers get a generated witness test (boundary.py);
         # None: they use the closures' own.
         self.predicates = predicates
+        # Where values computed once per run get a generated function (boundary.py).
+        self.invariants = invariants
         # Quantifiers and aggregates planned as index lookups: id(node) -> join, and the
         # closures of their candidates and residual filter (for evidence).
         self.joins: dict[int, Join] = {}
@@ -109,7 +115,7 @@ class ExprCompiler:
                 and not free_names(node):
             # Reads no subject, let or argument: the same for every subject of the run
             # (`sum(p in projects: ...)` inside `for o in objectives`). Computed once.
-            fn = _once(fn)
+            fn = _once(fn, self._generated_value(node))
         self.closures[id(node)] = fn
         return fn
 
@@ -117,6 +123,24 @@ class ExprCompiler:
         method = getattr(self, "_c_" + type(node).__name__.lower())
         fn: Compiled = method(node)
         return fn
+
+    def _generated_value(self, node: ast.Expr) -> Callable[[], Any] | None:
+        """The generated function computing a run invariant (made on first use), for
+        `_once`; None without a generator. It raises where nothing was generated."""
+        make = self.invariants
+        if make is None:
+            return None
+        box: list[Callable[[], Any] | None] = []
+
+        def value() -> Any:
+            if not box:
+                box.append(make(node, self.ctx, self))
+            found = box[0]
+            if found is None:
+                raise _Ungenerated
+            return found()
+
+        return value
 
     # ------------------------------------------------------------ literals
 
@@ -201,6 +225,8 @@ class ExprCompiler:
         names = define.params
         args = [self.compile(a) for a in node.args]
         body = self.compile(node.inlined)
+        if len(names) == 1:  # most defines (`live(p)`): no lists built per call
+            return _define_call1(names[0], args[0], body)
 
         def call(env: Env) -> Any:
             values = [a(env) for a in args]
@@ -446,23 +472,20 @@ class ExprCompiler:
         graph = self.ctx.graph
         direction: Literal["ancestors", "descendants"] = (
             "ancestors" if coll.func == "ancestors" else "descendants")
-        reach_box: list[Callable[[Any], tuple[Any, ...] | None]] = []
 
-        def reach(entity: Any) -> tuple[Any, ...] | None:
-            if not reach_box:  # planned lazily: rules that never run cost nothing
-                generate = self.predicates
-                test = generate(node, self.ctx, self, matches) if generate else None
-                reach_box.append(graph.reach_witness(test or matches, direction))
-            return reach_box[0](entity)
+        def plan() -> ReachWitness:
+            generate = self.predicates
+            test = generate(node, self.ctx, self, matches) if generate else None
+            return graph.reach_witness(test or matches, direction)
 
-        self.reach[id(node)] = reach
+        reach = self.reach[id(node)] = PlannedReach(plan)
         found_means = kind == "any"
 
         def planned(env: Env) -> Any:
             subject = arg(env)
             if subject is MISSING:
                 return MISSING
-            found = reach(subject) is not None
+            found = reach.found(subject)
             return found if found_means else not found
 
         return planned
@@ -480,6 +503,49 @@ class ExprCompiler:
         candidates, residual = self._joined(node, join)
         return _prefer(node.var, _aggregate(node.var, node.kind, candidates, residual, body,
                                             durations, budget), plain)
+
+
+def _define_call1(name: str, arg: Compiled, body: Compiled) -> Compiled:
+    """A one-parameter define's call: its argument bound while its body runs."""
+
+    def call(env: Env) -> Any:
+        value = arg(env)
+        saved = env.get(name, _UNSET)
+        env[name] = value
+        try:
+            return body(env)
+        finally:
+            if saved is _UNSET:
+                env.pop(name, None)
+            else:
+                env[name] = saved
+
+    return call
+
+
+class PlannedReach:
+    """A planned graph quantifier's reach, planned on first use (rules that never run
+    cost nothing): called with a project, its chain to a witness or None (evidence);
+    `found`, whether there is one (the verdict, on both paths)."""
+
+    __slots__ = ("_plan", "_witness")
+
+    def __init__(self, plan: Callable[[], ReachWitness]) -> None:
+        self._plan = plan
+        self._witness: ReachWitness | None = None
+
+    def _planned(self) -> ReachWitness:
+        if self._witness is None:
+            self._witness = self._plan()
+        return self._witness
+
+    def __call__(self, entity: Any) -> tuple[Any, ...] | None:
+        return self._planned()(entity)
+
+    def found(self, entity: Any) -> bool:
+        """Whether a witness lies up- or downstream of `entity`."""
+        witness = self._witness or self._planned()
+        return witness.found(entity)
 
 
 # ---------------------------------------------------------------- closure builders
@@ -564,8 +630,10 @@ def _prefer(var: str, joined: Compiled, plain: Compiled) -> Compiled:
     return either
 
 
-def _once(fn: Compiled) -> Compiled:
-    """A closure of a run-invariant value, computed on first use and then remembered."""
+def _once(fn: Compiled, generated: Callable[[], Any] | None = None) -> Compiled:
+    """A closure of a run-invariant value, computed on first use and then remembered;
+    by `generated` where it gives one (it returns the value, or raises: then `fn`
+    computes it, so an error is the closures' own)."""
     box: list[Any] = []
     failed: list[Exception] = []
 
@@ -574,7 +642,7 @@ def _once(fn: Compiled) -> Compiled:
             raise failed[0]
         if not box:
             try:
-                box.append(fn(env))
+                box.append(_computed(fn, env, generated))
             except Exception as exc:
                 failed.append(exc)
                 raise
@@ -582,6 +650,21 @@ def _once(fn: Compiled) -> Compiled:
 
     once.invariant = True  # type: ignore[attr-defined]
     return once
+
+
+class _Ungenerated(Exception):
+    """No generated function computes this value: the closure does."""
+
+
+def _computed(fn: Compiled, env: Env, generated: Callable[[], Any] | None) -> Any:
+    if generated is not None:
+        try:
+            value = generated()
+        except Exception:  # the closure computes it again, and raises its own error
+            pass
+        else:
+            return MISSING if value is None else value
+    return fn(env)
 
 
 def _restore(env: Env, var: str, saved: object) -> None:

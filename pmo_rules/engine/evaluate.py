@@ -157,7 +157,8 @@ class Evaluator:
         for entity, env, failed_clauses in failures:
             subject = self._subject(plan, entity)
             try:
-                evidence = tuple(explainer.explain(req, env, subject.id) for req in failed_clauses)
+                evidence = tuple([explainer.explain(req, env, subject.id)
+                                  for req in failed_clauses])
             except OverBudget:
                 raise
             except Exception:  # the verdict stands; say which clauses failed, without values

@@ -67,6 +67,7 @@ class Explainer:
         self._problems: dict[str, str] = {}
         self._texts: dict[int, str] = {}
         self._presenters: dict[int, Callable[[Any], str]] = {}
+        self._loose: dict[int, bool] = {}
 
     def explain(self, require: ast.Require, env: Env, subject_id: str) -> Evidence:
         """Evidence for one failed clause."""
@@ -182,6 +183,16 @@ class Explainer:
             return f"`{node.kind}` of durations out of range"
         return None
 
+    def _typed_at_run_time(self, node: ast.Compare) -> bool:
+        """Whether a side of the comparison has a type known only at run time (the only
+        case `_kinds` may say something about), decided once per node."""
+        found = self._loose.get(id(node))
+        if found is None:
+            found = self._loose[id(node)] = any(
+                not isinstance(side, _LITERALS) and loose(side)
+                for side in (node.left, node.right))
+        return found
+
     def _kinds(self, node: ast.Compare, env: Env, values: dict[str, Any],
                missing: list[str]) -> None:
         """A comparison with no value although both sides have one: name the side whose
@@ -219,7 +230,8 @@ class Explainer:
         if isinstance(node, ast.Compare):
             self._record(node.left, env, values, missing)
             self._record(node.right, env, values, missing)
-            self._kinds(node, env, values, missing)
+            if self._typed_at_run_time(node):
+                self._kinds(node, env, values, missing)
             return
         if isinstance(node, ast.Matches | ast.Exists):
             self._record(node.operand, env, values, missing)
@@ -250,7 +262,7 @@ class Explainer:
             subject = self._value(node.coll.args[0], env)
             found = reach(subject) if subject is not MISSING else None
             if found:
-                chain.extend(entity_id(e) for e in found)
+                chain.extend(map(entity_id, found))
                 witnesses.append(entity_id(found[-1]))
                 inner = dict(env)
                 inner[node.var] = found[-1]

@@ -33,6 +33,7 @@ from pmo_rules.engine.runtime import (
     MISSING,
     SEVERITY_ORDER,
     STAGE_ORDER,
+    Compiled,
     RunContext,
     arithmetic,
     index_of,
@@ -55,6 +56,10 @@ _GRAPH_METHODS = frozenset({
     "predecessors", "successors", "ancestors", "descendants", "path", "in_cycle",
     "on_critical_path", "depth", "cycles", "critical_path",
 })
+# Kinds whose values are plain, hashable Python values (never entities, lists or maps).
+_HASHED_KINDS = frozenset({Kind.STRING, Kind.NUMBER, Kind.MONEY, Kind.BOOL, Kind.DATE,
+                           Kind.DURATION, Kind.STAGE, Kind.SEVERITY})
+_HASHED_TYPES = frozenset({str, int, float, bool, dt.date, dt.timedelta})
 _CMP = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _ORDER = ("<", "<=", ">", ">=")
 
@@ -86,8 +91,14 @@ def _charged(method: Callable[..., Any], ctx: RunContext) -> Callable[..., Any]:
     return call
 
 
-def _wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _wrap(fn: Callable[..., Any], arity: int) -> Callable[..., Any]:
     """A run-time function (built-in or plugin) with MISSING mapped to None both ways."""
+    if arity == 1:  # most calls (`live(p)`, `gates_required(p)`): no argument list built
+        def call1(a: Any) -> Any:
+            value = fn(MISSING if a is None else a)
+            return None if value is MISSING else value
+
+        return call1
 
     def call(*args: Any) -> Any:
         return _none(fn(*[MISSING if a is None else a for a in args]))
@@ -107,11 +118,15 @@ class _Gen:
             "_get": _get, "_items": ctx.budget.items, "_eq_loose": loose_equal,
             "_ne_loose": _ne_loose, "_member": member, "_member_loose": loose_member,
             "_index": index_of, "_STAGE": STAGE_ORDER, "_SEVERITY": SEVERITY_ORDER,
-            "_fold": functions.fold, "_neg": negative,
+            "_fold": functions.fold, "_neg": negative, "_none_of": _none,
             **{f"_arith{n}": arithmetic(op, None) for n, op in enumerate("+-*/")},
             **{f"_order{n}": loose_order(op) for n, op in enumerate(_ORDER)},
         }
         self.counter = 0
+        # The value in each constant slot, by its name: generation may look at constants.
+        self.values: dict[str, Any] = {}
+        # Source of the module-level functions the expressions call (`_loop`), put first.
+        self.functions: list[str] = []
         # Texts of generated expressions that can never be None (subjects, quantified
         # elements, constants, list and map fields of those): they need no missing-guard.
         self.nonnull: set[str] = set()
@@ -122,6 +137,7 @@ class _Gen:
             return "None"
         text = f"_k{len(self.namespace)}"
         self.namespace[text] = value
+        self.values[text] = value
         self.nonnull.add(text)
         return text
 
@@ -131,6 +147,9 @@ class _Gen:
         guards: list[str] = []
         for text in operands:
             if text in self.nonnull:
+                names.append(text)
+            elif text.isidentifier():  # a local (a let, a define's argument): read it again
+                guards.append(f"{text} is None")
                 names.append(text)
             else:
                 t = self.temp()
@@ -147,15 +166,42 @@ class _Gen:
 
     def expr(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
         closure = self.closures.closures.get(id(node))
-        if getattr(closure, "invariant", False):  # computed once per run by the closures
+        if getattr(closure, "invariant", False):  # the same for every subject of the run
             assert closure is not None
-            name = self.const(lambda: _none(closure({})))
-            return f"{name}()"
+            return self._invariant(node, closure)
+        return self._generated(node, scope)
+
+    def truth(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
+        """A Python expression that is True exactly when `node`'s value is true (neither
+        false nor missing) and False otherwise, evaluating exactly what `expr` would, in
+        the same order: for conditions (`where`, `require`, quantifier bodies), where
+        false and missing need not be told apart."""
+        closure = self.closures.closures.get(id(node))
+        if not getattr(closure, "invariant", False):
+            if isinstance(node, ast.Binary) and node.op == "and":
+                # The right side is read unless the left is false, as Kleene's `and` does.
+                a = self.temp()
+                left, right = self.expr(node.left, scope), self.truth(node.right, scope)
+                return f"(({a} := {left}) is not False and {right} and {a} is True)"
+            if isinstance(node, ast.Binary) and node.op == "or":
+                return f"({self.truth(node.left, scope)} or {self.truth(node.right, scope)})"
+            if isinstance(node, ast.Unary) and node.op == "not":
+                return f"(({self.expr(node.operand, scope)}) is False)"
+        return f"(({self.expr(node, scope)}) is True)"
+
+    def _generated(self, node: ast.Expr, scope: Mapping[str, str]) -> str:
         method = getattr(self, "_" + type(node).__name__.lower(), None)
         if method is None:
             raise Unsupported(type(node).__name__)
         text: str = method(node, scope)
         return text
+
+    def _invariant(self, node: ast.Expr, closure: Compiled) -> str:
+        """A value computed once per run (`sum(p in projects: ...)` read by every subject,
+        or by a rule on the portfolio): read from the closure, which keeps it (computed by
+        `invariant` below on the fast path), so both paths share one computation."""
+        name = self.const(lambda: _none(closure({})))
+        return f"{name}()"
 
     # -------------------------------------------------------------- leaves
 
@@ -175,7 +221,10 @@ class _Gen:
         return self.const(dt.timedelta(days=node.days))
 
     def _listlit(self, node: ast.ListLit, scope: Mapping[str, str]) -> str:
-        return "[" + ", ".join(self.expr(i, scope) for i in node.items) + "]"
+        items = [self.expr(i, scope) for i in node.items]
+        if all(i in self.values for i in items):  # built once, as the closures fold it
+            return self.const([self.values[i] for i in items])
+        return "[" + ", ".join(items) + "]"
 
     def _name(self, node: ast.Name, scope: Mapping[str, str]) -> str:
         if node.binding in ("var", "let", "define_arg"):
@@ -215,6 +264,8 @@ class _Gen:
             raise Unsupported("keyword arguments")
         if node.kind == "builtin" and node.func == "today":
             return self.const(self.ctx.as_of)
+        if node.kind == "builtin" and node.func == "coalesce" and node.args:
+            return self._coalesce([self.expr(a, scope) for a in node.args])
         if node.kind == "builtin" and node.func in _GRAPH_METHODS:
             # Graph methods never see a missing argument here: one call layer, not three.
             method = getattr(self.ctx.graph, node.func)
@@ -233,8 +284,23 @@ class _Gen:
             if found is None:
                 raise Unsupported(f"no implementation of {node.func}")
             impl = found
-        name = self.const(_wrap(impl))
+        name = self.const(_wrap(impl, len(node.args)))
         return f"{name}({', '.join(self.expr(a, scope) for a in node.args)})"
+
+    def _coalesce(self, args: list[str]) -> str:
+        """`coalesce(a, b, ...)` inline: the first present value. Every argument is still
+        evaluated (as a call would) unless the later ones are constants or locals, whose
+        reading cannot raise, as in the usual `coalesce(x.status, "proposed")`."""
+        if not all(a in self.values or a.isidentifier() for a in args[1:]):
+            return f"{self.const(_wrap(functions.coalesce, len(args)))}({', '.join(args)})"
+        out = args[-1]
+        for text in reversed(args[:-1]):
+            if text in self.nonnull:
+                out = text
+                continue
+            t = self.temp()
+            out = f"({t} if ({t} := {text}) is not None else {out})"
+        return out
 
     def _define(self, node: ast.Call, scope: Mapping[str, str]) -> str:
         define = self.closures.defines.get(node.func)
@@ -245,9 +311,13 @@ class _Gen:
         for pname, arg in zip(define.params, node.args, strict=True):
             if isinstance(arg, ast.Name) and arg.binding in ("var", "let", "define_arg"):
                 inner[pname] = scope[arg.id]
+                continue
+            text = self.expr(arg, scope)
+            if text in self.values:  # a constant (a param, a literal): read in place
+                inner[pname] = text
             else:
                 t = self.temp()
-                binds.append(f"({t} := {self.expr(arg, scope)})")
+                binds.append(f"({t} := {text})")
                 inner[pname] = t
         body = self.expr(node.inlined, inner)
         if not binds:
@@ -290,6 +360,11 @@ class _Gen:
         lax = loose(node.left, node.right)
         if op in ("in", "not in", "contains"):
             x, c = (right, left) if op == "contains" else (left, right)
+            found = None if lax else self._in_constant(
+                node.right if op == "contains" else node.left, x, c)
+            if found is not None:
+                word = "not in" if op == "not in" else "in"
+                return self.lift([x], lambda o: f"{o[0]} {word} {found}")
             test = f"{'_member_loose' if lax else '_member'}({x}, {c})"
             if op == "not in":
                 return self.lift([test], lambda o: f"not {o[0]}")
@@ -301,6 +376,17 @@ class _Gen:
             helper = {"==": "_eq_loose", "!=": "_ne_loose"}.get(op) or f"_order{_ORDER.index(op)}"
             return self.lift([left, right], lambda o: f"{helper}({o[0]}, {o[1]})")
         return self.lift([left, right], lambda o: f"{o[0]} {_CMP[op]} {o[1]}")
+
+    def _in_constant(self, item: ast.Expr, x: str, c: str) -> str | None:
+        """A slot holding the set of a constant list of plain values, for `x in [...]`
+        with `x` of a plain type: a hash lookup where `_member` would scan the list.
+        Equal values of these types hash alike, so the answer is `member`'s."""
+        values = self.values.get(c)
+        if (not isinstance(values, list | tuple) or item.ty is None
+                or item.ty.kind not in _HASHED_KINDS
+                or not all(type(v) in _HASHED_TYPES for v in values)):
+            return None
+        return self.const(frozenset(values))
 
     def _ranked(self, node: ast.Expr, scope: Mapping[str, str], table: Mapping[str, int]) -> str:
         """A stage or severity as its rank; a literal one folds to a constant."""
@@ -330,24 +416,43 @@ class _Gen:
     def _quantifier(self, node: ast.Quantifier, scope: Mapping[str, str]) -> str:
         reach = self.closures.reach.get(id(node))
         if reach is not None and isinstance(node.coll, ast.Call):
-            fn = self.const(reach)
-            found = "is not None" if node.kind == "any" else "is None"
+            fn = self.const(reach.found)
+            found = "" if node.kind == "any" else "not "
             subject = self.expr(node.coll.args[0], scope)
-            return self.lift([subject], lambda o: f"{fn}({o[0]}) {found}")
+            return self.lift([subject], lambda o: f"{found}{fn}({o[0]})")
         coll, where_node = self._source(node, scope)
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
+        where = self.truth(where_node, inner) if where_node is not None else None
         join = self.closures.joins.get(id(node))
         body_node = join.body if join is not None and join.absorbs_body else node.body
-        body = "True" if body_node is None else self.expr(body_node, inner)
+        body = "True" if body_node is None else self.truth(body_node, inner)
+        # any/none stop at the first element that holds, all at the first that does not.
+        stop = "True" if node.kind in ("any", "none") else "False"
+        test = body if stop == "True" else f"not {body}"
+        loop = self._loop(scope, var, where, [], [
+            f"        if {test}:", f"            return {stop}", f"    return not {stop}"])
+        negate = "not " if node.kind == "none" else ""
+        return self.lift([coll], lambda o: f"{negate}{loop(o[0])}")
 
-        def test(o: list[str]) -> str:
-            gen = f"(({body}) is True for {var} in _items({o[0]}){where})"
-            return {"any": f"any{gen}", "all": f"all{gen}", "none": f"not any{gen}"}[node.kind]
-
-        return self.lift([coll], test)
+    def _loop(self, scope: Mapping[str, str], var: str, where: str | None,
+              head: list[str], tail: list[str]) -> Callable[[str], str]:
+        """A function of the generated module looping over a quantifier's or aggregate's
+        elements (a plain loop: no generator per evaluation), and the text calling it on a
+        collection: the names in scope are passed in, `_items` charges the budget first.
+        `head` comes before the loop; `tail` is the loop body after the `where` test,
+        then what follows the loop."""
+        names = sorted({name for name in scope.values() if name not in self.values})
+        if not all(name.isidentifier() for name in names):
+            raise Unsupported("a scope that is not all names")
+        function = f"_loop{len(self.functions)}"
+        lines = [f"def {function}(_elements{''.join(', ' + n for n in names)}):", *head,
+                 f"    for {var} in _elements:"]
+        if where is not None:
+            lines += [f"        if not {where}:", "            continue"]
+        self.functions.append("\n".join([*lines, *tail]) + "\n")
+        return lambda coll: f"{function}(_items({coll}){''.join(', ' + n for n in names)})"
 
     def _source(
         self, node: ast.Quantifier | ast.Aggregate, scope: Mapping[str, str]
@@ -373,20 +478,22 @@ class _Gen:
         var = self.temp()
         self.nonnull.add(var)
         inner = {**scope, node.var: var}
-        where = f" if ({self.expr(where_node, inner)}) is True" if where_node is not None else ""
-        t = self.temp()
+        where = self.truth(where_node, inner) if where_node is not None else None
+        n, values = self.temp(), self.temp()
         if node.kind == "count":
-            return self.lift([coll], lambda o: f"sum(True for {var} in _items({o[0]}){where})")
+            loop = self._loop(scope, var, where, [f"    {n} = 0"], [
+                f"        {n} += 1", f"    return {n}"])
+            return self.lift([coll], lambda o: loop(o[0]))
         if node.body is None:
             raise Unsupported("aggregate without a body")
         body = self.expr(node.body, inner)
         v = self.temp()
         durations = node.ty is not None and node.ty.kind is Kind.DURATION
-        # The body's value is bound in the condition: a `:=` may not sit in an iterable.
-        values = (f"[{v} for {var} in _items({t}){where}"
-                  f" if ({v} := ({body})) is not None]")
-        return (f"(None if ({t} := {coll}) is None else "
-                f"_none_of(_fold({self.const(node.kind)}, {values}, {durations})))")
+        loop = self._loop(scope, var, where, [f"    {values} = []"], [
+            f"        {v} = {body}", f"        if {v} is not None:",
+            f"            {values}.append({v})", f"    return {values}"])
+        return self.lift([coll], lambda o: (
+            f"_none_of(_fold({self.const(node.kind)}, {loop(o[0])}, {durations}))"))
 
 
 def predicate(
@@ -399,15 +506,15 @@ def predicate(
     gen.nonnull.add("v0")
     scope = {node.var: "v0"}
     try:
-        where = gen.expr(node.where, scope) if node.where is not None else "True"
-        body = gen.expr(node.body, scope)
+        where = gen.truth(node.where, scope) if node.where is not None else "True"
+        body = gen.truth(node.body, scope)
     except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
         return None
-    test = f"({body}) is not True" if node.kind == "all" else f"({body}) is True"
+    test = f"not {body}" if node.kind == "all" else body
     source = (
         "def _witness(v0):\n"
         "    try:\n"
-        f"        return ({where}) is True and {test}\n"
+        f"        return {where} and {test}\n"
         "    except Exception:\n"
         "        return _slow(v0)\n"
     )
@@ -417,9 +524,26 @@ def predicate(
     return witness
 
 
+def invariant(
+    node: ast.Expr, ctx: RunContext, closures: Closures
+) -> Callable[[], Any] | None:
+    """A value computed once per run, as a generated function (None for missing); None
+    where unsupported. The closure keeps what it returns (compiler.py, `_once`)."""
+    gen = _Gen(ctx, closures)
+    try:
+        text = gen._generated(node, {})  # not `expr`: that would read the closure itself
+    except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
+        return None
+    value: Callable[[], Any] | None = _compile(
+        f"def _value():\n    return {text}\n", f"<pmo-rules value at {node.span}>", "_value",
+        gen, {})
+    return value
+
+
 def _compile(
     source: str, filename: str, name: str, gen: _Gen, extra: Mapping[str, Any]
 ) -> Any:
+    source = "".join(gen.functions) + source  # the loops the expressions call, first
     try:
         with warnings.catch_warnings():
             # A warning would reach the user's terminal: the closures run such a rule instead.
@@ -439,14 +563,14 @@ _BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getatt
 def build_fast_rule(
     rule: ast.Rule, ctx: RunContext, closures: Closures
 ) -> FastRule | None:
-    """The generated loop for a rule with `for`, or None where the closures must run it."""
-    if rule.for_ is None or rule.check is not None:
+    """The generated loop for a rule, or None where the closures must run it. A rule
+    without `for` runs once, on the portfolio: its one subject is None, bound to no name."""
+    if rule.check is not None:
         return None
     gen = _Gen(ctx, closures)
-    gen.namespace["_none_of"] = _none
     subject = "v0"
     gen.nonnull.add(subject)
-    scope: dict[str, str] = {rule.for_.var: subject}
+    scope: dict[str, str] = {rule.for_.var: subject} if rule.for_ is not None else {}
     lines = [
         "def _rule(_subjects):",
         "    _passed = []; _failed = []",
@@ -455,9 +579,9 @@ def build_fast_rule(
         "        try:",
     ]
     try:
-        if rule.for_.where is not None:
-            where = gen.expr(rule.for_.where, scope)
-            lines += [f"            if ({where}) is not True:",
+        if rule.for_ is not None and rule.for_.where is not None:
+            where = gen.truth(rule.for_.where, scope)
+            lines += [f"            if not {where}:",
                       "                continue"]
         tests = []
         for n, item in enumerate(rule.body):
@@ -466,7 +590,7 @@ def build_fast_rule(
                 lines.append(f"            {local} = {gen.expr(item.value, scope)}")
                 scope[item.name] = local
             else:
-                tests.append(f"({gen.expr(item.expr, scope)}) is True")
+                tests.append(gen.truth(item.expr, scope))
     except Exception:  # Unsupported, or a bug here: a speed-up must never fail a run
         return None
     lines += [
@@ -484,4 +608,4 @@ def build_fast_rule(
     return fast
 
 
-__all__ = ["FastRule", "build_fast_rule"]
+__all__ = ["FastRule", "build_fast_rule", "invariant", "predicate"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pmo_rules.engine.compiler import Const, ExprCompiler
-from pmo_rules.engine.fastpath import FastRule, build_fast_rule, predicate
+from pmo_rules.engine.fastpath import FastRule, build_fast_rule, invariant, predicate
 from pmo_rules.engine.results import Location, RuleInfo
 from pmo_rules.engine.runtime import Compiled, RunContext
 from pmo_rules.language import ast
@@ -85,7 +85,8 @@ def build_plan(
     defines = visible_defines(checked, resolved.policy)
     defines.update({k: v for k, v in visible_defines(checked, resolved.origin).items()
                     if k not in defines})
-    compiler = ExprCompiler(ctx, defines, resolved.policy, predicate if fast else None)
+    compiler = ExprCompiler(ctx, defines, resolved.policy, predicate if fast else None,
+                            invariant if fast else None)
     var: str | None = None
     subjects: Compiled | None = None
     where: Compiled | None = None

@@ -119,7 +119,7 @@ class Report:
             "as_of": self.as_of.isoformat(),
             "settings": self.settings,
             "summary": self.summary(),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": _finding_dicts(self.findings),
             "waivers": [w.to_dict() for w in self.waivers],
             "errors": [f.to_dict() for f in self.errors],
             "scores": {"portfolio": self.portfolio_score(), **self.score_table()},
@@ -138,15 +138,32 @@ class Report:
 
     def to_json(self) -> str:
         """The JSON report: the same inputs always give the same bytes."""
+        return self.to_json_bytes().decode("utf-8")
+
+    def to_json_bytes(self) -> bytes:
+        """The JSON report as UTF-8 bytes, as written (no text copy of a large report)."""
         # orjson: the standard library's indenting encoder is pure Python and slow on big runs.
         doc = self.to_dict()
+        option = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
         try:
-            text = orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+            return orjson.dumps(doc, option=option)
         except TypeError:  # an integer past 64 bits that did not come through to_plain
             from pmo_rules.engine.runtime import json_safe
 
-            text = orjson.dumps(json_safe(doc), option=orjson.OPT_INDENT_2)
-        return text.decode("utf-8") + "\n"
+            return orjson.dumps(json_safe(doc), option=option)
+
+
+def _finding_dicts(findings: list[Finding]) -> list[dict[str, Any]]:
+    """Every finding's JSON shape (Finding.to_dict), with what its rule gives every finding
+    (title, policy, location...) built once per rule: large runs have many per rule."""
+    out = []
+    locations: dict[int, dict[str, Any]] = {}
+    for f in findings:
+        location = locations.get(id(f.rule))
+        if location is None:
+            location = locations[id(f.rule)] = f.rule.location.to_dict()
+        out.append(f.to_dict(location))
+    return out
 
 
 def _counts(c: RuleCounts | None) -> dict[str, int]:

@@ -105,8 +105,9 @@ class Finding:
         """Findings are sorted by rule, then subject id."""
         return (self.rule.id, self.subject.id, self.subject.kind)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a finding (DESIGN.md)."""
+    def to_dict(self, location: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The JSON shape of a finding (DESIGN.md); `location`: its rule's, when the
+        caller has it built already."""
         r = self.rule
         return {
             "rule": r.id,
@@ -119,7 +120,7 @@ class Finding:
             "blocking": None if self.blocking_unknown else self.blocking,
             "message": self.message,
             "evidence": [e.to_dict() for e in self.evidence],
-            "location": r.location.to_dict(),
+            "location": r.location.to_dict() if location is None else location,
             "fix": r.fix,
             "waiver": self.waiver,
             **({"baseline": self.baseline} if self.baseline is not None else {}),

@@ -48,6 +48,16 @@ SEVERITY_ORDER: Final[Mapping[str, int]] = {
 }
 
 
+# isinstance() with a tuple, not a union (`list | tuple`): several times faster on the
+# hot path, where these run once per element.
+_SEQUENCES: Final = (list, tuple)
+_COLLECTIONS: Final = (list, tuple, set, frozenset)
+_TEXT_OR_MAP: Final = (str, dict)
+_INDEXABLE: Final = (list, tuple, str)
+_PLAIN: Final = (str, int, float, dt.date, dt.timedelta)
+# Values that are never entities, told by their exact type (a set lookup, no isinstance).
+_SCALARS: Final = frozenset({str, int, float, bool, dt.date, dt.datetime, dt.timedelta})
+
 # What an entity is at run time: a record, or a model a plugin made (equal only to itself).
 ENTITY_TYPES: Final = (Record, BaseModel)
 
@@ -97,7 +107,7 @@ class Budget:
         """What a quantifier or aggregate iterates: a list's elements or a map's values,
         charged; None when the value is neither (a string or number in custom data)."""
         items: Any
-        if isinstance(value, list | tuple):
+        if isinstance(value, _SEQUENCES):
             items = value
         elif isinstance(value, dict):
             items = value.values()
@@ -316,14 +326,24 @@ def member(x: Any, c: Any) -> bool | None:
     entities are in a list only as themselves; a string holds substrings."""
     if x is None or x is MISSING or c is None or c is MISSING:
         return None
+    if isinstance(c, _COLLECTIONS):
+        # Entities are equal only when they are the same entity.
+        if type(x) in _SCALARS or not isinstance(x, ENTITY_TYPES):
+            return x in c
+        return _holds(c, x)
     if isinstance(c, str):
         return isinstance(x, str) and x in c
-    if isinstance(c, list | tuple | set | frozenset):
-        # Entities are equal only when they are the same entity.
-        return any(y is x for y in c) if isinstance(x, ENTITY_TYPES) else x in c
     if isinstance(c, dict):
         return isinstance(x, str) and x in c
     return None
+
+
+def _holds(c: Any, x: Any) -> bool:
+    """Whether `x` itself (not an equal copy) is an element of `c`."""
+    for y in c:  # noqa: SIM110 (a plain loop: 5x faster than any() over a generator)
+        if y is x:
+            return True
+    return False
 
 
 def loose_member(x: Any, c: Any) -> bool | None:
@@ -331,12 +351,12 @@ def loose_member(x: Any, c: Any) -> bool | None:
     of a kind nothing in `c` is (a number looked for in text or in a list of names)."""
     if x is None or x is MISSING or c is None or c is MISSING:
         return None
-    if isinstance(c, str | dict):
+    if isinstance(c, _TEXT_OR_MAP):
         return member(x, c) if isinstance(x, str) else None
-    if not isinstance(c, list | tuple):
+    if not isinstance(c, _SEQUENCES):
         return None
     if isinstance(x, ENTITY_TYPES):
-        return any(y is x for y in c)
+        return _holds(c, x)
     kinds = False
     for y in c:
         if comparable(x, y):
@@ -351,7 +371,7 @@ def index_of(obj: Any, key: Any) -> Any:
     is a key of the wrong kind (a bool, a fraction that is not finite)."""
     if obj is None or obj is MISSING or key is None or key is MISSING:
         return None
-    if isinstance(obj, list | tuple | str) and type(key) in (int, float):
+    if isinstance(obj, _INDEXABLE) and type(key) in (int, float):
         if key != key or key in (float("inf"), float("-inf")):
             return None
         i = int(key)
@@ -367,7 +387,10 @@ _NATURAL_KEYS = ("id", "gate", "type", "name", "title", "text")
 def entity_id(value: Any) -> str:
     """A short, stable label for an entity in evidence: its id, else its natural key
     (a gate's id, an artifact's type), else its kind."""
-    if isinstance(value, str | int | float | dt.date | dt.timedelta):
+    ident = getattr(value, "id", None)  # the common case first: no plain value has an id
+    if ident.__class__ is str:
+        return ident
+    if isinstance(value, _PLAIN):
         return display(value)  # a plain value (from a custom list) stands for itself
     for key in _NATURAL_KEYS:
         ident = getattr(value, key, None)

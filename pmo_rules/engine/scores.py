@@ -49,11 +49,15 @@ def _owners(entities: list[Any], kinds: set[str]) -> list[Any]:
 class ScoreBoard:
     """Earned over possible severity weight per scope; waived findings count as compliant."""
 
-    def __init__(self, portfolio_id: str) -> None:
+    def __init__(self, portfolio_id: str, projects: Iterable[Any] = ()) -> None:
         self.portfolio_id = portfolio_id
+        # The portfolio's projects by id(): the owners scores are tallied for, known up
+        # front so the tally need not note each one again for every rule it passed.
+        self._project_of: dict[int, Any] = {id(p): p for p in projects}
         self._passes: list[tuple[int, list[Any]]] = []
         self._findings: list[Finding] = []
-        self._totals: tuple[dict[Scope, float], dict[Scope, float]] | None = None
+        self._totals: _Totals | None = None
+        self._tables: dict[str, dict[str, float]] = {}
 
     def passed(self, severity: str, entities: list[Any]) -> None:
         """Record the subjects that passed one rule."""
@@ -61,40 +65,71 @@ class ScoreBoard:
         if weight and entities:
             self._passes.append((weight, entities))
             self._totals = None
+            self._tables = {}
 
     def judged(self, findings: Iterable[Finding]) -> None:
         """Record the findings (fail, waived) once waivers have been applied."""
         self._findings = [f for f in findings if f.status in ("fail", "waived")]
         self._totals = None
+        self._tables = {}
 
-    def _tally(self) -> tuple[dict[Scope, float], dict[Scope, float]]:
+    def _tally(self) -> _Totals:
         if self._totals is not None:
             return self._totals
         # Weight per project, counted in C: a rule's passes of weight w add each owning
         # project w times. A rule's subjects are one kind, so their owners are found by one
-        # attribute read per subject (`.project`), or are the subjects themselves.
-        project_of: dict[int, Any] = {}  # id -> project (models don't hash)
-        earned_by: Counter[int] = Counter()
-        possible_by: Counter[int] = Counter()
+        # attribute read per subject (`.project`), or are the subjects themselves. Owners
+        # are counted by id() (records don't hash), all rules of one weight in one Counter.
+        project_of = self._project_of
+        owners_by_weight: dict[int, list[list[Any]]] = {}
         program_earned: Counter[str] = Counter()
         program_possible: Counter[str] = Counter()
-        earned_total = possible_total = 0
-        ids_by_weight: dict[int, list[int]] = {}
-        for weight, entities in self._passes:
+        earned_total = 0
+
+        def exactly(weight: int, entities: list[Any]) -> None:
             kinds = {t.__name__ for t in set(map(type, entities))}
-            owners = _owners(entities, kinds)
-            present = owners if kinds == {"Project"} else [o for o in owners if o is not None]
-            ids = list(map(id, present))
-            project_of.update(zip(ids, present, strict=True))
-            ids_by_weight.setdefault(weight, []).extend(ids)
-            earned_total += weight * len(entities)
+            owners_by_weight.setdefault(weight, []).append(_owners(entities, kinds))
             if "Program" in kinds:  # a program's own rules
                 for entity in entities:
                     if type(entity).__name__ == "Program":
                         program_earned[entity.id] += weight
-        for weight, ids in ids_by_weight.items():  # one count per weight, then scaled
-            earned_by.update({pid: n * weight for pid, n in Counter(ids).items()})
-        possible_by.update(earned_by)
+
+        # Most rules judge projects. Their passes are counted as they are, without reading
+        # each subject's type (at 100k projects, reading every record again costs most of
+        # the tally); if any is not one of the portfolio's projects, the rules of that
+        # weight are counted the exact way instead.
+        projects_by_weight: dict[int, list[list[Any]]] = {}
+        for weight, entities in self._passes:
+            earned_total += weight * len(entities)
+            if type(entities[0]).__name__ == "Project":
+                projects_by_weight.setdefault(weight, []).append(entities)
+            else:
+                exactly(weight, entities)
+        counted: dict[int, Counter[int]] = {}
+        for weight, groups in projects_by_weight.items():
+            counts: Counter[int] = Counter()
+            for entities in groups:
+                counts.update(map(id, entities))
+            if counts.keys() - project_of.keys():
+                for entities in groups:
+                    exactly(weight, entities)
+            else:
+                counted[weight] = counts
+        for weight, groups in owners_by_weight.items():
+            counts = counted.setdefault(weight, Counter())
+            for owners in groups:
+                counts.update(map(id, owners))
+            counts.pop(id(None), None)  # subjects that belong to no project
+            unknown = counts.keys() - project_of.keys()  # owners from outside the portfolio
+            if unknown:
+                for owners in groups:
+                    project_of.update((id(o), o) for o in owners if id(o) in unknown)
+        earned_by: dict[int, int] = {}
+        for weight, counts in counted.items():
+            get = earned_by.get
+            for pid, n in counts.items():
+                earned_by[pid] = get(pid, 0) + n * weight
+        possible_by = dict(earned_by)
         possible_total = earned_total
         program_possible.update(program_earned)
         for f in self._findings:
@@ -106,49 +141,57 @@ class ScoreBoard:
             earned_total += waived
             owner = owning_project(f.entity)
             if owner is not None:
-                project_of[id(owner)] = owner
-                possible_by[id(owner)] += weight
-                earned_by[id(owner)] += waived
+                project_of.setdefault(id(owner), owner)
+                possible_by[id(owner)] = possible_by.get(id(owner), 0) + weight
+                earned_by[id(owner)] = earned_by.get(id(owner), 0) + waived
             elif type(f.entity).__name__ == "Program":
                 program_possible[f.entity.id] += weight
                 program_earned[f.entity.id] += waived
-        earned: dict[Scope, float] = {}
-        possible: dict[Scope, float] = {}
+        project_earned: dict[str, float] = {}
+        project_possible: dict[str, float] = {}
         for pid, total in possible_by.items():
             project = project_of[pid]
             gained = earned_by.get(pid, 0)
-            possible[("project", project.id)] = float(total)
-            earned[("project", project.id)] = float(gained)
+            project_possible[project.id] = float(total)
+            project_earned[project.id] = float(gained)
             program = project.program
             if program is not None:
                 program_possible[program.id] += total
                 program_earned[program.id] += gained
-        for ident, total in program_possible.items():
-            possible[("program", ident)] = float(total)
-            earned[("program", ident)] = float(program_earned.get(ident, 0))
-        portfolio = ("portfolio", self.portfolio_id)
-        possible[portfolio] = float(possible_total)
-        earned[portfolio] = float(earned_total)
-        self._totals = (earned, possible)
+        self._totals = {
+            "project": (project_earned, project_possible),
+            "program": ({k: float(v) for k, v in program_earned.items()},
+                        {k: float(v) for k, v in program_possible.items()}),
+            "portfolio": ({self.portfolio_id: float(earned_total)},
+                          {self.portfolio_id: float(possible_total)}),
+        }
         return self._totals
+
+    def _scope(self, kind: str) -> tuple[dict[str, float], dict[str, float]]:
+        return self._tally().get(kind) or ({}, {})
 
     def score(self, key: Scope) -> float:
         """Earned over possible weight, 1.0 where nothing weighed in."""
-        earned, possible = self._tally()
-        total = possible.get(key, 0.0)
+        earned, possible = self._scope(key[0])
+        total = possible.get(key[1], 0.0)
         if total == 0:
             return 1.0
-        return round(earned.get(key, 0.0) / total, 4)
+        return round(earned.get(key[1], 0.0) / total, 4)
 
     def weighed(self, key: Scope) -> float:
         """The possible weight of a scope: 0 when nothing was weighed there."""
-        return self._tally()[1].get(key, 0.0)
+        return self._scope(key[0])[1].get(key[1], 0.0)
 
     def table(self, kind: str) -> dict[str, float]:
         """Every score of one kind of scope (`project`, `program`), sorted by id."""
-        earned, possible = self._tally()
-        out = {}
-        for (k, ident), total in sorted(possible.items()):
-            if k == kind:
-                out[ident] = 1.0 if total == 0 else round(earned.get((k, ident), 0.0) / total, 4)
-        return out
+        found = self._tables.get(kind)
+        if found is None:
+            earned, possible = self._scope(kind)
+            found = self._tables[kind] = {
+                ident: 1.0 if total == 0 else round(earned.get(ident, 0.0) / total, 4)
+                for ident, total in sorted(possible.items())}
+        return dict(found)
+
+
+# Earned and possible weight by scope kind (`project`, `program`, `portfolio`), then id.
+_Totals = dict[str, tuple[dict[str, float], dict[str, float]]]

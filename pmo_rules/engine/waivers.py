@@ -12,7 +12,15 @@ from typing import Any
 import yaml
 
 from pmo_rules import lined_yaml
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, with_source
+from pmo_rules.diagnostics import (
+    Diagnostic,
+    DiagnosticError,
+    Span,
+    did_you_mean,
+    did_you_mean_id,
+    missing_path_help,
+    with_source,
+)
 from pmo_rules.engine.results import Finding, WaiverOutcome
 from pmo_rules.given import span_of
 
@@ -83,7 +91,8 @@ def load_waivers(path: str | Path) -> list[Waiver]:
         raise DiagnosticError([Diagnostic(
             "PMO501", f"cannot read the waiver register `{file}`: {exc.strerror}",
             given or Span(file, 1, 1, 1, 1),
-            help="check the `waivers` setting" if given else "check the path given to --waivers",
+            help="check the `waivers` setting" if given else missing_path_help(
+                file, "check the path given to --waivers"),
         )]) from None
     except UnicodeDecodeError as exc:
         raise DiagnosticError([Diagnostic(
@@ -222,7 +231,7 @@ def check_against_run(
                 help=f"did you mean `{guess}`?" if guess else
                 "name a rule of the policies this run loads (`pmo-rules validate` lists them)"))
         if w.subject not in subjects:
-            guess = did_you_mean(w.subject, subjects)
+            guess = did_you_mean_id(w.subject, subjects)
             problems.append(Diagnostic(
                 "PMO508", f"waiver subject `{w.subject}` is not in the portfolio",
                 w.span_of("subject"),
@@ -231,7 +240,7 @@ def check_against_run(
                 "objective or dependency of the portfolio"))
         if w.approved_by not in people:
             ident = by_name.get(w.approved_by.casefold())
-            guess = ident or did_you_mean(w.approved_by, people)
+            guess = ident or did_you_mean_id(w.approved_by, people)
             named = f" ({people[guess]})" if guess and people.get(guess) else ""
             problems.append(Diagnostic(
                 "PMO509", f"waiver approver `{w.approved_by}` is not a person in the portfolio",

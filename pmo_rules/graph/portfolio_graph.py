@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any, Literal
@@ -26,6 +27,29 @@ from pmo_rules.model.records import Dependency, Milestone, Project
 
 Node = Project | Milestone
 Direction = Literal["ancestors", "descendants"]
+
+
+class ReachWitness:
+    """A planned reach (PortfolioGraph.reach_witness): called with a project, the chain
+    (p, ..., witness) or None; `found` answers only whether there is one, without
+    building the chain (the verdict needs no more; evidence reads the chain)."""
+
+    __slots__ = ("_has", "_pindex", "_projects", "_reach")
+
+    def __init__(self, reach: Reach, projects: Sequence[Project],
+                 pindex: dict[int, int]) -> None:
+        self._reach = reach
+        self._has = reach.has
+        self._projects = projects
+        self._pindex = pindex
+
+    def __call__(self, p: Project) -> tuple[Project, ...] | None:
+        chain = self._reach.chain(self._pindex[id(p)])
+        return None if chain is None else tuple(map(self._projects.__getitem__, chain))
+
+    def found(self, p: Project) -> bool:
+        """Whether a matching project lies strictly up- or downstream of `p`."""
+        return self._has[self._pindex[id(p)]]
 
 
 class _IntGraph:
@@ -260,7 +284,7 @@ class PortfolioGraph:
 
     def reach_witness(
         self, matches: Callable[[Project], bool], direction: Direction
-    ) -> Callable[[Project], tuple[Project, ...] | None]:
+    ) -> ReachWitness:
         """For every project at once: a matching project strictly up- or downstream, as a chain.
 
         `matches` runs once per project; one pass over the components in
@@ -277,13 +301,7 @@ class PortfolioGraph:
             reach = Reach(matched, g.succ, g.pred, comp_of, comps)
         else:
             raise ValueError(f"direction must be ancestors or descendants, not {direction!r}")
-        projects, pindex = self.projects, self._pindex
-
-        def witness(p: Project) -> tuple[Project, ...] | None:
-            chain = reach.chain(pindex[id(p)])
-            return None if chain is None else tuple(projects[v] for v in chain)
-
-        return witness
+        return ReachWitness(reach, self.projects, self._pindex)
 
     def edges(self) -> list[tuple[Dependency, bool, bool]]:
         """Every dependency with (in a cycle, on the critical path), for exports."""
@@ -316,5 +334,8 @@ def _duration(p: Project) -> int | None:
     return max((finish - start).days, 0)
 
 
+_BY_ID = operator.attrgetter("id")
+
+
 def _sorted(items: Any) -> list[Any]:
-    return sorted(items, key=lambda e: e.id)
+    return sorted(items, key=_BY_ID)

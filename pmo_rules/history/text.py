@@ -75,10 +75,19 @@ def runs_text(listed: Sequence[RunInfo], *, width: int = 100) -> str:
         for r in listed:
             table.add_row(str(r.id), r.recorded_at.strftime("%Y-%m-%d %H:%M"),
                           r.as_of.isoformat(), escape(r.portfolio),
-                          escape(", ".join(r.policy_names())), str(r.failed), str(r.waived),
+                          escape(_policies(r)), str(r.failed), str(r.waived),
                           str(r.blocking), pct(r.score))
         console.print(table)
     return _render(write, width)
+
+
+def _policies(run: RunInfo) -> str:
+    """One policy by name; several by count and hash, so a table row stays one line and a
+    policy change shows as a new hash (`history --format json` lists them all)."""
+    names = run.policy_names()
+    if len(names) == 1:
+        return names[0]
+    return f"{len(names)} policies, {run.policy_hash[:8]}"
 
 
 # -- diff ----------------------------------------------------------------------------------

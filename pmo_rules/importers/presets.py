@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from pmo_rules.importers.mapping import ImportMapping
-from pmo_rules.importers.register import Finisher, read_register
 from pmo_rules.importers.report import ImportReport, Place
+from pmo_rules.importers.sheets import Finisher, read_register
 from pmo_rules.importers.targets import place_value
 from pmo_rules.importers.values import clean, parse_date, slug
 from pmo_rules.plugins.hookspecs import hookimpl

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, Span
+from pmo_rules.model.sources import csv_cell_column
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +35,19 @@ class Place:
             where = self.file
         return where + (f" ({self.field})" if self.field else "")
 
-    def span(self) -> Span:
-        """As a diagnostic span: rows count as lines in row-based files."""
+    def span(self, raw: str | None = None) -> Span:
+        """As a diagnostic span: rows count as lines in row-based files. In a CSV file the
+        span is the line the row starts on and the character where the cell starts (as
+        every file:line:column is), when that line holds `raw` in that cell: a quoted cell
+        holding a line break moves later rows down, and a cell number would put the caret
+        under the wrong text."""
+        if self.row is not None and self.column is not None and raw is not None:
+            record = _csv_record(self.file, self.row)
+            if record is not None:
+                line_no, line = record
+                cells = next(csv.reader([line]), [])
+                if len(cells) >= self.column and cells[self.column - 1].strip() == raw.strip():
+                    return Span(self.file, line_no, csv_cell_column(line, self.column - 1))
         return Span(self.file, self.line or self.row or 1, self.column or 1)
 
     def to_dict(self) -> dict[str, Any]:
@@ -63,7 +79,7 @@ class Refusal:
         """A warning-level data diagnostic (PMO466) naming the place and the raw text."""
         target = f" for `{self.target}`" if self.target else ""
         return Diagnostic(
-            "PMO466", f"refused {self.raw!r}{target}: {self.reason}", self.place.span(),
+            "PMO466", f"refused {self.raw!r}{target}: {self.reason}", self.place.span(self.raw),
             help="fix the value in the source, or map it in the mapping file; it was left "
             "out, never guessed", level="warning", path=self.place.field)
 
@@ -170,3 +186,32 @@ class ImportReport:
             lines.append("notes:")
             lines += [f"  {n}" for n in self.notes]
         return "\n".join(lines) + "\n"
+
+
+@functools.lru_cache(maxsize=8)
+def _csv_records(file: str) -> list[tuple[int, str]] | None:
+    """For each row of a small CSV file, the line it starts on and that line's text
+    (None: not a readable CSV)."""
+    path = Path(file)
+    try:
+        if path.suffix.lower() != ".csv" or path.stat().st_size > (8 << 20):
+            return None
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out, start = [], 1
+    try:
+        for _ in reader:
+            out.append((start, lines[start - 1] if start <= len(lines) else ""))
+            start = reader.line_num + 1
+    except csv.Error:
+        return None
+    return out
+
+
+def _csv_record(file: str, row: int) -> tuple[int, str] | None:
+    """Row `row` of a CSV file: the line it starts on and that line's text."""
+    records = _csv_records(file)
+    return records[row - 1] if records is not None and 0 < row <= len(records) else None

@@ -7,13 +7,11 @@ Project extended attribute mapped to `health.overall` is read the same way.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport, Place
 from pmo_rules.importers.values import Bad, clean, parse_date, parse_number, placeholder
-
-if TYPE_CHECKING:
-    from pmo_rules.importers.mapping import ImportMapping
 
 RAG = ("green", "amber", "red", "grey")
 STATUS = ("proposed", "active", "on_hold", "cancelled", "closed")

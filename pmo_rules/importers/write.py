@@ -54,9 +54,9 @@ def write_document(document: dict[str, Any], output: Path) -> None:
 
 def validate_written(output: Path) -> list[Diagnostic]:
     """Load the written file as `check` would; its diagnostics (warnings included)."""
-    from pmo_rules import api
+    from pmo_rules.plugins.inputs import load_portfolio
 
     try:
-        return list(api.load_portfolio(output).warnings)
+        return list(load_portfolio(output).warnings)
     except DiagnosticError as exc:
         return list(exc.diagnostics)

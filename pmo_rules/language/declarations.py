@@ -168,10 +168,3 @@ def builtin_registry(phases: Iterable[str] = PMBOK_PHASES) -> Registry:
     for decl in _builtins():
         registry.add_function(decl)
     return registry
-
-
-def default_registry() -> Registry:
-    """The registry `validate` uses: the built-ins extended by the installed plugins."""
-    from pmo_rules.plugins.extend import installed, plugin_registry
-
-    return plugin_registry(installed())

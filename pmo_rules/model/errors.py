@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from pmo_rules.diagnostics import Diagnostic, did_you_mean
+from pmo_rules.diagnostics import Diagnostic, date_help, did_you_mean
 from pmo_rules.model.locate import Locator, format_path
 from pmo_rules.model.sources import DocPath
 
@@ -108,7 +108,7 @@ def _describe(err: Any, path: DocPath) -> tuple[str, str, str]:
                 f"expected one of {', '.join(allowed)}", hint)
     if kind in _DATE_ERRORS:
         return (BAD_DATE, f"`{short(value)}` is not a date (`{name}` expects one)",
-                "write dates as YYYY-MM-DD, for example 2026-11-26")
+                date_help(value))
     if kind in _RANGE_ERRORS:
         msg = str(err["msg"]).replace("Input should be", "expected")
         return (OUT_OF_RANGE, f"`{short(value)}` is out of range for `{name}`: {msg}",

@@ -56,6 +56,9 @@ class GateSpec:
     decider_grade: str | None = None
     decider_by_tier: Mapping[int, str] = field(default_factory=dict)
     title: str | None = None
+    # needs_for's answers by tier: asked once per project and gate on every run.
+    _needs_by_tier: dict[int | None, tuple[ArtifactNeed, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "decider_by_tier", MappingProxyType(dict(self.decider_by_tier)))
@@ -73,7 +76,11 @@ class GateSpec:
 
     def needs_for(self, tier: int | None) -> tuple[ArtifactNeed, ...]:
         """The artifact needs of a project of this tier."""
-        return tuple(n for n in self.needs if n.applies_to(tier))
+        found = self._needs_by_tier.get(tier)
+        if found is None:
+            found = self._needs_by_tier[tier] = tuple(n for n in self.needs
+                                                      if n.applies_to(tier))
+        return found
 
     def grade_for(self, tier: int | None) -> str | None:
         """The grade that decides this gate for a project of this tier (the highest listed
@@ -99,6 +106,7 @@ class LifecycleModel:
     title: str | None = None
     source: str | None = None  # the file a model written in YAML came from
     _index: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    _ranks: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stages", MappingProxyType(dict(self.stages)))
@@ -106,6 +114,7 @@ class LifecycleModel:
         object.__setattr__(
             self, "_index", MappingProxyType({p: i for i, p in enumerate(self.phases)})
         )
+        object.__setattr__(self, "_ranks", tuple(self.gate_rank(g) for g in self.gates))
         problems = self.problems()
         if problems:
             raise ValueError(f"lifecycle `{self.id}`: " + "; ".join(problems))
@@ -139,6 +148,11 @@ class LifecycleModel:
     def gate(self, gate_id: str) -> GateSpec | None:
         """The gate called `gate_id`, or None."""
         return next((g for g in self.gates if g.id == gate_id), None)
+
+    @property
+    def gate_ranks(self) -> tuple[int, ...]:
+        """`gate_rank` of each gate, in order."""
+        return self._ranks
 
     def gate_rank(self, gate: GateSpec) -> int:
         """Where passing `gate` puts a project: its admitted phase's position, or past the

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmo_rules.diagnostics import Diagnostic, Span
+from pmo_rules.diagnostics import Diagnostic, Span, missing_path_help
 from pmo_rules.model.parse import duplicate_key, parse
 from pmo_rules.model.portfolio import SourceFile
 
@@ -82,7 +82,8 @@ def read_input(path: Path) -> RawInput:
             raw.diagnostics.append(_not_a_mapping(path, "the portfolio file"))
     elif kind == "missing":
         raw.diagnostics.append(file_problem(
-            path, f"`{path}` does not exist", "give the path of a portfolio file or directory"))
+            path, f"`{path}` does not exist",
+            missing_path_help(path, "give the path of a portfolio file or directory")))
     else:
         raw.diagnostics.append(file_problem(
             path, f"`{path}` is a {kind}, not a portfolio file or directory",

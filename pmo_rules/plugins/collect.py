@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pmo_rules.language.declarations import CheckDecl, FunctionDecl, ParamDecl
 from pmo_rules.language.types import Type
@@ -21,10 +21,37 @@ from pmo_rules.plugins.types import (
     Reporter,
 )
 
-if TYPE_CHECKING:
-    from pmo_rules.plugins.manager import Plugins
-
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    """A plugin that could not be used, or one of its hooks that failed: who, which and why."""
+
+    plugin: str
+    version: str | None
+    error: str
+    hook: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a failure, as reports list it."""
+        return {"name": self.plugin, "version": self.version, "hook": self.hook,
+                "error": self.error}
+
+
+class PluginCalls(Protocol):
+    """What collecting needs of the loaded plugins (manager.Plugins)."""
+
+    @property
+    def versions(self) -> Mapping[str, str | None]:
+        """Each plugin's version, by name."""
+
+    @property
+    def failures(self) -> list[PluginFailure]:
+        """The failures so far: collecting adds the hooks' wrong results."""
+
+    def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call `hook` on each plugin separately."""
 
 
 @dataclass
@@ -47,7 +74,7 @@ class Collected:
         return out
 
 
-def collect(plugins: Plugins) -> Collected:
+def collect(plugins: PluginCalls) -> Collected:
     """Call every providing hook once per plugin; wrong shapes become PluginFailures."""
     out = Collected()
 
@@ -97,9 +124,7 @@ def collect(plugins: Plugins) -> Collected:
     return out
 
 
-def _failure(plugins: Plugins, plugin: str, hook: str, error: str) -> Any:
-    from pmo_rules.plugins.manager import PluginFailure
-
+def _failure(plugins: PluginCalls, plugin: str, hook: str, error: str) -> Any:
     return PluginFailure(plugin, plugins.versions.get(plugin), error, hook)
 
 

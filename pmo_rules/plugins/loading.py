@@ -84,6 +84,8 @@ def _load_via(
     try:
         data = guard.call(owner, f"loader `{loader.name}`", loader.load, path)
     except guard.PluginError as exc:  # the plugin's parser: report, never a traceback
+        if isinstance(exc.__cause__, DiagnosticError):
+            raise exc.__cause__ from None  # the loader's own diagnostics, as it wrote them
         raise DiagnosticError([Diagnostic(
             "PMO410", f"plugin `{owner}` loader `{loader.name}` could not read `{path}`: "
             f"{exc.reason}", Span(str(path), 1, 1),
@@ -103,7 +105,7 @@ def _import(
     path: Path, as_of: dt.date | None, plugins: Plugins, lifecycles: LifecycleRegistry,
     from_: str | None, mapping: Path | None,
 ) -> LoadedPortfolio:
-    from pmo_rules.importers.mapping import load_mapping
+    from pmo_rules.importers.mapping_file import load_mapping
     from pmo_rules.importers.run import import_sources
 
     imported = import_sources([path], plugins=plugins, from_=from_,

@@ -14,6 +14,7 @@ import pluggy
 
 from pmo_rules.plugins import guard, hookspecs
 from pmo_rules.plugins.collect import Collected, collect
+from pmo_rules.plugins.collect import PluginFailure as PluginFailure  # where it was
 from pmo_rules.plugins.hookspecs import PROJECT_NAME
 
 TRACE_ENV = "PMO_RULES_TRACE_PLUGINS"
@@ -26,21 +27,6 @@ HOOKS: tuple[str, ...] = (
     "pmo_rules_reporters",
     "pmo_rules_portfolio_loaded",
 )
-
-
-@dataclass(frozen=True)
-class PluginFailure:
-    """A plugin that could not be used, or one of its hooks that failed: who, which and why."""
-
-    plugin: str
-    version: str | None
-    error: str
-    hook: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a failure, as reports list it."""
-        return {"name": self.plugin, "version": self.version, "hook": self.hook,
-                "error": self.error}
 
 
 @dataclass

@@ -84,12 +84,12 @@ def _sort_key(rule_id: str) -> tuple[str, int, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Write docs/policies.md (or with --check, exit 1 when it is stale)."""
-    from pmo_rules import api
+    from pmo_rules.plugins.inputs import load_policies
 
     args = list(sys.argv[1:] if argv is None else argv)
     check = "--check" in args
     root = Path.cwd()
-    text = render(api.load_policies([], packs=["standard"]))
+    text = render(load_policies([], packs=["standard"]))
     target = root / "docs" / "policies.md"
     if check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""

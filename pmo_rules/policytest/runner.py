@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, date_help, did_you_mean
 from pmo_rules.engine.report import Report
 from pmo_rules.given import Given
 from pmo_rules.language.checked import CheckedPolicySet
@@ -92,7 +92,7 @@ def run_suite(
 
 def run_case(test_file: TestFile, case: Case, cache: _Cache | None = None) -> CaseResult:
     """Run one case; input problems become diagnostics on the result, never exceptions."""
-    from pmo_rules import api
+    from pmo_rules.engine.run import check as run_check
 
     cache = cache or _Cache()
     result = CaseResult(test_file, case)
@@ -116,12 +116,12 @@ def run_case(test_file: TestFile, case: Case, cache: _Cache | None = None) -> Ca
             raise DiagnosticError([Diagnostic(
                 "PMO805", f"case `{case.name}`: `as_of: {case.as_of}` is not a date ({exc})",
                 Span(here, line, case.column_of("as_of")),
-                help="write dates as YYYY-MM-DD")]) from None
+                help=date_help(case.as_of))]) from None
         params: dict[str, str] = {}
         for k, v in case.params.items():
             at = Span(here, case.param_lines.get(k, case.line), case.param_columns.get(k, 1))
             params[Given(k, TEST_CASE, at)] = Given(v, TEST_CASE, at)
-        report = api.check(portfolio, policies, params=params, as_of=as_of,
+        report = run_check(portfolio, policies, params=params, as_of=as_of,
                            select=[test_file.rule], show_passes=True, as_of_source=TEST_CASE)
     except DiagnosticError as exc:
         result.problems = _sourced([_in_case(d, test_file, case) for d in exc.diagnostics],
@@ -172,11 +172,11 @@ def _base_subjects(test_file: TestFile, cache: _Cache) -> set[str]:
 
 def _base(base: Path, cache: _Cache) -> LoadedPortfolio:
     """A test file's base fixture as it is written, loaded once for every case using it."""
-    from pmo_rules import api
+    from pmo_rules.plugins.inputs import load_portfolio
 
     key = str(base.resolve())
     if key not in cache.loaded:
-        cache.loaded[key] = api.load_portfolio(base, lifecycles=cache.library.lifecycles)
+        cache.loaded[key] = load_portfolio(base, lifecycles=cache.library.lifecycles)
     return cache.loaded[key]
 
 
@@ -236,17 +236,17 @@ def compare(
 
 
 def _policies(paths: tuple[Path, ...], cache: _Cache) -> CheckedPolicySet:
-    from pmo_rules import api
+    from pmo_rules.plugins.inputs import load_policies
 
     if paths not in cache.policies:
-        cache.policies[paths] = api.load_policies(
+        cache.policies[paths] = load_policies(
             list(paths), parents_from=cache.library.paths, parent_packs=cache.library.packs,
             lifecycles=cache.library.lifecycles)
     return cache.policies[paths]
 
 
 def _portfolio(test_file: TestFile, case: Case, cache: _Cache) -> LoadedPortfolio:
-    from pmo_rules import api
+    from pmo_rules.plugins.inputs import load_portfolio
 
     if case.portfolio is None and case.patch is None and test_file.base is not None:
         return _base(test_file.base, cache)
@@ -266,7 +266,7 @@ def _portfolio(test_file: TestFile, case: Case, cache: _Cache) -> LoadedPortfoli
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{test_file.path.stem}.yaml"
             path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
-            cache.loaded[key] = api.load_portfolio(path, lifecycles=cache.library.lifecycles)
+            cache.loaded[key] = load_portfolio(path, lifecycles=cache.library.lifecycles)
     return cache.loaded[key]
 
 

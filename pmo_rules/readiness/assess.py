@@ -53,9 +53,10 @@ def assess(
     report of a check of the same portfolio, policies, params, date and rules (the HTML
     report's run): its findings stand in for a second evaluation, waivers, --fail-on and
     baseline marks undone."""
-    from pmo_rules import api
     from pmo_rules.engine.params import resolve_overrides
     from pmo_rules.engine.plan import param_values
+    from pmo_rules.engine.run import check as run_check
+    from pmo_rules.engine.selection import select_rules
     from pmo_rules.graph.portfolio_graph import PortfolioGraph
     from pmo_rules.plugins.extend import installed, run_functions
 
@@ -64,9 +65,9 @@ def assess(
     chosen = _chosen(portfolio, list(projects), gate, within)
     select, ignore = list(select), list(ignore)
     if today is None:
-        today = api.check(portfolio, policies, params=params, as_of=as_of, plugins=plugins,
+        today = run_check(portfolio, policies, params=params, as_of=as_of, plugins=plugins,
                           select=select, ignore=ignore)
-    running = api.select_rules(policies.rules, select, ignore)
+    running = select_rules(policies.rules, select, ignore)
     # Failing today: a waived finding fails once its waiver is set aside.
     failing = {(f.rule.id, f.subject.kind, f.subject.id) for f in today.findings
                if f.status in ("fail", "waived", "error")}

@@ -18,6 +18,7 @@ from pmo_rules.readiness.render import (
 )
 from pmo_rules.readiness.results import STATE_LABEL, ProjectReadiness, Readiness
 from pmo_rules.reports.facts import evidence_notes, value_lines
+from pmo_rules.reports.page import CSP, asset
 
 _STATE_CLASS = {"ready": "st-pass", "not_ready": "st-fail", "no_gate_ahead": "note",
                 "no_phase": "note"}
@@ -93,8 +94,6 @@ def _details(p: ProjectReadiness) -> str:
 
 def render_page(readiness: Readiness) -> str:
     """Readiness alone, as one self-contained page in the HTML report's styles."""
-    from pmo_rules.reports.html import CSP, asset
-
     heading = title(readiness)
     return "\n".join([
         "<!DOCTYPE html>",

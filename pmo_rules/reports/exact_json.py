@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_PASSTHROUGH_DATETIME
+_OPTIONS = (orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE | orjson.OPT_PASSTHROUGH_DATETIME
             | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS)
 _LOW, _HIGH = -(2**63), 2**64  # the integers orjson writes
 _NONE = type(None)
@@ -30,7 +30,7 @@ def dumps(doc: Any) -> str:
     program did not make itself must have passed through `plain`. TypeError when orjson
     refuses the document (a string with a lone surrogate, nesting past 255 levels): the
     caller then writes it with the standard library."""
-    return orjson.dumps(doc, option=_OPTIONS).decode("utf-8") + "\n"
+    return orjson.dumps(doc, option=_OPTIONS).decode("utf-8")
 
 
 def _float(value: float) -> float | orjson.Fragment:

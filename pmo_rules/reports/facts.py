@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -27,6 +27,19 @@ FAMILY_NAMES = {
     "STR": "strategic alignment", "RES": "resources", "REP": "status reporting",
     "EVM": "earned value", "PRC": "standard processes", "LCP": "lifecycle processes",
 }
+
+
+class Memo(dict[str, str]):
+    """`fn(text)` by text, each computed on first use: a large run's report repeats the
+    same rule ids, clauses, operands and subjects thousands of times."""
+
+    def __init__(self, fn: Callable[[str], str]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, text: str) -> str:
+        done = self[text] = self.fn(text)
+        return done
 
 
 def family_name(report: Report, code: str) -> str:

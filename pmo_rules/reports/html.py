@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
-from importlib import resources
 from typing import Any
 
 from pmo_rules import __version__
@@ -20,6 +19,7 @@ from pmo_rules.engine.results import Finding, RuleCounts, RuleInfo
 from pmo_rules.reports.facts import (
     SEVERITY_ORDER,
     STATUS_LABEL,
+    Memo,
     evidence_notes,
     family,
     family_name,
@@ -31,15 +31,9 @@ from pmo_rules.reports.facts import (
     value_lines,
 )
 from pmo_rules.reports.graph_svg import render_svg
+from pmo_rules.reports.page import CSP, asset
 
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
-       "img-src data:")
 NO_PROGRAM = "(none)"
-
-
-def asset(name: str) -> str:
-    """A vendored asset's text (reports/assets/NAME)."""
-    return resources.files("pmo_rules.reports").joinpath("assets", name).read_text("utf-8")
 
 
 def render_html(
@@ -256,7 +250,9 @@ class _FindingRows:
         self.report = report
         self.rules: dict[int, tuple[str, str, str, str]] = {}
         self.programs: dict[str, tuple[str, str]] = {}
-        self.clauses: dict[str, str] = {}
+        self.clauses: dict[str, str] = Memo(escape)
+        self.statuses: dict[tuple[str, bool, bool], tuple[str, str]] = {}
+        self.kinds: dict[str, str] = Memo(escape)
 
     def rule(self, r: RuleInfo) -> tuple[str, str, str, str]:
         """(row attributes up to the program, rule and severity cells, fix, place)."""
@@ -281,33 +277,34 @@ class _FindingRows:
     def __call__(self, f: Finding, program: str) -> str:
         attrs, cells, fix, place = self.rule(f.rule)
         data_program, program_cell = self.program(program)
-        status = escape(f.status)
-        label = STATUS_LABEL.get(f.status, f.status) + (
-            " · blocking" if f.blocking else " · blocking unknown" if f.blocking_unknown else "")
+        key = (f.status, f.blocking, f.blocking_unknown)
+        status, label = self.statuses.get(key) or self.status(*key)
         mark = (f' <span class="bl bl-{escape(f.baseline)}">{escape(f.baseline)}</span>'
                 if f.baseline is not None else "")
         s = f.subject
         subject = f'<span class="id">{_escape(s.id)}</span>' + (
             f" {_escape(s.name)}" if s.name else "")
         return (f'<tr {attrs} data-program="{data_program}" data-status="{status}">{cells}'
-                f'<td class="st-{status}">{escape(label)}{mark}</td>'
-                f"<td>{subject}<br><small>{escape(s.kind)}</small>"
+                f'<td class="st-{status}">{label}{mark}</td>'
+                f"<td>{subject}<br><small>{self.kinds[s.kind]}</small>"
                 f"</td><td>{program_cell}</td><td>{_escape(f.message)}"
                 f"{self.detail(f, fix, place)}</td></tr>")
 
-    def clause(self, text: str) -> str:
-        done = self.clauses.get(text)
-        if done is None:
-            done = self.clauses[text] = escape(text)
+    def status(self, status: str, blocking: bool, unknown: bool) -> tuple[str, str]:
+        """The status escaped for the row's class, and its label with the blocking flag."""
+        label = STATUS_LABEL.get(status, status) + (
+            " · blocking" if blocking else " · blocking unknown" if unknown else "")
+        done = self.statuses[(status, blocking, unknown)] = (escape(status), escape(label))
         return done
 
     def detail(self, f: Finding, fix: str, place: str) -> str:
+        clauses = self.clauses
         parts: list[str] = []
         for ev in f.evidence:
-            items = [f"<li><code>{self.clause(t)}</code> = <code>{_escape(v)}</code></li>"
+            items = [f"<li><code>{clauses[t]}</code> = <code>{_escape(v)}</code></li>"
                      for t, v in value_lines(ev)]
             items += [f"<li>{_escape(note)}</li>" for note in evidence_notes(ev)]
-            parts.append(f"<li><code>{self.clause(ev.clause)}</code><ul>{''.join(items)}"
+            parts.append(f"<li><code>{clauses[ev.clause]}</code><ul>{''.join(items)}"
                          "</ul></li>")
         body = f'<ul class="evidence">{"".join(parts)}</ul>' if parts else ""
         if f.waiver is not None:

@@ -17,16 +17,21 @@ from pmo_rules.engine.report import Report
 from pmo_rules.engine.results import AbsentEntry, Finding, RuleCounts, RuleInfo
 from pmo_rules.reports.facts import evidence_text, settings_lines, subject_label
 
-# XML 1.0 cannot carry most control characters, even escaped.
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# XML 1.0 cannot carry most control characters, even escaped: each becomes U+FFFD.
+_INVALID = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_INVALID_XML = re.compile(f"[{_INVALID}]")
 # Written as by ElementTree after `indent` (two spaces a level, `<tag />` when empty), the
-# writer this replaced: strings, not a tree, since a large run has 66k test cases.
-_ATTR_SPECIAL = re.compile('[&<>"\r\n\t]')
+# writer this replaced: strings, not a tree, since a large run has 66k test cases. Every
+# text and attribute value is cleaned of what XML cannot carry, then escaped.
+_TEXT_SPECIAL = re.compile(f"[&<>{_INVALID}]")
+_ATTR_SPECIAL = re.compile(f'[&<>"\r\n\t{_INVALID}]')
 Attrs = Iterable[tuple[str, str]]
 
 
 def _text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if _TEXT_SPECIAL.search(text) is None:
+        return text
+    return _clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(value: str) -> str:
@@ -100,11 +105,11 @@ def _properties(report: Report, policy: str) -> list[str]:
             name, _, value = text.partition(" = ")
             if name.rpartition(".")[0] != policy:
                 continue
-            props.append(_element("property", [("name", _clean(f"pmo-rules.param.{name}")),
-                                               ("value", _clean(value))]))
+            props.append(_element("property", [("name", f"pmo-rules.param.{name}"),
+                                               ("value", value)]))
         else:
             props.append(_element("property", [("name", f"pmo-rules.{label.replace(' ', '_')}"),
-                                               ("value", _clean(text))]))
+                                               ("value", text)]))
     return [_element("properties", [], children=props, level=2)]
 
 
@@ -114,29 +119,29 @@ def _cases(rule: RuleInfo, findings: list[Finding],
     classname = f"{rule.policy}.{rule.id}"
     listed_passes = 0
     for f in findings:
-        case = [("name", _clean(f"{rule.id} {subject_label(f.subject)}")),
+        case = [("name", f"{rule.id} {subject_label(f.subject)}"),
                 ("classname", classname), ("time", "0")]
         if f.status == "fail" and f.baseline == "unchanged":
             # In the baseline: it does not block, so a CI view must not count it failed.
-            child = _element("skipped", [("type", "baseline"), ("message", _clean(
-                f"unchanged since the baseline (not blocking): {f.message}"))],
-                _clean(_failure_body(f)), level=3)
+            child = _element("skipped", [("type", "baseline"), ("message",
+                f"unchanged since the baseline (not blocking): {f.message}")],
+                _failure_body(f), level=3)
             outcome = "skipped"
         elif f.status == "fail":
             child = _element("failure", [("type", rule.severity),
-                                         ("message", _clean(f.message))],
-                             _clean(_failure_body(f)), level=3)
+                                         ("message", f.message)],
+                             _failure_body(f), level=3)
             outcome = "failures"
         elif f.status == "error":
             child = _element("error", [("type", "evaluation-error"),
-                                       ("message", _clean(f.message))], _clean(f.message),
+                                       ("message", f.message)], f.message,
                              level=3)
             outcome = "errors"
         elif f.status == "waived":
             w = f.waiver or {}
             until = f" until {w['expires']}" if w.get("expires") else ""
-            child = _element("skipped", [("type", "waived"), ("message", _clean(
-                f"waived by {w.get('approved_by', '?')}{until}: {w.get('reason', '')}"))],
+            child = _element("skipped", [("type", "waived"), ("message",
+                f"waived by {w.get('approved_by', '?')}{until}: {w.get('reason', '')}")],
                 level=3)
             outcome = "skipped"
         elif f.status == "not_applicable":
@@ -148,24 +153,24 @@ def _cases(rule: RuleInfo, findings: list[Finding],
         yield _element("testcase", case, children=[child], level=2), outcome
     unlisted = counts.passed - listed_passes
     if unlisted > 0 or (not findings and counts.not_applicable == 0):
-        yield _element("testcase", [("classname", classname), ("time", "0"), ("name", _clean(
+        yield _element("testcase", [("classname", classname), ("time", "0"), ("name",
             f"{rule.id} {rule.title}: passes on {max(unlisted, 0)} "
-            f"subject{'s' * (unlisted != 1)}"))], level=2), ""
+            f"subject{'s' * (unlisted != 1)}")], level=2), ""
     if counts.not_applicable:
         n = counts.not_applicable
         skipped = _element("skipped", [("type", "not-applicable"),
                                        ("message", f"not applicable to {n} subject"
                                                    f"{'s' * (n != 1)}")], level=3)
         yield _element("testcase", [("classname", classname), ("time", "0"),
-                                    ("name", _clean(f"{rule.id} {rule.title}: not applicable"))],
+                                    ("name", f"{rule.id} {rule.title}: not applicable")],
                        children=[skipped], level=2), "skipped"
 
 
 def _absent_suite(absent: list[AbsentEntry], as_of: str) -> str:
     """Baseline entries that no longer occur: one passing testcase each."""
     cases = [_element("testcase", [
-        ("classname", "baseline.absent"), ("time", "0"), ("name", _clean(
-            f"{a.rule} {a.subject}: in the baseline, absent from this run ({a.reason})"))],
+        ("classname", "baseline.absent"), ("time", "0"), ("name",
+            f"{a.rule} {a.subject}: in the baseline, absent from this run ({a.reason})")],
         level=2) for a in absent]
     return _element("testsuite", [("name", "baseline"), ("tests", str(len(absent))),
                                   ("failures", "0"), ("errors", "0"), ("skipped", "0"),
@@ -187,4 +192,4 @@ def _failure_body(f: Finding) -> str:
 
 
 def _clean(text: str) -> str:
-    return text if _INVALID_XML.search(text) is None else _INVALID_XML.sub("\ufffd", text)
+    return _INVALID_XML.sub("\ufffd", text)

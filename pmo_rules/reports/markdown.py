@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from pmo_rules.engine.report import Report
 from pmo_rules.engine.results import Finding
 from pmo_rules.reports.facts import (
     STATUS_LABEL,
+    Memo,
     evidence_notes,
     named,
     score_text,
@@ -43,25 +43,13 @@ def code(text: str) -> str:
     return f"{fence}{pad}{flat}{pad}{fence}"
 
 
-class _Memo(dict[str, str]):
-    """`fn(text)` by text, each computed once."""
-
-    def __init__(self, fn: Callable[[str], str]) -> None:
-        super().__init__()
-        self.fn = fn
-
-    def __missing__(self, text: str) -> str:
-        done = self[text] = self.fn(text)
-        return done
-
-
 class _Text:
     """`md` and `code` for one report, each text done once: a large run's report repeats
     the same rule ids, clauses, operands, subjects and messages thousands of times."""
 
     def __init__(self) -> None:
-        self.md = _Memo(md).__getitem__
-        self.code = _Memo(code).__getitem__
+        self.md = Memo(md).__getitem__
+        self.code = Memo(code).__getitem__
 
 
 def render_markdown(report: Report) -> str:

@@ -28,8 +28,8 @@ def _text(report: Report) -> str:
     return render_text(report)
 
 
-def _json(report: Report) -> str:
-    return report.to_json()
+def _json(report: Report) -> bytes:
+    return report.to_json_bytes()  # bytes: written as they are, never re-encoded
 
 
 def _sarif(report: Report) -> str:

@@ -149,19 +149,23 @@ def _results(report: Report, index: dict[str, int], portfolio_id: str,
             shown["values"] = values(shown["values"])
             if "problems" in shown:
                 shown["problems"] = plain(shown["problems"])
-            shown["shown"] = dict(value_lines(e))
+            shown["shown"] = dict(e.shown) if e.shown else dict(value_lines(e))
             evidence.append(shown)
+        subject = {"kind": s.kind, "id": s.id}
+        if s.name is not None:
+            subject["name"] = s.name
         result: dict[str, Any] = {
             "ruleId": rule.id,
             "ruleIndex": index[rule.id],
             "kind": "pass" if status == "pass" else "fail",
             "level": "none" if status == "pass" else level,
             "message": {"text": f.message or f"{rule.title}: {subject_label(s)}"},
-            "locations": [{"physicalLocation": physical,
-                           "logicalLocations": [_logical(s, portfolio_id)]}],
+            "locations": [{"physicalLocation": physical, "logicalLocations": [{
+                "kind": s.kind, "name": s.id,
+                "fullyQualifiedName": f"{portfolio_id}/{s.kind}/{s.id}"}]}],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint(rule.id, s)},
             "properties": {
-                "subject": s.to_dict(), "status": status, "blocking": f.blocking,
+                "subject": subject, "status": status, "blocking": f.blocking,
                 "severity": rule.severity, "enforcement": rule.enforcement,
                 "policy": rule.policy, "evidence": evidence, **fix,
             },

@@ -155,9 +155,10 @@ def test_waiver_register_loads() -> None:
 def _check_policies(paths: list[Path]) -> Any:
     loader = pytest.importorskip("pmo_rules.language.loader")
     checker = pytest.importorskip("pmo_rules.language.checker")
-    declarations = pytest.importorskip("pmo_rules.language.declarations")
+    extend = pytest.importorskip("pmo_rules.plugins.extend")
     files = _load(lambda: loader.load_policy_files(paths))
-    return _load(lambda: checker.check_policies(files, declarations.default_registry()))
+    registry = extend.plugin_registry(extend.installed())  # built-ins and installed plugins
+    return _load(lambda: checker.check_policies(files, registry))
 
 
 def test_every_family_has_its_file() -> None:

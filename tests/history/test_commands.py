@@ -317,3 +317,19 @@ def test_preview_reports_problems_of_both_policy_sets_at_once(workdir: Path) -> 
     code, _, err = invoke("preview", str(FIXTURES / "november.yaml"), "--policy", "broken.pmo",
                           "--proposed", "missing.pmo")
     assert code == 2 and "broken.pmo:2" in err and "missing.pmo" in err
+
+
+def test_history_keeps_a_run_with_many_policies_on_one_line() -> None:
+    import datetime as dt
+
+    from pmo_rules.history.store import RunInfo
+    from pmo_rules.history.text import runs_text
+
+    policies = [{"name": f"epmo-{n}", "version": "1.0.0"} for n in ("a", "b", "c", "d", "e")]
+    run = RunInfo(id=7, recorded_at=dt.datetime(2026, 12, 1, 9, 30), as_of=dt.date(2026, 11, 30),
+                  portfolio="PF-H", tool_version="0.1.0", input_hash="i" * 64,
+                  policy_hash="0123456789abcdef" * 4, policies=policies, settings={}, rules=63,
+                  subjects=100, passed=90, failed=8, waived=2, errors=0, blocking=3, score=0.9,
+                  exit_code=1)
+    rows = [line for line in runs_text([run]).splitlines() if line.lstrip().startswith("7 ")]
+    assert len(rows) == 1 and "5 policies, 01234567" in rows[0]

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pmo_rules.cli import main
-from pmo_rules.importers.mapping import load_mapping
+from pmo_rules.importers.mapping_file import load_mapping
 from pmo_rules.importers.run import Imported, import_sources
 from tests.shared import require_shared
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pmo_rules.diagnostics import DiagnosticError
-from pmo_rules.importers.mapping import load_mapping
+from pmo_rules.importers.mapping_file import load_mapping
 
 
 def _problems(tmp_path: Path, text: str) -> list[tuple[int, str]]:

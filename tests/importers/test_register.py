@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -128,3 +129,15 @@ def test_real_tables(realdata: Path, name: str, tmp_path: Path) -> None:
     assert report["diagnostics"] == []  # the written portfolio loads
     assert f"as_of: '{as_of}'" in out.read_text()
     assert report["dependencies_by_type"] == {}
+
+
+def test_refusals_point_at_their_cell_in_the_csv_text() -> None:
+    # file:line:column as in every diagnostic: the line a row starts on (a quoted line
+    # break in row 3 moves row 4 to line 5) and the character where the cell starts.
+    register = FIXTURES / "register"
+    result = cli("check", str(register / "register.csv"), "--mapping",
+                 str(register / "mapping.yaml"), "--pack", "standard")
+    places = re.findall(r"register\.csv:(\d+:\d+): warning\[PMO466\]: refused '([^']+)'",
+                        result.stderr)
+    assert places[:4] == [("3:32", "#N/A"), ("3:37", "TBC"), ("5:23", "Purple"), ("5:30", "4")]
+    assert "  5 | PR-3,Badge readers,IT,Purple" in result.stderr

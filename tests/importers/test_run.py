@@ -55,6 +55,17 @@ def test_check_reads_the_directory(tmp_path: Path) -> None:
     assert len(warnings) in (0, 2)  # refused values surface as warnings when listed
 
 
+def test_check_of_a_file_a_loader_refuses_shows_the_loaders_diagnostic(tmp_path: Path) -> None:
+    # A loader's own diagnostic reaches the user as it wrote it, not wrapped in a
+    # "could not read" plugin failure that tells users to report it to its authors.
+    path = tmp_path / "x.xml"
+    path.write_text('<?xml version="1.0"?>\n<root><a/></root>\n', encoding="utf-8")
+    result = cli("check", str(path), "--pack", "standard")
+    assert result.exit_code == 2
+    assert "x.xml:2:1: error[PMO462]" in result.stderr and "expected <Project>" in result.stderr
+    assert "PMO410" not in result.stderr and result.stderr.count("1 error") == 1
+
+
 def test_from_forces_a_format(tmp_path: Path) -> None:
     path = tmp_path / "export.txt"
     shutil.copy(FIXTURES / "xer" / "depots.xer", path)

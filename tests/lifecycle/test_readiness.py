@@ -88,7 +88,7 @@ def test_would_be_failures_carry_the_evidence_of_the_moved_project(
         everything: Readiness) -> None:
     hc05 = next(p for p in everything.projects if p.id == "HC-05")
     art04 = next(w.finding for w in hc05.would_fail if w.finding.rule.id == "ART-04")
-    assert art04.message == ("HC-05 Smart Parking Pilot is executing without a full baseline "
+    assert art04.message == ("HC-05 Smart Parking Pilot is in development without a full baseline "
                              "(start 2026-02-02, finish missing, budget GBP 250,000)")
     assert art04.evidence[0].missing == ("p.schedule.baseline_finish",)
     hc03 = next(p for p in everything.projects if p.id == "HC-03")

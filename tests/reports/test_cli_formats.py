@@ -70,5 +70,5 @@ def test_plugins_add_formats_but_cannot_take_a_builtin(report: Report) -> None:
     fake = Reporter("json", "not the real json", lambda r: "nope")
     table = reporter_table(builtin_reporters(), [[extra, fake]])
     assert list(table) == [*BUILTIN_NAMES, "csv"]
-    assert table["json"].render(report) == report.to_json()
+    assert table["json"].render(report) == report.to_json().encode()
     assert table["csv"].render(report) == "rule\n"

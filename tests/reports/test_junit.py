@@ -87,12 +87,13 @@ def test_control_characters_never_break_the_xml(report: Report) -> None:
 @given(st.text(), st.text(), st.integers(0, 3))
 def test_elements_are_written_as_elementtree_writes_them(value: str, text: str,
                                                          level: int) -> None:
-    """The writer is strings for speed; its bytes are ElementTree's after `indent`."""
-    from pmo_rules.reports.junit import _element
+    """The writer is strings for speed; its bytes are ElementTree's after `indent`, once
+    what XML 1.0 cannot carry (most control characters) is replaced by U+FFFD."""
+    from pmo_rules.reports.junit import _clean, _element
 
-    leaf = ET.Element("failure", message=value, type="high")
-    leaf.text = text
-    parent = ET.Element("testcase", name=value)
+    leaf = ET.Element("failure", message=_clean(value), type="high")
+    leaf.text = _clean(text)
+    parent = ET.Element("testcase", name=_clean(value))
     parent.append(leaf)
     parent.append(ET.Element("skipped"))
     ET.indent(parent, level=level)
@@ -101,3 +102,4 @@ def test_elements_are_written_as_elementtree_writes_them(value: str, text: str,
         _element("failure", [("message", value), ("type", "high")], text, level=level + 1),
         _element("skipped", [], level=level + 1)], level=level)
     assert got == expected
+    ET.fromstring(got)  # well-formed whatever the text held
