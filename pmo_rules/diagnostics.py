@@ -305,3 +305,23 @@ def missing_path_help(path: str | Path, otherwise: str) -> str:
     close = difflib.get_close_matches(missing.name, siblings[:10_000], n=1, cutoff=0.8) \
         if missing.name else []
     return f"did you mean `{missing.with_name(close[0])}`?" if close else otherwise
+
+
+def did_you_mean_id(word: str, ids: Iterable[str]) -> str | None:
+    """did_you_mean for identifiers, which share prefixes (`PER-`, `P-`): a guess must be
+    close in what follows the prefix too, so `PER-NOBODY` does not suggest `PER-COO`.
+    Where a guess names who approved something, a wrong one is worse than none."""
+    import difflib
+
+    guess = did_you_mean(word, ids)
+    if guess is None or guess == word:
+        return guess
+    common = 0
+    for a, b in zip(word.casefold(), guess.casefold(), strict=False):
+        if a != b:
+            break
+        common += 1
+    rest, other = word[common:], guess[common:]
+    if max(len(rest), len(other)) <= 2:  # a slip in a character or two (PER-CF0)
+        return guess
+    return guess if difflib.SequenceMatcher(None, rest, other).ratio() >= 0.5 else None

@@ -17,6 +17,7 @@ from pmo_rules.diagnostics import (
     DiagnosticError,
     Span,
     did_you_mean,
+    did_you_mean_id,
     missing_path_help,
     with_source,
 )
@@ -230,7 +231,7 @@ def check_against_run(
                 help=f"did you mean `{guess}`?" if guess else
                 "name a rule of the policies this run loads (`pmo-rules validate` lists them)"))
         if w.subject not in subjects:
-            guess = did_you_mean(w.subject, subjects)
+            guess = did_you_mean_id(w.subject, subjects)
             problems.append(Diagnostic(
                 "PMO508", f"waiver subject `{w.subject}` is not in the portfolio",
                 w.span_of("subject"),
@@ -239,7 +240,7 @@ def check_against_run(
                 "objective or dependency of the portfolio"))
         if w.approved_by not in people:
             ident = by_name.get(w.approved_by.casefold())
-            guess = ident or did_you_mean(w.approved_by, people)
+            guess = ident or did_you_mean_id(w.approved_by, people)
             named = f" ({people[guess]})" if guess and people.get(guess) else ""
             problems.append(Diagnostic(
                 "PMO509", f"waiver approver `{w.approved_by}` is not a person in the portfolio",

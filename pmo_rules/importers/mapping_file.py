@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,15 @@ class _Checker:
             return {}
         return node
 
+    def unknown(self, node: Any, key: Any, what: str, known: Iterable[str], *,
+                plural: str = "settings", given: str | None = None) -> None:
+        """A name the mapping file does not know, at its key, with a did-you-mean."""
+        name = str(key) if given is None else given
+        known = list(known)
+        guess = did_you_mean(name, known)
+        self.bad(node, key, f"unknown {what} `{name}`", f"did you mean `{guess}`?" if guess
+                 else f"{plural} are {', '.join(known)}")
+
     def mapping(self, data: Any) -> ImportMapping:
         out = ImportMapping(file=self.file)
         if not isinstance(data, dict):
@@ -93,10 +103,7 @@ class _Checker:
             return out
         for key, value in self.items(data):
             if key not in TOP_KEYS:
-                guess = did_you_mean(key, TOP_KEYS)
-                self.bad(data, key, f"unknown mapping setting `{key}`",
-                         f"did you mean `{guess}`?" if guess else
-                         f"settings are {', '.join(TOP_KEYS)}")
+                self.unknown(data, key, "mapping setting", TOP_KEYS)
                 continue
             getattr(self, f"_{key}")(out, value, data)
         return out
@@ -158,10 +165,7 @@ class _Checker:
             "trend": ENUM_TARGETS["health.trend"]}
         for table, entries in self.items(self.table(value, "values", node)):
             if table not in allowed:
-                guess = did_you_mean(table, allowed)
-                self.bad(value, table, f"unknown value table `{table}`",
-                         f"did you mean `{guess}`?" if guess else
-                         f"tables are {', '.join(allowed)}")
+                self.unknown(value, table, "value table", allowed, plural="tables")
                 continue
             choices = allowed[table]
             for raw, mapped in self.items(self.table(entries, table, value)):
@@ -181,9 +185,7 @@ class _Checker:
         table = self.table(value, "jira", node)
         for key, item in self.items(table):
             if key not in keys:
-                guess = did_you_mean(key, keys)
-                self.bad(table, key, f"unknown jira setting `{key}`",
-                         f"did you mean `{guess}`?" if guess else f"settings are {', '.join(keys)}")
+                self.unknown(table, key, "jira setting", keys)
             elif key == "columns":
                 out.jira[key] = {str(k): str(v) for k, v in self.items(
                     self.table(item, key, table))}
@@ -213,9 +215,7 @@ class _Checker:
         table = self.table(value, "register", node)
         for key, item in self.items(table):
             if key not in keys:
-                guess = did_you_mean(key, keys)
-                self.bad(table, key, f"unknown register setting `{key}`",
-                         f"did you mean `{guess}`?" if guess else f"settings are {', '.join(keys)}")
+                self.unknown(table, key, "register setting", keys)
             elif key == "layout" and item not in ("rows", "columns"):
                 self.bad(table, key, f"`layout: {item}` is not a layout",
                          "`rows` (one project per row) or `columns` (one per column)")
@@ -227,8 +227,6 @@ class _Checker:
 
     def _preset(self, out: ImportMapping, value: Any, node: dict[str, Any]) -> None:
         if value not in PRESETS:
-            guess = did_you_mean(str(value), PRESETS)
-            self.bad(node, "preset", f"unknown preset `{value}`",
-                     f"did you mean `{guess}`?" if guess else f"presets are {', '.join(PRESETS)}")
+            self.unknown(node, "preset", "preset", PRESETS, plural="presets", given=str(value))
         else:
             out.preset = str(value)

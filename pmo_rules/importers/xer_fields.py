@@ -10,6 +10,7 @@ code or field type the export does not hold is refused with its line.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Protocol
 
 from pmo_rules.importers.mapping import ImportMapping
@@ -84,18 +85,31 @@ class _Fields:
 
     def project_codes(self) -> None:
         """PCATTYPE/PCATVAL/PROJPCAT: a project's code values."""
-        types = {r.get("proj_catg_type_id"): r.get("proj_catg_type")
-                 for r in self.table("PCATTYPE")}
-        values = {r.get("proj_catg_id"): r for r in self.table("PCATVAL")}
-        for row in self.table("PROJPCAT"):
-            value = values.get(row.get("proj_catg_id"))
-            name = types.get(row.get("proj_catg_type_id"))
-            if value is None or name is None:
-                self.refuse(row, "PROJPCAT", row.get("proj_catg_id"), "a project code "
-                            "whose value or type is not in the export's PCATVAL/PCATTYPE")
-                continue
-            raw = value.get("proj_catg_short_name") or value.get("proj_catg_name") or ""
+        for row, name, raw in self._codes(
+                ("PCATTYPE", "proj_catg_type_id", "proj_catg_type"),
+                ("PCATVAL", "proj_catg_id", "proj_catg_short_name", "proj_catg_name"),
+                "PROJPCAT", "a project code"):
             self.on_project(row.get("proj_id"), name, raw, row, "PROJPCAT", "project code")
+
+    def _codes(self, types: tuple[str, str, str], values: tuple[str, str, str, str],
+               assigned: str, what: str) -> Iterator[tuple[Row, str, str]]:
+        """Each code assignment (a row of `assigned`) with its type's name and its value's
+        text; an assignment whose type or value the export lacks is refused.
+
+        `types` is (table, id field, name field); `values` is (table, id field, short
+        name field, name field): P6 writes project codes and activity codes alike."""
+        type_table, type_id, type_name = types
+        value_table, value_id, short, long = values
+        names = {r.get(type_id): r.get(type_name) for r in self.table(type_table)}
+        found = {r.get(value_id): r for r in self.table(value_table)}
+        for row in self.table(assigned):
+            name = names.get(row.get(type_id))
+            value = found.get(row.get(value_id))
+            if name is None or value is None:
+                self.refuse(row, assigned, row.get(value_id), f"{what} whose value or type "
+                            f"is not in the export's {value_table}/{type_table}")
+                continue
+            yield row, name, value.get(short) or value.get(long) or ""
 
     def udfs(self) -> None:
         """UDFTYPE/UDFVALUE (and UDFCODE): user-defined field values by the table they
@@ -142,17 +156,10 @@ class _Fields:
 
     def activity_codes(self) -> None:
         """ACTVTYPE/ACTVCODE/TASKACTV: an activity's code value, by code type."""
-        types = {r.get("actv_code_type_id"): r.get("actv_code_type")
-                 for r in self.table("ACTVTYPE")}
-        values = {r.get("actv_code_id"): r for r in self.table("ACTVCODE")}
-        for row in self.table("TASKACTV"):
-            name = types.get(row.get("actv_code_type_id"))
-            code = values.get(row.get("actv_code_id"))
-            if name is None or code is None:
-                self.refuse(row, "TASKACTV", row.get("actv_code_id"), "an activity code "
-                            "whose value or type is not in the export's ACTVCODE/ACTVTYPE")
-                continue
-            raw = code.get("short_name") or code.get("actv_code_name") or ""
+        for row, name, raw in self._codes(
+                ("ACTVTYPE", "actv_code_type_id", "actv_code_type"),
+                ("ACTVCODE", "actv_code_id", "short_name", "actv_code_name"),
+                "TASKACTV", "an activity code"):
             self.on_milestone(row.get("task_id"), name, raw, "TASKACTV", "activity code")
 
 

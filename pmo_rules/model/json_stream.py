@@ -5,6 +5,20 @@ objects; validated whole, it would exist twice. Here every item of the named arr
 (`projects`) is handed to a function (the fast validator) the moment it is parsed, so
 only one raw project exists at a time. The values are exactly json.loads' own (the
 same C scanner parses every value); anything json.loads would refuse is a ValueError.
+
+Repeated keys and overlong integers must not pass unnoticed (the exact path reports
+them), yet looking for them with Python hooks on every object and integer costs a
+third of the parse. So the C scanner parses without hooks, and each top-level value
+and array item is checked as a whole instead, by counting. Let T be the number of
+`:` in its text plus the number of `\\u003` escapes (every escaped `:` is one, and
+others are counted too), and D the number of `:` in orjson's serialisation of the
+parsed value. Every `:` of D is a key's separator or a character of a kept string,
+so comes from a literal `:` or an escape counted in T; a key dropped as a repeat
+takes at least its own separator out of D. So D <= T always, and D == T only if
+no key was dropped. orjson also refuses integers beyond 64 bits, where the overlong
+ones are. Only a value failing the count (rare: an escape, a repeat, a big integer)
+is decoded again by the caller's strict decoder, which looks at every key and
+integer and raises ValueError where it finds one that needs reporting.
 """
 
 from __future__ import annotations
@@ -14,7 +28,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 Scan = Callable[[str, int], tuple[Any, int]]
+Strict = Callable[[str], Any]
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -29,15 +46,21 @@ def _SPACE(text: str, i: int) -> re.Match[str]:
 
 
 def load_streaming(
-    text: str, key: str, each: Callable[[Any], Any], decoder: json.JSONDecoder | None = None
+    text: str, key: str, each: Callable[[Any], Any], strict: Strict | None = None
 ) -> dict[str, Any]:
-    """`decoder.decode(text)` (json.loads by default) for an object, the items of its
-    array at `key` each replaced by `each(item)`; ValueError where decoding fails or gives
-    no object."""
+    """`json.loads(text)` for an object, the items of its array at `key` each replaced by
+    `each(item)`; ValueError where decoding fails or gives no object.
+
+    With `strict` (a decoder of one value's text raising ValueError at a repeated key or
+    an overlong integer), a repeated key is a ValueError too, at any depth, instead of
+    the last value winning as in json.loads.
+    """
     # The decoder's own C scanner, one value at a time (not in typeshed's stubs).
-    scan: Scan = (decoder or _DEFAULT).scan_once  # type: ignore[attr-defined]
+    scan: Scan = _DEFAULT.scan_once  # type: ignore[attr-defined]
+    if strict is not None:
+        scan = _checked(scan, strict)
     try:
-        doc, end = _object(text, _SPACE(text, 0).end(), key, each, scan)
+        doc, end = _object(text, _SPACE(text, 0).end(), key, each, scan, strict is not None)
     except StopIteration as stop:  # the scanner's way of saying "no JSON value here"
         raise ValueError(f"invalid JSON at {stop.value}") from None
     if _SPACE(text, end).end() != len(text):
@@ -45,15 +68,31 @@ def load_streaming(
     return doc
 
 
+def _checked(scan: Scan, strict: Strict) -> Scan:
+    """`scan`, each value it parses checked for a dropped key or a long integer."""
+    dumps, encode_error = orjson.dumps, orjson.JSONEncodeError
+
+    def scan_checked(text: str, i: int) -> tuple[Any, int]:
+        value, end = scan(text, i)
+        try:
+            same = dumps(value).count(b":") == (
+                text.count(":", i, end) + text.count("\\u003", i, end))
+        except encode_error:  # beyond 64 bits, a lone surrogate, too deep
+            same = False
+        return (value if same else strict(text[i:end])), end
+
+    return scan_checked
+
+
 def _object(
-    text: str, i: int, key: str, each: Callable[[Any], Any], scan: Scan
+    text: str, i: int, key: str, each: Callable[[Any], Any], scan: Scan, unique: bool
 ) -> tuple[dict[str, Any], int]:
     if text[i:i + 1] != "{":
         raise ValueError(f"expected an object at {i}")
     pairs: list[tuple[str, Any]] = []
     i = _SPACE(text, i + 1).end()
     if text[i:i + 1] == "}":
-        return _made(scan, pairs), i + 1
+        return {}, i + 1
     while True:
         if text[i:i + 1] != '"':
             raise ValueError(f"expected a key at {i}")
@@ -70,21 +109,13 @@ def _object(
         i = _SPACE(text, i).end()
         mark = text[i:i + 1]
         if mark == "}":
-            return _made(scan, pairs), i + 1
+            out = dict(pairs)  # a repeated key: the last wins, as in json.loads
+            if unique and len(out) != len(pairs):
+                raise ValueError("a key is repeated")
+            return out, i + 1
         if mark != ",":
             raise ValueError(f"expected `,` or `}}` at {i}")
         i = _SPACE(text, i + 1).end()
-
-
-def _made(scan: Scan, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """The object of these pairs, as the decoder makes every object (its hooks included)."""
-    pairs_hook = getattr(scan, "object_pairs_hook", None)
-    if pairs_hook is not None:
-        made: dict[str, Any] = pairs_hook(pairs)
-        return made
-    out = dict(pairs)  # a repeated key: the last wins, as in json.loads
-    hook = getattr(scan, "object_hook", None)
-    return out if hook is None else hook(out)
 
 
 def _array(

@@ -106,11 +106,18 @@ def _json_records(path: Path, sources: list[SourceFile]) -> Any:
         del data
     project = timed("validate", project_validator().validate_python)
     decoder, flags = strict_decoder()
+
+    def strict(span: str) -> Any:
+        value = decoder.decode(span)
+        if flags:  # a repeated key or a long number: the exact path reports it
+            raise ValueError("to be reported")
+        return value
+
     with stage("read"):
-        document = load_streaming(text, "projects", project, decoder)
+        document = load_streaming(text, "projects", project, strict)
         del text
     projects = document.pop("projects", EMPTY_LIST)
-    if flags or not isinstance(projects, list):  # duplicate keys, long numbers: exact path
+    if not isinstance(projects, list):
         return None
     with stage("validate"):
         doc = top_validator().validate_python(document)

@@ -25,12 +25,12 @@ _LOW, _HIGH = -(2**63), 2**64  # the integers orjson writes
 _NONE = type(None)
 
 
-def dumps(doc: Any) -> str:
-    """`doc` as the standard library writes it indented by 2, plus a newline; values the
-    program did not make itself must have passed through `plain`. TypeError when orjson
-    refuses the document (a string with a lone surrogate, nesting past 255 levels): the
-    caller then writes it with the standard library."""
-    return orjson.dumps(doc, option=_OPTIONS).decode("utf-8")
+def dumps_bytes(doc: Any) -> bytes:
+    """`doc` as the standard library writes it indented by 2, plus a newline, in UTF-8;
+    values the program did not make itself must have passed through `plain`. TypeError
+    when orjson refuses the document (a string with a lone surrogate, nesting past 255
+    levels): the caller then writes it with the standard library."""
+    return orjson.dumps(doc, option=_OPTIONS)
 
 
 def _float(value: float) -> float | orjson.Fragment:

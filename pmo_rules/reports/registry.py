@@ -32,10 +32,10 @@ def _json(report: Report) -> bytes:
     return report.to_json_bytes()  # bytes: written as they are, never re-encoded
 
 
-def _sarif(report: Report) -> str:
-    from pmo_rules.reports.sarif import render_sarif
+def _sarif(report: Report) -> str | bytes:
+    from pmo_rules.reports.sarif import sarif_output
 
-    return render_sarif(report)
+    return sarif_output(report)  # bytes, as JSON's: written as they are, never re-encoded
 
 
 def _junit(report: Report) -> str:

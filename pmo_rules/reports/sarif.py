@@ -32,8 +32,15 @@ def sarif_level(severity: str) -> str:
 
 def render_sarif(report: Report) -> str:
     """The report as a SARIF 2.1.0 log (indented JSON, deterministic)."""
+    log = sarif_output(report)
+    return log.decode("utf-8") if isinstance(log, bytes) else log
+
+
+def sarif_output(report: Report) -> str | bytes:
+    """The SARIF log as written: orjson's UTF-8 bytes (no text copy of a large log), or
+    the standard library's text when orjson refuses the document."""
     try:  # orjson, fed values it writes as the standard library does (exact_json.py)
-        return exact_json.dumps(sarif_log(report, exact=True))
+        return exact_json.dumps_bytes(sarif_log(report, exact=True))
     except TypeError:
         return json.dumps(sarif_log(report), indent=2, ensure_ascii=False, default=str) + "\n"
 

@@ -21,7 +21,7 @@ def stdlib(value: Any) -> str:
 
 def exact(value: Any) -> str:
     try:
-        return exact_json.dumps(exact_json.plain(value))
+        return exact_json.dumps_bytes(exact_json.plain(value)).decode("utf-8")
     except TypeError:  # as render_sarif does: the standard library decides
         return stdlib(value)
 
@@ -77,4 +77,4 @@ def test_plain_values_keeps_the_common_dict() -> None:
 
 def test_orjson_refusals_raise_type_error() -> None:
     with pytest.raises(TypeError):
-        exact_json.dumps({"s": "\ud800"})  # a lone surrogate
+        exact_json.dumps_bytes({"s": "\ud800"})  # a lone surrogate

@@ -83,3 +83,12 @@ def test_no_text_becomes_markup(name: str, message: str, reason: str) -> None:
     tags = parse(render_html(_report(name, message, reason)))
     baseline = parse(render_html(_report("n", "m", "r")))
     assert tags.tags == baseline.tags
+
+
+@given(st.text())
+def test_the_quick_escape_is_html_escape(text: str) -> None:
+    from html import escape
+
+    from pmo_rules.reports.html import _escape
+
+    assert _escape(text) == escape(text)

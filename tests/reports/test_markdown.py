@@ -63,3 +63,13 @@ def test_md_escapes_every_markup_character(text: str) -> None:
 ])
 def test_code_spans_survive_backticks(text: str, expected: str) -> None:
     assert code(text) == expected
+
+
+@given(st.text())
+def test_escaping_is_every_markup_character_backslashed(text: str) -> None:
+    """md and code take shortcuts for speed; their results are the plain definitions'."""
+    flat = " ".join(text.split())
+    assert md(text) == re.sub(r"([\\`*_{}\[\]<>()#+!|~])", r"\\\1", flat)
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", flat)), default=0) + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") or not flat else ""
+    assert code(text) == f"{fence}{pad}{flat}{pad}{fence}"
