@@ -154,6 +154,8 @@ class Evaluator:
             else:
                 add_pass(entity)
         counts.not_applicable += not_applicable
+        blocking = self.blocks(plan.info)  # the same for every failure of the rule
+        add_finding = self.outcome.findings.append
         for entity, env, failed_clauses in failures:
             subject = self._subject(plan, entity)
             try:
@@ -164,7 +166,9 @@ class Evaluator:
             except Exception:  # the verdict stands; say which clauses failed, without values
                 evidence = tuple(Evidence(req.text, {}, (subject.id,)) for req in failed_clauses)
             message = self._message(plan, env, evidence)
-            self._record(plan, entity, "fail", message, evidence, counts, subject)
+            counts.failed += 1
+            add_finding(Finding(plan.info, subject, "fail", message, evidence, blocking,
+                                entity=entity))
         if keep_passes:
             self.outcome.findings.extend(
                 Finding(plan.info, self._subject(plan, e), "pass", "", entity=e) for e in passed)

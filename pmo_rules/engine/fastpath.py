@@ -115,7 +115,8 @@ class _Gen:
         # Helpers shared with the closures (runtime.py): one meaning on both paths, with
         # None for missing. `_items` charges the rule's budget as each loop starts.
         self.namespace: dict[str, Any] = {
-            "_get": _get, "_items": ctx.budget.items, "_eq_loose": loose_equal,
+            "_get": _get, "_items": ctx.budget.items, "_budget": ctx.budget,
+            "_eq_loose": loose_equal,
             "_ne_loose": _ne_loose, "_member": member, "_member_loose": loose_member,
             "_index": index_of, "_STAGE": STAGE_ORDER, "_SEVERITY": SEVERITY_ORDER,
             "_fold": functions.fold, "_neg": negative, "_none_of": _none,
@@ -440,19 +441,27 @@ class _Gen:
               head: list[str], tail: list[str]) -> Callable[[str], str]:
         """A function of the generated module looping over a quantifier's or aggregate's
         elements (a plain loop: no generator per evaluation), and the text calling it on a
-        collection: the names in scope are passed in, `_items` charges the budget first.
+        collection: the names in scope are passed in. The loop charges the budget first, as
+        `_items` does (a list inline; anything else through `_items`).
         `head` comes before the loop; `tail` is the loop body after the `where` test,
         then what follows the loop."""
         names = sorted({name for name in scope.values() if name not in self.values})
         if not all(name.isidentifier() for name in names):
             raise Unsupported("a scope that is not all names")
         function = f"_loop{len(self.functions)}"
-        lines = [f"def {function}(_elements{''.join(', ' + n for n in names)}):", *head,
+        lines = [f"def {function}(_elements{''.join(', ' + n for n in names)}):",
+                 "    if isinstance(_elements, list):",
+                 "        _budget.left -= len(_elements)",
+                 "        if _budget.left < 0:",
+                 "            _budget.charge(0)",
+                 "    else:",
+                 "        _elements = _items(_elements)",
+                 *head,
                  f"    for {var} in _elements:"]
         if where is not None:
             lines += [f"        if not {where}:", "            continue"]
         self.functions.append("\n".join([*lines, *tail]) + "\n")
-        return lambda coll: f"{function}(_items({coll}){''.join(', ' + n for n in names)})"
+        return lambda coll: f"{function}({coll}{''.join(', ' + n for n in names)})"
 
     def _source(
         self, node: ast.Quantifier | ast.Aggregate, scope: Mapping[str, str]
@@ -557,7 +566,7 @@ def _compile(
 
 
 _BUILTINS = {"any": any, "all": all, "sum": sum, "bool": bool, "getattr": getattr, "len": len,
-             "isinstance": isinstance, "str": str, "Exception": Exception}
+             "isinstance": isinstance, "str": str, "list": list, "Exception": Exception}
 
 
 def build_fast_rule(

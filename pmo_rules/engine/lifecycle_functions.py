@@ -7,6 +7,7 @@ project's position in its lifecycle is computed once per run and project.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from pmo_rules.engine.runtime import MISSING, RunContext
@@ -14,6 +15,7 @@ from pmo_rules.model.progress import ProjectLifecycle, model_of, progress
 from pmo_rules.model.records import Project
 
 _MEMO = "lifecycle"
+_UNSEEN = object()
 
 
 def _positions(ctx: RunContext) -> Callable[[Any], ProjectLifecycle | None]:
@@ -39,10 +41,17 @@ def _positions(ctx: RunContext) -> Callable[[Any], ProjectLifecycle | None]:
 def lifecycle_functions(ctx: RunContext) -> dict[str, Callable[..., Any]]:
     """The lifecycle functions for this run, by name; a missing result is MISSING."""
     position = _positions(ctx)
+    known: dict[int, ProjectLifecycle | None] = ctx.memo[_MEMO]
 
-    def reading(read: Callable[[ProjectLifecycle], Any]) -> Callable[[Any], Any]:
-        def call(project: Any) -> Any:
-            where = position(project) if project is not MISSING else None
+    def reading(name: str) -> Callable[[Any], Any]:
+        read = attrgetter(name)
+
+        def call(project: Any) -> Any:  # called per project and rule: one call deep
+            if project is MISSING:
+                return MISSING
+            where = known.get(id(project), _UNSEEN)
+            if where is _UNSEEN:
+                where = position(project)
             if where is None:
                 return MISSING
             value = read(where)
@@ -57,11 +66,11 @@ def lifecycle_functions(ctx: RunContext) -> dict[str, Callable[..., Any]]:
         return next((g for g in reversed(where.gates) if g.admits == phase), MISSING)
 
     return {
-        "lifecycle_gates": reading(lambda w: w.gates),
-        "gates_passed": reading(lambda w: w.passed),
-        "gates_required": reading(lambda w: w.required),
-        "entry_gate": reading(lambda w: w.entry),
-        "next_gate": reading(lambda w: w.next),
+        "lifecycle_gates": reading("gates"),
+        "gates_passed": reading("passed"),
+        "gates_required": reading("required"),
+        "entry_gate": reading("entry"),
+        "next_gate": reading("next"),
         "gate_admitting": gate_admitting,
-        "phase_limit": reading(lambda w: w.phase_limit),
+        "phase_limit": reading("phase_limit"),
     }

@@ -234,11 +234,22 @@ class PortfolioGraph:
         order = [v for c in reversed(comps) for v in c]  # upstream first
         early = [0] * n  # longest chain ending at v, v included
         best_pred = [-1] * n
-        for v in order:
+        # The lags that are not 0, by edge end: most edges have none, and need no look-up.
+        lag_in: dict[int, dict[int, int]] = {}
+        lag_out: dict[int, dict[int, int]] = {}
+        for (u, v), days in lag.items():
+            if days:
+                lag_in.setdefault(v, {})[u] = days
+                lag_out.setdefault(u, {})[v] = days
+        no_lags: dict[int, int] = {}
+        pred, succ = g.pred, g.succ
+        for v in order:  # (hot loops at 100k projects: locals only)
             best, arg = 0, -1
-            for u in g.pred[v]:
-                if comp_of[u] != comp_of[v]:
-                    cand = early[u] + lag.get((u, v), 0)
+            cv = comp_of[v]
+            lags_in = lag_in.get(v, no_lags)
+            for u in pred[v]:
+                if comp_of[u] != cv:
+                    cand = early[u] + lags_in.get(u, 0)
                     if cand > best or (cand == best and arg == -1):
                         best, arg = cand, u
             early[v] = best + weight[v]
@@ -246,9 +257,13 @@ class PortfolioGraph:
         late = [0] * n  # longest chain starting at v, v included
         for v in reversed(order):
             best = 0
-            for w in g.succ[v]:
-                if comp_of[w] != comp_of[v]:
-                    best = max(best, late[w] + lag.get((v, w), 0))
+            cv = comp_of[v]
+            lags_out = lag_out.get(v, no_lags)
+            for w in succ[v]:
+                if comp_of[w] != cv:
+                    cand = late[w] + lags_out.get(w, 0)
+                    if cand > best:
+                        best = cand
             late[v] = best + weight[v]
         if n == 0:
             return [], []
@@ -266,10 +281,14 @@ class PortfolioGraph:
 
     def _lags(self) -> dict[tuple[int, int], int]:
         lags: dict[tuple[int, int], int] = {}
+        get, pindex = lags.get, self._pindex
         for d in self.portfolio.dependencies:
-            if isinstance(d.predecessor, Project) and isinstance(d.successor, Project):
-                key = (self._pindex[id(d.predecessor)], self._pindex[id(d.successor)])
-                lags[key] = max(lags.get(key, d.lag_days), d.lag_days)
+            a, b = d.predecessor, d.successor
+            if isinstance(a, Project) and isinstance(b, Project):
+                key = (pindex[id(a)], pindex[id(b)])
+                lag, old = d.lag_days, get(key)
+                if old is None or lag > old:  # the longest lag of the pair's dependencies
+                    lags[key] = lag
         return lags
 
     @cached_property

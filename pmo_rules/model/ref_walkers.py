@@ -29,9 +29,12 @@ class Unresolved(Exception):
 
 
 def walker(plan: Plan, tables: dict[str, dict[str, Any]]) -> Walker:
-    """The function resolving, in place, a record of this plan against `tables`."""
+    """The function resolving, in place, a record of this plan against `tables`.
+
+    A kind with no table (yet) resolves nothing: a record naming one is Unresolved,
+    and the exact path, which knows every kind, loads the document instead."""
     source, kinds = _source(plan)
-    walk: Walker = compiled(source)(Unresolved, *(tables[kind] for kind in kinds))
+    walk: Walker = compiled(source)(Unresolved, *(tables.get(kind, {}) for kind in kinds))
     return walk
 
 

@@ -234,3 +234,19 @@ def test_freeze_is_optional(tmp_path: Path, freeze: bool) -> None:
     load_portfolio(write(tmp_path, "p.json", good_doc()), freeze=freeze)
     assert (gc.get_freeze_count() > 0) is freeze
     gc.unfreeze()
+
+
+def test_repeated_dates_and_category_text_are_stored_once() -> None:
+    def project(i: int) -> dict[str, Any]:
+        # Built text, as a parser makes it: equal values, distinct objects.
+        return {"id": f"P{i}", "name": f"n{i}", "phase": "".join(["exec", "uting"]),
+                "artifacts": {"".join(["char", "ter"]): {"status": "".join(["appr", "oved"])}},
+                "schedule": {"baseline_start": "".join(["2026-01-", "05"])}}
+
+    doc = fast_validator().validate_python({"projects": [project(1), project(2)]})
+    a, b = doc.projects
+    assert a.phase == "executing" and a.phase is b.phase
+    [(key_a, art_a)], [(key_b, art_b)] = a.artifacts.items(), b.artifacts.items()
+    assert key_a is key_b and art_a.type is art_b.type and art_a.status is art_b.status
+    assert a.schedule.baseline_start is b.schedule.baseline_start
+    assert a.id is not b.id and a.name != b.name  # ids and names are not interned
