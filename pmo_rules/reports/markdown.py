@@ -48,15 +48,15 @@ class _Text:
     the same rule ids, clauses, operands, subjects and messages thousands of times."""
 
     def __init__(self) -> None:
-        self.md = Memo(md).__getitem__
-        self.code = Memo(code).__getitem__
+        self.md = Memo(md)
+        self.code = Memo(code)
 
 
 def render_markdown(report: Report) -> str:
     """The report as GitHub-flavoured Markdown."""
     t = _Text()
     s = report.summary()
-    out = [f"# Compliance report: {t.md(report.portfolio_id)} as of {report.as_of.isoformat()}",
+    out = [f"# Compliance report: {t.md[report.portfolio_id]} as of {report.as_of.isoformat()}",
            "", _verdict(report), "",
            "| rules | subjects | pass | fail | waived | error | not applicable | blocking "
            "| score |",
@@ -70,8 +70,8 @@ def render_markdown(report: Report) -> str:
     if blocking:
         out += ["## Blocking findings", "", "| rule | severity | subject | message |",
                 "|---|---|---|---|"]
-        out += [f"| {STATUS_ICON[f.status]}{_mark(f)} {t.md(f.rule.id)} | {f.rule.severity} "
-                f"| {t.md(subject_label(f.subject))} | {t.md(f.message)} |" for f in blocking]
+        out += [f"| {STATUS_ICON[f.status]}{_mark(f)} {t.md[f.rule.id]} | {f.rule.severity} "
+                f"| {t.md[subject_label(f.subject)]} | {t.md[f.message]} |" for f in blocking]
         out.append("")
     by_rule: dict[str, list[Finding]] = {}
     for f in report.findings:
@@ -85,10 +85,10 @@ def render_markdown(report: Report) -> str:
     if report.waivers:
         out += ["## Waivers", "", "| rule | subject | fate | approved by | expires | note |",
                 "|---|---|---|---|---|---|"]
-        out += [f"| {t.md(w.rule)} | {t.md(w.subject)} | {FATE_ICON[w.status]} {w.status}"
+        out += [f"| {t.md[w.rule]} | {t.md[w.subject]} | {FATE_ICON[w.status]} {w.status}"
                 f"{' ⏳ expiring' if w.expiring else ''} "
-                f"| {t.md(named(report, w.approved_by))} | {t.md(w.expires or '')} "
-                f"| {t.md(w.note)} |"
+                f"| {t.md[named(report, w.approved_by)]} | {t.md[w.expires or '']} "
+                f"| {t.md[w.note]} |"
                 for w in report.waivers]
         out.append("")
     if report.baseline is not None:
@@ -102,7 +102,7 @@ def _settings(report: Report, t: _Text) -> list[str]:
     if not lines:
         return []
     out = ["## Settings of this run", "", "| setting | value and source |", "|---|---|"]
-    out += [f"| {label} | {t.md(text)} |" for label, text in lines]
+    out += [f"| {label} | {t.md[text]} |" for label, text in lines]
     return [*out, ""]
 
 
@@ -113,12 +113,12 @@ def _mark(f: Finding) -> str:
 def _baseline(report: Report, t: _Text) -> list[str]:
     marks = report.baseline
     assert marks is not None
-    out = ["## Baseline", "", f"Compared with {t.code(marks.source)}: **{marks.new} new**, "
+    out = ["## Baseline", "", f"Compared with {t.code[marks.source]}: **{marks.new} new**, "
            f"{marks.unchanged} unchanged (not blocking), {len(marks.absent)} absent.", ""]
     if marks.absent:
         out += ["Absent from this run (remove them from the baseline):", "",
                 "| rule | subject | why |", "|---|---|---|"]
-        out += [f"| {t.md(a.rule)} | {t.md(a.kind)} {t.md(a.subject)} | {a.reason} |"
+        out += [f"| {t.md[a.rule]} | {t.md[a.kind]} {t.md[a.subject]} | {a.reason} |"
                 for a in marks.absent]
         out.append("")
     return out
@@ -141,12 +141,12 @@ def _rule_section(report: Report, items: list[Finding], t: _Text) -> list[str]:
         tally[f.status] = tally.get(f.status, 0) + 1
     counts = ", ".join(f"{n} {STATUS_LABEL[k]}" for k, n in sorted(tally.items()))
     loc = rule.location
-    out = [f"### {t.md(rule.id)} {t.md(rule.title)}", "",
-           f"{rule.severity} · {rule.enforcement} · policy {t.code(rule.policy)} · "
-           f"{t.code(f'{loc.file}:{loc.line}')} · {counts}", "",
+    out = [f"### {t.md[rule.id]} {t.md[rule.title]}", "",
+           f"{rule.severity} · {rule.enforcement} · policy {t.code[rule.policy]} · "
+           f"{t.code[f'{loc.file}:{loc.line}']} · {counts}", "",
            "| | subject | message | blocking |", "|---|---|---|---|"]
-    out += [f"| {STATUS_ICON[f.status]}{_mark(f)} | {t.md(subject_label(f.subject))} "
-            f"| {t.md(f.message)} | "
+    out += [f"| {STATUS_ICON[f.status]}{_mark(f)} | {t.md[subject_label(f.subject)]} "
+            f"| {t.md[f.message]} | "
             f"{'yes' if f.blocking else 'unknown' if f.blocking_unknown else ''} |"
             for f in items]
     out.append("")
@@ -157,21 +157,21 @@ def _rule_section(report: Report, items: list[Finding], t: _Text) -> list[str]:
             out += _evidence(report, f, t)
         out += ["", "</details>", ""]
     if rule.fix and any(f.status == "fail" for f in items):
-        out += [f"**Fix:** {t.md(rule.fix)}", ""]
+        out += [f"**Fix:** {t.md[rule.fix]}", ""]
     return out
 
 
 def _evidence(report: Report, f: Finding, t: _Text) -> list[str]:
-    out = [f"- **{t.md(f.subject.id)}**" + (f" {t.md(f.subject.name)}" if f.subject.name
+    out = [f"- **{t.md[f.subject.id]}**" + (f" {t.md[f.subject.name]}" if f.subject.name
                                               else "")]
     for ev in f.evidence:
-        out.append(f"  - {t.code(ev.clause)}")
-        out += [f"    - {t.code(text)} = {t.code(shown)}" for text, shown in value_lines(ev)]
-        out += [f"    - {t.md(note)}" for note in evidence_notes(ev)]
+        out.append(f"  - {t.code[ev.clause]}")
+        out += [f"    - {t.code[text]} = {t.code[shown]}" for text, shown in value_lines(ev)]
+        out += [f"    - {t.md[note]}" for note in evidence_notes(ev)]
     if f.waiver is not None:
         w = f.waiver
-        until = f" until {t.md(str(w['expires']))}" if w.get("expires") else ""
+        until = f" until {t.md[str(w['expires'])]}" if w.get("expires") else ""
         until += " ⏳ expiring" if w.get("expiring") else ""
-        out.append(f"  - waived by {t.md(named(report, str(w.get('approved_by', ''))))}{until}: "
-                   f"{t.md(str(w.get('reason', '')))}")
+        out.append(f"  - waived by {t.md[named(report, str(w.get('approved_by', '')))]}{until}: "
+                   f"{t.md[str(w.get('reason', ''))]}")
     return out
