@@ -542,6 +542,11 @@ class PlannedReach:
     def __call__(self, entity: Any) -> tuple[Any, ...] | None:
         return self._planned()(entity)
 
+    def forget(self) -> None:
+        """Plan again on next use: the data it was planned on has changed (readiness
+        moves one project after another between uses of the same plan)."""
+        self._witness = None
+
     def found(self, entity: Any) -> bool:
         """Whether a witness lies up- or downstream of `entity`."""
         witness = self._witness or self._planned()

@@ -9,8 +9,10 @@ check found, because nothing it reads has changed.
 
 Each rule is compiled once for the whole assessment and its plan reused for every move:
 the run context's per-run indexes and memos are emptied before each move, so nothing one
-move computed is seen by the next. A rule holding a run-invariant value in its closures
-(an aggregate over the portfolio, which a move may change) is compiled afresh each time.
+move computed is seen by the next (the memo's tables are emptied in place, since the
+closures hold them, and each planned graph quantifier plans its reach again). A rule
+holding a run-invariant value in its closures (an aggregate over the portfolio, which a
+move may change) is compiled afresh each time.
 """
 
 from __future__ import annotations
@@ -170,7 +172,13 @@ class Simulator:
                 plugin_functions=self.functions)
             self._plans.clear()  # compiled against another date
         ctx.indexes.clear()
-        ctx.memo.clear()
+        # Compiled closures hold the memo's tables (lifecycle positions) and the plans'
+        # graph reaches: empty them in place, where those closures see it.
+        for kept in ctx.memo.values():
+            kept.clear()
+        for plan in self._plans.values():
+            for reach in plan.compiler.reach.values() if plan is not None else ():
+                reach.forget()
         return ctx
 
     def _plan(self, resolved: ResolvedRule, ctx: RunContext) -> RulePlan | None:

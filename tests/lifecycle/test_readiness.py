@@ -237,3 +237,54 @@ def test_the_checks_report_stands_in_for_a_second_evaluation(
     again = assess(portfolio, standard, today=report)
     assert again.to_dict() == northbridge.to_dict()
     assert sum(len(p.would_fail) for p in again.projects) > 10
+
+
+TWO = """as_of: 2026-11-30
+people:
+  - {id: U-1, name: Ann, grade: executive}
+projects:
+  - id: A
+    name: Upstream
+    status: active
+    phase: planning
+    gates:
+      G1: {decision: go, decided_on: 2026-01-10, decided_by: U-1}
+      G2: {decision: go, decided_on: 2026-03-10, decided_by: U-1}
+  - id: B
+    name: Downstream
+    status: active
+    phase: planning
+    depends_on: [A]
+    gates:
+      G1: {decision: go, decided_on: 2026-01-10, decided_by: U-1}
+      G2: {decision: go, decided_on: 2026-03-10, decided_by: U-1}
+"""
+
+# Each rule reads project A while B is moved, after A's own move: a plan reused from A's
+# move must not remember A as moved (a planned graph reach; a lifecycle position).
+OTHERS = {
+    "reach": """rule INV-02 "Nothing upstream closing" {
+        for p in projects
+        require none a in ancestors(p): a.phase == "closing"
+    }""",
+    "position": """rule INV-03 "No other project past its second gate" {
+        for p in projects
+        require count(q in projects where q.id != p.id and len(gates_passed(q)) >= 3) == 0
+    }
+    rule INV-04 "Reads every project's gates" {
+        for p in projects
+        require len(gates_passed(p)) <= 9
+    }""",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(OTHERS))
+def test_a_move_never_sees_an_earlier_move(tmp_path: Path, kind: str) -> None:
+    (tmp_path / "p.yaml").write_text(TWO, encoding="utf-8")
+    (tmp_path / "r.pmo").write_text(f'policy "x" {{\n    {OTHERS[kind]}\n}}\n', encoding="utf-8")
+    found = assess(api.load_portfolio(tmp_path / "p.yaml"),
+                   api.load_policies([tmp_path / "r.pmo"]))
+    assert [(p.id, p.gate.id if p.gate else None) for p in found.projects] == [
+        ("A", "G3"), ("B", "G3")]
+    assert {p.id: [w.finding.rule.id for w in p.would_fail] for p in found.projects} == {
+        "A": [], "B": []}
