@@ -13,6 +13,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
 
+# The largest id a run can have: SQLite's and PostgreSQL's 64-bit signed integers.
+MAX_ID = 2**63 - 1
+
 DEFAULT_STORE = Path(".pmo-rules") / "history.db"
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 
@@ -46,6 +49,13 @@ def store_named(option: str | None, config: dict[str, object]) -> bool:
 def parse_store(where: str) -> StoreLocation:
     """A path or a database URL as a store location; an unknown scheme is a diagnostic."""
     if "://" not in where:
+        if where == ":memory:" or where.startswith("file:") or "\0" in where:
+            # SQLite's own names: an in-memory store keeps nothing; a `file:` URI's
+            # options would be dropped by a plain path
+            raise DiagnosticError([Diagnostic(
+                "PMO901", f"`{where!r}`"[1:-1] + " names no SQLite file a run can be kept in",
+                help="give a file, e.g. `--store .pmo-rules/history.db`",
+            )])
         return _sqlite(Path(where))
     parts = urlsplit(where)
     scheme = parts.scheme.lower()

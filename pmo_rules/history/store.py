@@ -23,7 +23,7 @@ from pmo_rules import __version__
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from pmo_rules.engine.report import Report
 from pmo_rules.history.engine import create_store_engine, unreachable, write_transaction
-from pmo_rules.history.locate import StoreLocation
+from pmo_rules.history.locate import MAX_ID, StoreLocation
 from pmo_rules.history.migrate import ensure_schema, stored_revision
 from pmo_rules.history.snapshot import (
     OPEN,
@@ -233,7 +233,8 @@ class Store:
     def run(self, run_id: int) -> RunInfo:
         """One run by id; an unknown id is a diagnostic."""
         with self.guard(), self.engine.connect() as conn:
-            row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).first() \
+                if 0 < run_id <= MAX_ID else None  # past the column's range: no such run
             if row is None:
                 latest = conn.execute(select(func.max(runs.c.id))).scalar()
         if row is None:
