@@ -191,23 +191,25 @@ def snapshot_of_json(path: Path) -> Snapshot:
 def _from_json(data: Mapping[str, Any], path: Path) -> Snapshot:
     items = {}
     for f in data["findings"]:
-        if f["status"] not in OPEN:
+        if _text(f["status"]) not in OPEN:
             continue
         s = f["subject"]
         item = Item(
-            rule=f["rule"], kind=s["kind"], subject=s["id"], name=s.get("name"),
-            status=f["status"], severity=f["severity"], enforcement=f["enforcement"],
-            blocking=bool(f["blocking"]), message=f.get("message") or "",
-            evidence=list(f.get("evidence") or []), waiver=f.get("waiver"),
+            rule=_text(f["rule"]), kind=_text(s["kind"]), subject=_text(s["id"]),
+            name=s.get("name"), status=f["status"], severity=_text(f["severity"]),
+            enforcement=_text(f["enforcement"]), blocking=bool(f["blocking"]),
+            message=f.get("message") or "", evidence=list(f.get("evidence") or []),
+            waiver=f.get("waiver"),
         )
         items[item.key] = item
-    rules = {r["id"]: RuleRow(
-        r["id"], r.get("title", ""), r.get("policy", ""), r["severity"], r["enforcement"],
-        int(r.get("pass", 0)), int(r.get("fail", 0)), int(r.get("waived", 0)),
-        int(r.get("error", 0)), int(r.get("not_applicable", 0)),
+    rules = {_text(r["id"]): RuleRow(
+        r["id"], r.get("title", ""), r.get("policy", ""), _text(r["severity"]),
+        _text(r["enforcement"]), int(r.get("pass", 0)), int(r.get("fail", 0)),
+        int(r.get("waived", 0)), int(r.get("error", 0)), int(r.get("not_applicable", 0)),
     ) for r in data["rules"]}
-    waivers = [WaiverRow(w["rule"], w["subject"], w["status"], w.get("reason", ""),
-                         w.get("approved_by", ""), w.get("expires"), w.get("note", ""))
+    waivers = [WaiverRow(_text(w["rule"]), _text(w["subject"]), _text(w["status"]),
+                         w.get("reason", ""), w.get("approved_by", ""), w.get("expires"),
+                         w.get("note", ""))
                for w in data.get("waivers", [])]
     scores = data["scores"]
     summary = data["summary"]
@@ -220,6 +222,13 @@ def _from_json(data: Mapping[str, Any], path: Path) -> Snapshot:
         program_scores={k: float(v) for k, v in scores.get("program", {}).items()},
         blocking=int(summary["blocking"]),
     )
+
+
+def _text(value: Any) -> str:
+    """A report's identifier or label, which must be text to be compared and sorted."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, found {value!r}")
+    return value
 
 
 def _portfolio_of(data: Mapping[str, Any]) -> str | None:
