@@ -44,7 +44,15 @@ class Sheet:
 def read_grid(path: Path, mapping: ImportMapping) -> Grid:
     """The cells of a CSV (UTF-8 with or without BOM, else cp1252) or XLSX sheet."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _xlsx(path, mapping)
+        grid = _xlsx(path, mapping)
+        for r, row in enumerate(grid, 1):
+            for c, cell in enumerate(row, 1):
+                if isinstance(cell, str) and len(cell) > MAX_CELL:
+                    raise DiagnosticError([Diagnostic(
+                        "PMO462", f"`{path.name}` row {r}, column {c} holds {len(cell):,} "
+                        f"characters, more than an Excel cell can ({MAX_CELL:,})",
+                        Span(str(path), r, c), help="export the register from Excel again")])
+        return grid
     data = path.read_bytes()
     if b"\x00" in data[:4096]:
         raise _structure(path, 1, "it holds binary data, not comma-separated text")
@@ -58,9 +66,31 @@ def read_grid(path: Path, mapping: ImportMapping) -> Grid:
         raise _structure(path, 1, f"it is not valid CSV ({exc})") from None
 
 
+# Excel holds at most 32,767 characters in a cell: a longer one is no spreadsheet's.
+MAX_CELL = 32_767
+# A workbook is zipped XML, often ten times its size unpacked: a bound on what it unpacks
+# to keeps a small file that unpacks to gigabytes (a zip bomb) from being read.
+UNPACKED_FACTOR = 10
+
+
 def _xlsx(path: Path, mapping: ImportMapping) -> Grid:
+    import zipfile
+
     import openpyxl
 
+    limit = mapping.max_file_mb * UNPACKED_FACTOR
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _structure(path, 1, f"it is not an Excel workbook ({type(exc).__name__})") from None
+    if unpacked > limit * 1024 * 1024:
+        raise DiagnosticError([Diagnostic(
+            "PMO460", f"`{path.name}` unpacks to {unpacked / 1048576:,.0f} MB, over the "
+            f"{limit:g} MB a workbook may unpack to ({UNPACKED_FACTOR} times the "
+            f"{mapping.max_file_mb:g} MB file limit)", Span(str(path), 1, 1),
+            help="raise `limits: {max_file_mb: N}` in the mapping file if the workbook is "
+            "genuine")])
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl's own errors: not a workbook
@@ -71,6 +101,10 @@ def _xlsx(path: Path, mapping: ImportMapping) -> Grid:
             raise _structure(path, 1, f"it has no sheet `{wanted}` (sheets: "
                              f"{', '.join(book.sheetnames)})")
         sheet = book[wanted] if wanted else book.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            # Read-only sheets trust the file's <dimension>, which writers leave stale:
+            # rows past it would be dropped without a word.
+            sheet.reset_dimensions()
         return [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()

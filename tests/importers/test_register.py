@@ -141,3 +141,44 @@ def test_refusals_point_at_their_cell_in_the_csv_text() -> None:
                         result.stderr)
     assert places[:4] == [("3:32", "#N/A"), ("3:37", "TBC"), ("5:23", "Purple"), ("5:30", "4")]
     assert "  5 | PR-3,Badge readers,IT,Purple" in result.stderr
+
+
+def _workbook(tmp_path: Path, name: str, cell: str, extra_rows: str = "") -> Path:
+    """A one-project workbook whose second cell is `cell`, with rows added past its
+    recorded dimension (as writers that leave a stale <dimension> produce)."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["Ref", "Project"])
+    book.active.append(["P-1", "Alpha"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    out = tmp_path / name
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.namelist():
+            data = src.read(item)
+            if item.endswith("sheet1.xml"):
+                data = data.replace(b"<t>Alpha</t>", f"<t>{cell}</t>".encode())
+                data = data.replace(b"</sheetData>", extra_rows.encode() + b"</sheetData>")
+            dst.writestr(item, data)
+    return out
+
+
+def test_xlsx_rows_past_a_stale_dimension_are_read(tmp_path: Path) -> None:
+    rows = "".join(f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>P-{i}</t></is></c>'
+                   f'<c r="B{i}" t="inlineStr"><is><t>N{i}</t></is></c></row>' for i in (3, 4))
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("fields: {Ref: id, Project: name}\nas_of: 2026-06-01\n", encoding="utf-8")
+    imported = run_import(_workbook(tmp_path, "stale.xlsx", "Alpha", rows), mapping=mapping)
+    assert imported.report.entities["projects"] == 3
+
+
+def test_an_xlsx_cell_longer_than_excel_allows_is_refused(tmp_path: Path) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("fields: {Ref: id, Project: name}\nas_of: 2026-06-01\n", encoding="utf-8")
+    result = cli("import", str(_workbook(tmp_path, "long.xlsx", "A" * 40_000)), "--mapping",
+                 str(mapping), "--output", str(tmp_path / "o.yaml"))
+    assert result.exit_code == 2
+    assert "long.xlsx:2:2: error[PMO462]" in result.stderr and "32,767" in result.stderr
