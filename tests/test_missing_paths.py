@@ -33,3 +33,13 @@ def test_missing_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: li
     assert result.exit_code == 2, result.output
     assert expected in result.stderr
     assert "Errno" not in result.stderr
+
+
+def test_a_nul_byte_in_the_waivers_setting_is_a_diagnostic(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "portfolio.yaml").write_text(PORTFOLIO, encoding="utf-8")
+    (tmp_path / "pmo-rules.toml").write_text('waivers = "\\u0000"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "portfolio.yaml", "--pack", "standard"])
+    assert result.exit_code == 2, result.output
+    assert "error[PMO501]" in result.stderr and "pmo-rules.toml:1" in result.stderr

@@ -86,18 +86,20 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     file = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        given = span_of(path)
-        raise DiagnosticError([Diagnostic(
-            "PMO501", f"cannot read the waiver register `{file}`: {exc.strerror}",
-            given or Span(file, 1, 1, 1, 1),
-            help="check the `waivers` setting" if given else missing_path_help(
-                file, "check the path given to --waivers"),
-        )]) from None
     except UnicodeDecodeError as exc:
         raise DiagnosticError([Diagnostic(
             "PMO501", f"the waiver register is not UTF-8 text (byte {exc.start})",
             Span(file, 1, 1, 1, 1), help="save the register as UTF-8",
+        )]) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte, which no path holds
+        given = span_of(path)
+        why = exc.strerror if isinstance(exc, OSError) else "a path cannot hold a NUL byte"
+        shown = file.replace("\0", "\\0")
+        raise DiagnosticError([Diagnostic(
+            "PMO501", f"cannot read the waiver register `{shown}`: {why}",
+            given or Span(shown, 1, 1, 1, 1),
+            help="check the `waivers` setting" if given else missing_path_help(
+                shown, "check the path given to --waivers"),
         )]) from None
     try:
         data = lined_yaml.load(text, key_lines=True, key_columns=True)
