@@ -13,7 +13,6 @@ from pmo_rules.cli.common import EXIT_OK, policy_options, policy_sources, user_e
 from pmo_rules.cli.evaluate import load_inputs, run_inputs, run_options
 from pmo_rules.cli.stores import open_store, store_option, write_output
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError
-from pmo_rules.history.locate import MAX_ID
 
 
 @click.group()
@@ -26,7 +25,7 @@ def command() -> None:
 @click.argument("portfolio", type=click.Path(path_type=Path), required=False)
 @policy_options
 @run_options
-@click.option("--run", "run", type=click.IntRange(min=1, max=MAX_ID), metavar="ID",
+@click.option("--run", "run", type=click.IntRange(min=1), metavar="ID",
               help="Take the baseline from this recorded run instead of checking PORTFOLIO.")
 @store_option
 @click.option("--output", type=click.Path(path_type=Path), required=True,

@@ -10,12 +10,11 @@ import click
 
 from pmo_rules.cli.common import EXIT_OK, user_errors
 from pmo_rules.cli.stores import day, emit_view, open_store, output_options, runs_options
-from pmo_rules.history.locate import MAX_ID
 
 
 @click.command()
 @runs_options
-@click.option("--limit", type=click.IntRange(min=1, max=MAX_ID), help="Only the latest N runs.")
+@click.option("--limit", type=click.IntRange(min=1), help="Only the latest N runs.")
 @output_options(("text", "json"))
 def command(
     store: str | None, portfolio_id: str | None, since: dt.datetime | None,

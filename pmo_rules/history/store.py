@@ -215,7 +215,8 @@ class Store:
         if until is not None:
             query = query.where(runs.c.as_of <= until)
         if limit is not None:  # the latest `limit` runs, still listed oldest first
-            query = query.order_by(runs.c.as_of.desc(), runs.c.id.desc()).limit(limit)
+            query = query.order_by(runs.c.as_of.desc(), runs.c.id.desc()).limit(
+                min(limit, MAX_ID))  # more than the column can count is all of them
         else:
             query = query.order_by(runs.c.as_of, runs.c.id)
         with self.guard(), self.engine.connect() as conn:

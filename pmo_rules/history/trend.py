@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from pmo_rules.history.locate import MAX_ID
 from pmo_rules.history.store import Store
 from pmo_rules.history.tables import runs, scores, waivers
 
@@ -79,7 +80,7 @@ def load_trend(
     if until is not None:
         chosen = chosen.where(runs.c.as_of <= until)
     if last is not None:
-        chosen = chosen.order_by(runs.c.as_of.desc(), runs.c.id.desc()).limit(last)
+        chosen = chosen.order_by(runs.c.as_of.desc(), runs.c.id.desc()).limit(min(last, MAX_ID))
     ids = chosen.subquery()
     with store.guard(), store.engine.connect() as conn:
         points = {row.id: TrendPoint(
