@@ -126,6 +126,12 @@ class Store:
             yield
         except SQLAlchemyError as exc:
             raise unreachable(self.location, exc) from None
+        except (ValueError, TypeError, KeyError) as exc:  # a value written by other hands
+            raise DiagnosticError([Diagnostic(
+                "PMO902", f"the run store `{self.location.shown}` holds a value pmo-rules "
+                f"cannot read ({type(exc).__name__}: {exc})",
+                help="the store was changed outside pmo-rules; restore it from a backup, "
+                "or point --store at a new one")]) from None
 
     def revision(self) -> str | None:
         """The schema revision the store is at."""
@@ -244,7 +250,8 @@ class Store:
                 help=(f"run ids go up to {latest}; " if latest else "")
                 + "`pmo-rules history` lists the recorded runs",
             )])
-        return _run_info(row._mapping)
+        with self.guard():
+            return _run_info(row._mapping)
 
     def choose_portfolio(self, name: str | None) -> str:
         """The portfolio a command is about: the one named, else the store's only one."""
@@ -303,7 +310,7 @@ class Store:
             for scope, ident, value in conn.execute(
                     select(scores.c.scope, scores.c.scope_id, scores.c.score).where(and_(
                         scores.c.run_id == run_id, scores.c.scope.in_(tuple(by_scope))))):
-                by_scope[scope][ident] = value
+                by_scope[scope][ident] = float(value)  # SQLite keeps any type in a column
         return Snapshot(
             source=f"run {run_id}", portfolio=info.portfolio, as_of=info.as_of,
             items=dict(sorted(items.items())), rules=rules, waivers=fates, score=info.score,
@@ -337,7 +344,17 @@ def _run_info(m: Mapping[Any, Any]) -> RunInfo:
         id=m["id"], recorded_at=recorded, as_of=m["as_of"], portfolio=m["portfolio"],
         tool_version=m["tool_version"], input_hash=m["input_hash"],
         policy_hash=m["policy_hash"], policies=list(m["policies"] or []),
-        settings=dict(m["settings"] or {}), rules=m["rules"], subjects=m["subjects"],
-        passed=m["passed"], failed=m["failed"], waived=m["waived"], errors=m["errors"],
-        blocking=m["blocking"], score=m["score"], exit_code=m["exit_code"],
+        settings=dict(m["settings"] or {}), rules=_count(m["rules"]),
+        subjects=_count(m["subjects"]), passed=_count(m["passed"]), failed=_count(m["failed"]),
+        waived=_count(m["waived"]), errors=_count(m["errors"]), blocking=_count(m["blocking"]),
+        score=None if m["score"] is None else float(m["score"]),
+        exit_code=_count(m["exit_code"]),
     )
+
+
+def _count(value: Any) -> int:
+    """A stored count as an int: SQLite keeps whatever was written in a column, and a
+    value that is not a whole number is a damaged store (ValueError, under guard)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"a count holds {value!r}")
+    return value

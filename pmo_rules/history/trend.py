@@ -84,8 +84,9 @@ def load_trend(
     ids = chosen.subquery()
     with store.guard(), store.engine.connect() as conn:
         points = {row.id: TrendPoint(
-            row.id, row.as_of, row.recorded_at, row.score, row.blocking, row.failed,
-            row.open_median_age, 0)
+            row.id, row.as_of, row.recorded_at, None if row.score is None else float(row.score),
+            int(row.blocking), int(row.failed),
+            None if row.open_median_age is None else float(row.open_median_age), 0)
             for row in conn.execute(
                 select(runs.c.id, runs.c.as_of, runs.c.recorded_at, runs.c.score,
                        runs.c.blocking, runs.c.failed, runs.c.open_median_age)
@@ -95,7 +96,7 @@ def load_trend(
                 .where(scores.c.run_id.in_(select(ids.c.id)),
                        scores.c.scope.in_(("program", "family")))).all():
             target = points[run_id].programs if scope == "program" else points[run_id].families
-            target[ident] = value
+            target[ident] = float(value)  # SQLite keeps any type in a column
         for run_id, count in conn.execute(
                 select(waivers.c.run_id, func.count())
                 .where(waivers.c.run_id.in_(select(ids.c.id)), waivers.c.status == "applied")

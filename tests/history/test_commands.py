@@ -371,3 +371,29 @@ def test_sqlite_names_that_keep_nothing_are_refused(workdir: Path, store: str) -
     code, _, err = invoke(*check_args("november", "--record", "--store", store))
     assert code == 2 and "error[PMO901]" in err
     assert not (workdir / "file:x.db").exists()
+
+
+@pytest.mark.parametrize("change", [
+    "update pmo_runs set as_of = 'garbage'",
+    "update pmo_runs set recorded_at = 'x'",
+    "update pmo_runs set inputs = '{not json'",
+    "update pmo_results set evidence = '[1'",
+    "update pmo_results set first_seen = '0000-00-00'",
+    "update pmo_scores set score = 'abc'",
+    "update pmo_runs set score = 'abc'",
+    "update pmo_runs set blocking = 'x'",
+    "update pmo_runs set open_median_age = 'zz'",
+])
+def test_a_store_changed_by_other_hands_is_a_diagnostic(
+        recorded: str, workdir: Path, change: str) -> None:
+    import sqlite3
+
+    damaged = workdir / "damaged.db"
+    shutil.copy(recorded, damaged)
+    with sqlite3.connect(damaged) as conn:
+        conn.execute(change)
+    for args in (["history"], ["diff"], ["trend"], ["store", "info"],
+                 ["baseline", "create", "--run", "1", "--output", "b.json"]):
+        code, _, err = invoke(*args, "--store", str(damaged))
+        assert code in (0, 2), (change, args, err)
+        assert "internal error" not in err and (code == 0 or "error[PMO902]" in err), err
