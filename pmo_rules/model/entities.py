@@ -178,6 +178,10 @@ PersonRef = Annotated[Id | None, Ref("person")]
 MoneyValue = Annotated[float | None, Money()]
 RatioValue = Annotated[float | None, Ratio()]
 DaysValue = Annotated[int, Days()]
+# A lag or lead of more than a century is no schedule's; bounding it keeps every date
+# arithmetic on a dependency within the calendar (a 99999999999-day lag overflowed it).
+MAX_LAG_DAYS = 36_525
+LagDays = Annotated[int, Field(ge=-MAX_LAG_DAYS, le=MAX_LAG_DAYS), Days()]
 OptionalDays = Annotated[int | None, Days()]
 # `name` and `title` are two spellings of one thing everywhere but on a person (whose
 # title is a job title): each is read from the other when it is not written.
@@ -740,9 +744,9 @@ class Dependency(Entity):
     """The project or milestone that depends on it. Example: `P-102`"""
     type: DepType = "FS"
     """Finish-to-start, start-to-start, finish-to-finish or start-to-finish. Example: `SS`"""
-    lag_days: DaysValue = 0
-    """Days between the two ends (negative is a lead); read in policies as the duration
-    `d.lag`. Example: `-30`"""
+    lag_days: LagDays = 0
+    """Days between the two ends (negative is a lead), at most a century (36,525) either
+    way; read in policies as the duration `d.lag`. Example: `-30`"""
     kind: DepKind = "hard"
     """A hard dependency cannot be worked around; a soft one can. Example: `soft`"""
     status: DepStatus | None = None
@@ -768,8 +772,9 @@ class DependsOn(Entity):
     """Another spelling of `name`. Example: `Cleansed customer data`"""
     type: DepType = "FS"
     """Finish-to-start, start-to-start, finish-to-finish or start-to-finish. Example: `SS`"""
-    lag_days: DaysValue = 0
-    """Days between the two ends (negative is a lead). Example: `5`"""
+    lag_days: LagDays = 0
+    """Days between the two ends (negative is a lead), at most a century (36,525) either
+    way. Example: `5`"""
     kind: DepKind = "hard"
     """A hard dependency cannot be worked around; a soft one can. Example: `hard`"""
     status: DepStatus | None = None
