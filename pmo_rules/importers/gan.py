@@ -15,6 +15,7 @@ from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.importers.report import ImportReport, Place
+from pmo_rules.importers.run import plain_loader
 from pmo_rules.importers.safexml import XmlDoc, parse_xml
 from pmo_rules.importers.schedule import (
     Link,
@@ -97,11 +98,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
     return out
 
 
-def load(path: Path) -> dict[str, Any]:
-    """The plain loader API: one file, default mapping."""
-    from pmo_rules.importers.run import import_sources
-
-    return import_sources([path], from_=NAME).document
+load = plain_loader(NAME)
 
 
 def read_project(doc: XmlDoc, path: Path, request: ImportRequest

@@ -24,6 +24,7 @@ from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.importers.jira_headers import english, language_of, sniff_language
 from pmo_rules.importers.mapping import ImportMapping, norm
 from pmo_rules.importers.report import ImportReport, Place
+from pmo_rules.importers.run import plain_loader
 from pmo_rules.importers.targets import DATE_TARGETS, place_value
 from pmo_rules.importers.values import Bad, clean
 from pmo_rules.plugins.hookspecs import hookimpl
@@ -550,19 +551,10 @@ def read_json(request: ImportRequest) -> dict[str, Any]:
                  request.report)
 
 
-def _load(fmt: str) -> Any:
-    def load(path: Path) -> dict[str, Any]:
-        from pmo_rules.importers.run import import_sources
-
-        return import_sources([path], from_=fmt).document
-
-    return load
-
-
 LOADERS = [
-    Loader("jira-csv", (".csv",), _load("jira-csv"), "Jira CSV export", read=read_csv,
+    Loader("jira-csv", (".csv",), plain_loader("jira-csv"), "Jira CSV export", read=read_csv,
            sniff=sniff_csv),
-    Loader("jira-json", (".json",), _load("jira-json"),
+    Loader("jira-json", (".json",), plain_loader("jira-json"),
            "Jira REST JSON (/search responses, /field lists)", read=read_json, sniff=sniff_json),
 ]
 

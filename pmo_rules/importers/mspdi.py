@@ -17,6 +17,7 @@ from typing import Any
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport, Place
+from pmo_rules.importers.run import plain_loader
 from pmo_rules.importers.safexml import Node, parse_records
 from pmo_rules.importers.schedule import (
     Link,
@@ -75,11 +76,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
     return out
 
 
-def load(path: Path) -> dict[str, Any]:
-    """The plain loader API: one file, default mapping."""
-    from pmo_rules.importers.run import import_sources
-
-    return import_sources([path], from_=NAME).document
+load = plain_loader(NAME)
 
 
 class _Reader:

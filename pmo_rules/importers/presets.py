@@ -16,6 +16,7 @@ from typing import Any
 
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport, Place
+from pmo_rules.importers.run import plain_loader
 from pmo_rules.importers.sheets import Finisher, read_register
 from pmo_rules.importers.targets import place_value
 from pmo_rules.importers.values import clean, parse_date, slug
@@ -158,17 +159,8 @@ def _reader(preset: Preset) -> Callable[[ImportRequest], dict[str, Any]]:
     return read
 
 
-def _loader(preset: Preset) -> Callable[[Path], dict[str, Any]]:
-    def load(path: Path) -> dict[str, Any]:
-        from pmo_rules.importers.run import import_sources
-
-        return import_sources([path], from_=preset.name).document
-
-    return load
-
-
 @hookimpl
 def pmo_rules_loaders() -> list[Loader]:
     """The GMPP and IT Dashboard importers (presets of the register loader)."""
-    return [Loader(p.name, (".csv", ".xlsx", ".xlsm"), _loader(p), p.description,
+    return [Loader(p.name, (".csv", ".xlsx", ".xlsm"), plain_loader(p.name), p.description,
                    read=_reader(p), sniff=_sniffer(p)) for p in PRESETS.values()]

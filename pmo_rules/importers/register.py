@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from pmo_rules.importers.mapping import norm
 from pmo_rules.importers.presets import apply_preset
+from pmo_rules.importers.run import plain_loader
 from pmo_rules.importers.sheets import read_register
 from pmo_rules.importers.targets import TARGETS
 from pmo_rules.plugins.hookspecs import hookimpl
@@ -27,11 +27,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
     return {"projects": projects}
 
 
-def load(path: Path) -> dict[str, Any]:
-    """The plain loader API: one file, default mapping."""
-    from pmo_rules.importers.run import import_sources
-
-    return import_sources([path], from_=NAME).document
+load = plain_loader(NAME)
 
 
 def register_fields() -> dict[str, str]:

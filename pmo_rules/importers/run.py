@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -288,3 +288,12 @@ def complete_references(document: dict[str, Any], report: ImportReport) -> None:
                 document.setdefault("people", []).append({"id": person})
                 report.note("people named as sponsor or project manager but not defined were "
                             "added as {id}: complete them in the written file")
+
+
+def plain_loader(fmt: str) -> Callable[[Path], dict[str, Any]]:
+    """An importer's plain loader API (`Loader.load`): one file, the default mapping."""
+
+    def load(path: Path) -> dict[str, Any]:
+        return import_sources([path], from_=fmt).document
+
+    return load

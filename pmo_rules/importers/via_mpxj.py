@@ -14,6 +14,7 @@ from typing import Any
 
 from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span
 from pmo_rules.importers.report import ImportReport, Place
+from pmo_rules.importers.run import plain_loader
 from pmo_rules.importers.safexml import parse_xml
 from pmo_rules.importers.schedule import (
     LINK_TYPES,
@@ -220,11 +221,7 @@ def _summary(record: dict[str, Any], task: Any) -> None:
             record.setdefault(section, {})[key] = float(value.doubleValue())
 
 
-def load(path: Path) -> dict[str, Any]:
-    """The plain loader API: one file, default mapping."""
-    from pmo_rules.importers.run import import_sources
-
-    return import_sources([path], from_=NAME).document
+load = plain_loader(NAME)
 
 
 LOADERS = [Loader(NAME, SUFFIXES, load, "MPP, MPX, PMXML and Planner through MPXJ "

@@ -9,11 +9,11 @@ successor's, a 24-hour day, or the project's), each with its own `day_hr_cnt`.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport, Place
+from pmo_rules.importers.run import plain_loader
 from pmo_rules.importers.schedule import (
     Link,
     ScheduleProject,
@@ -61,11 +61,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
     return out
 
 
-def load(path: Path) -> dict[str, Any]:
-    """The plain loader API: one file, default mapping."""
-    from pmo_rules.importers.run import import_sources
-
-    return import_sources([path], from_=NAME).document
+load = plain_loader(NAME)
 
 
 class _Reader:
