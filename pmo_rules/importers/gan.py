@@ -22,7 +22,7 @@ from pmo_rules.importers.schedule import (
     ScheduleProject,
     Task,
     add_milestones,
-    dependencies,
+    portfolio,
     roll_up,
 )
 from pmo_rules.importers.values import Bad, parse_date, parse_number, slug
@@ -91,11 +91,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
         project, staff = read_project(doc, path, request)
         projects.append(project)
         people.update(staff)
-    out: dict[str, Any] = {"projects": [p.record for p in projects],
-                           "dependencies": dependencies(projects, request.report)}
-    if people:
-        out["people"] = list(people.values())
-    return out
+    return portfolio(projects, request.report, people=people)
 
 
 load = plain_loader(NAME)

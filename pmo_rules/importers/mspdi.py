@@ -24,7 +24,7 @@ from pmo_rules.importers.schedule import (
     ScheduleProject,
     Task,
     add_milestones,
-    dependencies,
+    portfolio,
     roll_up,
 )
 from pmo_rules.importers.targets import place_value
@@ -65,15 +65,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
         if found_as_of:
             as_of.append(found_as_of)
     _resolve_cross_project(projects, request.report)
-    out: dict[str, Any] = {"projects": [p.record for p in projects],
-                           "dependencies": dependencies(projects, request.report)}
-    if people:
-        out["people"] = list(people.values())
-    if as_of:
-        out["as_of"] = max(as_of)
-    if currency:
-        out["currency"] = currency
-    return out
+    return portfolio(projects, request.report, people=people, as_of=as_of, currency=currency)
 
 
 load = plain_loader(NAME)

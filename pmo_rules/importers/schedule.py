@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,22 @@ def roll_up(project: ScheduleProject) -> None:
     pick("actual_finish", True, complete=True)
     if not schedule:
         del project.record["schedule"]
+
+
+def portfolio(projects: list[ScheduleProject], report: ImportReport, *,
+              people: dict[str, dict[str, Any]] | None = None, as_of: Sequence[str] = (),
+              currency: str | None = None) -> dict[str, Any]:
+    """The portfolio document of schedule projects: their records, the dependencies among
+    them, and what was found beside them (people, the latest status date, a currency)."""
+    out: dict[str, Any] = {"projects": [p.record for p in projects],
+                           "dependencies": dependencies(projects, report)}
+    if people:
+        out["people"] = list(people.values())
+    if as_of:
+        out["as_of"] = max(as_of)
+    if currency:
+        out["currency"] = currency
+    return out
 
 
 def dependencies(projects: list[ScheduleProject], report: ImportReport) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from pmo_rules.importers.schedule import (
     ScheduleProject,
     Task,
     add_milestones,
-    dependencies,
+    portfolio,
     roll_up,
 )
 from pmo_rules.importers.values import slug
@@ -105,11 +105,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
             projects.append(project)
             if status:
                 as_of.append(status)
-    out: dict[str, Any] = {"projects": [p.record for p in projects],
-                           "dependencies": dependencies(projects, request.report)}
-    if as_of:
-        out["as_of"] = max(as_of)
-    return out
+    return portfolio(projects, request.report, as_of=as_of)
 
 
 def _date(value: Any) -> dt.date | None:

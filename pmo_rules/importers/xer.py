@@ -19,7 +19,7 @@ from pmo_rules.importers.schedule import (
     ScheduleProject,
     Task,
     add_milestones,
-    dependencies,
+    portfolio,
     roll_up,
 )
 from pmo_rules.importers.values import Bad, parse_date, parse_number, slug
@@ -52,13 +52,7 @@ def read(request: ImportRequest) -> dict[str, Any]:
         projects += reader.projects()
         people.update({p["id"]: p for p in reader.people.values()})
         as_of += reader.as_of
-    out: dict[str, Any] = {"projects": [p.record for p in projects],
-                           "dependencies": dependencies(projects, request.report)}
-    if people:
-        out["people"] = list(people.values())
-    if as_of:
-        out["as_of"] = max(as_of)
-    return out
+    return portfolio(projects, request.report, people=people, as_of=as_of)
 
 
 load = plain_loader(NAME)
