@@ -60,6 +60,17 @@ def baseline() -> dict[str, Any]:
     return run(["check", EXAMPLE, *OTHERS, "--format", "json"]).json()
 
 
+def hook_plugin(hook: str, returned: str) -> str:
+    """A plugin whose one hook returns `returned` (Python source)."""
+    return f"class Plugin:\n    @hookimpl\n    def {hook}(self):\n        return {returned}\n"
+
+
+def listed_bad() -> dict[str, Any]:
+    """`pmo-rules plugins --format json`'s entry for the throwaway plugin `bad`."""
+    [entry] = [p for p in run(["plugins", "--format", "json"]).json() if p["name"] == "bad"]
+    return entry
+
+
 def check_plugin(body: str, *, subject: str = "project") -> str:
     return "def probe(ctx):\n" + textwrap.indent(textwrap.dedent(body), "    ") + \
         textwrap.dedent(f"""
@@ -192,8 +203,7 @@ def test_garbage_subjects_are_left_out_and_named(throwaway: Installer) -> None:
 
 def test_a_check_with_a_subject_kind_that_does_not_exist(throwaway: Installer) -> None:
     throwaway.add("bad", check_plugin("return []", subject="galaxy"))
-    listed = run(["plugins", "--format", "json"]).json()
-    [entry] = [p for p in listed if p["name"] == "bad"]
+    entry = listed_bad()
     assert "subject must be one of" in entry["failed"][0]["error"]
 
 
@@ -362,12 +372,7 @@ def test_a_valid_enrichment_is_kept(throwaway: Installer) -> None:
 ])
 def test_lifecycles_returning_none_or_malformed_declarations(
         throwaway: Installer, baseline: dict[str, Any], returned: str) -> None:
-    throwaway.add("bad", f"""
-    class Plugin:
-        @hookimpl
-        def pmo_rules_lifecycles(self):
-            return {returned}
-    """)
+    throwaway.add("bad", hook_plugin("pmo_rules_lifecycles", returned))
     payload = run(["check", EXAMPLE, *OTHERS, "--format",
                    "json"]).json()
     assert findings(payload) == findings(baseline)
@@ -383,14 +388,8 @@ def test_lifecycles_returning_none_or_malformed_declarations(
 ])
 def test_malformed_function_declarations_are_named(
         throwaway: Installer, declaration: str) -> None:
-    throwaway.add("bad", f"""
-    class Plugin:
-        @hookimpl
-        def pmo_rules_functions(self):
-            return [{declaration}]
-    """)
-    listed = run(["plugins", "--format", "json"]).json()
-    [entry] = [p for p in listed if p["name"] == "bad"]
+    throwaway.add("bad", hook_plugin("pmo_rules_functions", f"[{declaration}]"))
+    entry = listed_bad()
     assert entry["failed"] and entry["failed"][0]["hook"] == "pmo_rules_functions"
     out = run(["validate", "--format", "json", str(throwaway.policy(FUNCTION_POLICY))])
     assert out.exit_code in (0, 2)
@@ -400,14 +399,8 @@ def test_malformed_function_declarations_are_named(
                                   "PolicyPack('p', 42)"])
 def test_a_policy_pack_with_no_path_is_named_not_a_crash(
         throwaway: Installer, pack: str) -> None:
-    throwaway.add("bad", f"""
-    class Plugin:
-        @hookimpl
-        def pmo_rules_policy_packs(self):
-            return [{pack}]
-    """)
-    listed = run(["plugins", "--format", "json"]).json()
-    [entry] = [p for p in listed if p["name"] == "bad"]
+    throwaway.add("bad", hook_plugin("pmo_rules_policy_packs", f"[{pack}]"))
+    entry = listed_bad()
     assert entry["failed"][0]["hook"] == "pmo_rules_policy_packs"
     assert "FAILED in pmo_rules_policy_packs" in run(["plugins"]).stdout
 
@@ -422,12 +415,7 @@ def test_a_policy_pack_with_no_path_is_named_not_a_crash(
 ])
 def test_a_loader_that_exits_or_hangs_is_a_diagnostic_naming_the_plugin(
         throwaway: Installer, tmp_path: Path, load: str, says: str | None) -> None:
-    throwaway.add("bad", f"""
-    class Plugin:
-        @hookimpl
-        def pmo_rules_loaders(self):
-            return [Loader("kv", (".kv",), {load})]
-    """)
+    throwaway.add("bad", hook_plugin("pmo_rules_loaders", f'[Loader("kv", (".kv",), {load})]'))
     data = tmp_path / "portfolio.kv"
     data.write_text("P-1 One 2\n", encoding="utf-8")
     out = run(["check", str(data), *OTHERS, "--format", "json"],
@@ -453,12 +441,8 @@ def test_a_loader_that_exits_or_hangs_is_a_diagnostic_naming_the_plugin(
 ])
 def test_a_failing_reporter_is_a_named_error(
         throwaway: Installer, tmp_path: Path, render: str, says: str) -> None:
-    throwaway.add("bad", f"""
-    class Plugin:
-        @hookimpl
-        def pmo_rules_reporters(self):
-            return [Reporter("weird", "a broken format", {render})]
-    """)
+    throwaway.add("bad", hook_plugin("pmo_rules_reporters",
+                                     f'[Reporter("weird", "a broken format", {render})]'))
     out = run(["check", EXAMPLE, *OTHERS, "--format", "weird"],
               allow_error=True)
     assert out.exit_code == 3 and out.stdout == ""
