@@ -188,15 +188,25 @@ class ImportReport:
         return "\n".join(lines) + "\n"
 
 
-@functools.lru_cache(maxsize=8)
 def _csv_records(file: str) -> list[tuple[int, str]] | None:
     """For each row of a small CSV file, the line it starts on and that line's text
     (None: not a readable CSV)."""
     path = Path(file)
     try:
-        if path.suffix.lower() != ".csv" or path.stat().st_size > (8 << 20):
-            return None
-        text = path.read_text(encoding="utf-8-sig")
+        stat = path.stat()
+    except OSError:
+        return None
+    if path.suffix.lower() != ".csv" or stat.st_size > (8 << 20):
+        return None
+    return _records_of(file, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _records_of(file: str, mtime_ns: int, size: int) -> list[tuple[int, str]] | None:
+    """_csv_records of one version of the file (keyed by its time and size, so a file
+    written again is read again)."""
+    try:
+        text = Path(file).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
     lines = text.splitlines()
