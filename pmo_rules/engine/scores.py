@@ -7,7 +7,8 @@ the tally over scopes happens once, when a report asks for a score.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
@@ -46,6 +47,13 @@ def _owners(entities: list[Any], kinds: set[str]) -> list[Any]:
     return [owning_project(e) for e in entities]
 
 
+def _runs(findings: list[Finding]) -> Iterator[tuple[int, str, list[Any]]]:
+    """(weight, status, subjects) for each run of findings of one rule and status."""
+    for (_, status), run in groupby(findings, key=lambda f: (id(f.rule), f.status)):
+        items = list(run)
+        yield SEVERITY_WEIGHT.get(items[0].rule.severity, 1), status, [f.entity for f in items]
+
+
 class ScoreBoard:
     """Earned over possible severity weight per scope; waived findings count as compliant."""
 
@@ -76,96 +84,98 @@ class ScoreBoard:
     def _tally(self) -> _Totals:
         if self._totals is not None:
             return self._totals
-        # Weight per project, counted in C: a rule's passes of weight w add each owning
+        # Weight per project, counted in C: a rule's subjects of weight w add each owning
         # project w times. A rule's subjects are one kind, so their owners are found by one
         # attribute read per subject (`.project`), or are the subjects themselves. Owners
         # are counted by id() (records don't hash), all rules of one weight in one Counter.
         project_of = self._project_of
-        owners_by_weight: dict[int, list[list[Any]]] = {}
         program_earned: Counter[str] = Counter()
         program_possible: Counter[str] = Counter()
-        earned_total = 0
-
-        def exactly(weight: int, entities: list[Any]) -> None:
-            kinds = {t.__name__ for t in set(map(type, entities))}
-            owners_by_weight.setdefault(weight, []).append(_owners(entities, kinds))
-            if "Program" in kinds:  # a program's own rules
-                for entity in entities:
-                    if type(entity).__name__ == "Program":
-                        program_earned[entity.id] += weight
-
-        # Most rules judge projects. Their passes are counted as they are, without reading
-        # each subject's type (at 100k projects, reading every record again costs most of
-        # the tally); if any is not one of the portfolio's projects, the rules of that
-        # weight are counted the exact way instead.
-        projects_by_weight: dict[int, list[list[Any]]] = {}
-        for weight, entities in self._passes:
-            earned_total += weight * len(entities)
-            if type(entities[0]).__name__ == "Project":
-                projects_by_weight.setdefault(weight, []).append(entities)
-            else:
-                exactly(weight, entities)
-        counted: dict[int, Counter[int]] = {}
-        for weight, groups in projects_by_weight.items():
-            counts: Counter[int] = Counter()
-            for entities in groups:
-                counts.update(map(id, entities))
-            if counts.keys() - project_of.keys():
-                for entities in groups:
-                    exactly(weight, entities)
-            else:
-                counted[weight] = counts
-        for weight, groups in owners_by_weight.items():
-            counts = counted.setdefault(weight, Counter())
-            for owners in groups:
-                counts.update(map(id, owners))
-            counts.pop(id(None), None)  # subjects that belong to no project
-            unknown = counts.keys() - project_of.keys()  # owners from outside the portfolio
-            if unknown:
-                for owners in groups:
-                    project_of.update((id(o), o) for o in owners if id(o) in unknown)
-        earned_by: dict[int, int] = {}
-        for weight, counts in counted.items():
-            get = earned_by.get
-            for pid, n in counts.items():
-                earned_by[pid] = get(pid, 0) + n * weight
-        possible_by = dict(earned_by)
-        possible_total = earned_total
+        earned_total = sum(weight * len(entities) for weight, entities in self._passes)
+        earned_by = self._weighed(self._passes, program_earned)
         program_possible.update(program_earned)
-        for f in self._findings:
-            weight = SEVERITY_WEIGHT.get(f.rule.severity, 1)
-            if not weight:
-                continue
-            waived = weight if f.status == "waived" else 0
-            possible_total += weight
-            earned_total += waived
-            owner = owning_project(f.entity)
-            if owner is not None:
-                project_of.setdefault(id(owner), owner)
-                possible_by[id(owner)] = possible_by.get(id(owner), 0) + weight
-                earned_by[id(owner)] = earned_by.get(id(owner), 0) + waived
-            elif type(f.entity).__name__ == "Program":
-                program_possible[f.entity.id] += weight
-                program_earned[f.entity.id] += waived
-        project_earned: dict[str, float] = {}
-        project_possible: dict[str, float] = {}
+        judged: list[tuple[int, list[Any]]] = []  # failed or waived: possible weight
+        waived: list[tuple[int, list[Any]]] = []  # earned too
+        for weight, status, entities in _runs(self._findings):
+            judged.append((weight, entities))
+            if status == "waived":
+                waived.append((weight, entities))
+        possible_total = earned_total + sum(w * len(e) for w, e in judged)
+        earned_total += sum(w * len(e) for w, e in waived)
+        possible_by = self._weighed(judged, program_possible, earned_by)
+        earned_by = self._weighed(waived, program_earned, earned_by)
+        project_earned: dict[str, int] = {}
+        project_possible: dict[str, int] = {}
+        get = earned_by.get
         for pid, total in possible_by.items():
             project = project_of[pid]
-            gained = earned_by.get(pid, 0)
-            project_possible[project.id] = float(total)
-            project_earned[project.id] = float(gained)
+            gained = get(pid, 0)
+            project_possible[project.id] = total
+            project_earned[project.id] = gained
             program = project.program
             if program is not None:
                 program_possible[program.id] += total
                 program_earned[program.id] += gained
         self._totals = {
             "project": (project_earned, project_possible),
-            "program": ({k: float(v) for k, v in program_earned.items()},
-                        {k: float(v) for k, v in program_possible.items()}),
-            "portfolio": ({self.portfolio_id: float(earned_total)},
-                          {self.portfolio_id: float(possible_total)}),
+            "program": (dict(program_earned), dict(program_possible)),
+            "portfolio": ({self.portfolio_id: earned_total},
+                          {self.portfolio_id: possible_total}),
         }
         return self._totals
+
+    def _weighed(
+        self, groups: list[tuple[int, list[Any]]], programs: Counter[str],
+        base: dict[int, int] | None = None,
+    ) -> dict[int, int]:
+        """`base` (by id() of project) plus each group's weight for every subject's owning
+        project; a program's own subjects add to `programs` instead."""
+        project_of = self._project_of
+        # Most rules judge projects. Their subjects are counted as they are, without reading
+        # each one's type (at 100k projects, reading every record again costs most of the
+        # tally); if any is not one of the portfolio's projects, the groups of that weight
+        # are counted the exact way instead.
+        by_weight: dict[int, list[list[Any]]] = {}
+        exact: dict[int, list[list[Any]]] = {}
+        for weight, entities in groups:
+            if entities and weight:
+                where = by_weight if type(entities[0]).__name__ == "Project" else exact
+                where.setdefault(weight, []).append(entities)
+        counted: dict[int, Counter[int]] = {}
+        for weight, lists in by_weight.items():
+            counts: Counter[int] = Counter()
+            for entities in lists:
+                counts.update(map(id, entities))
+            if counts.keys() - project_of.keys():
+                exact.setdefault(weight, []).extend(lists)
+            else:
+                counted[weight] = counts
+        for weight, lists in exact.items():
+            counts = counted.setdefault(weight, Counter())
+            owner_lists = []
+            for entities in lists:
+                kinds = {t.__name__ for t in set(map(type, entities))}
+                owners = _owners(entities, kinds)
+                owner_lists.append(owners)
+                counts.update(map(id, owners))
+                if "Program" in kinds:  # a program's own rules
+                    for entity in entities:
+                        if type(entity).__name__ == "Program":
+                            programs[entity.id] += weight
+            counts.pop(id(None), None)  # subjects that belong to no project
+            unknown = counts.keys() - project_of.keys()  # owners from outside the portfolio
+            if unknown:
+                for owners in owner_lists:
+                    project_of.update((id(o), o) for o in owners if id(o) in unknown)
+        out = dict(base) if base is not None else {}
+        for weight, counts in counted.items():
+            if not out and weight == 1:
+                out = dict(counts)
+                continue
+            get = out.get
+            for pid, n in counts.items():
+                out[pid] = get(pid, 0) + n * weight
+        return out
 
     def _scope(self, kind: str) -> tuple[dict[str, float], dict[str, float]]:
         return self._tally().get(kind) or ({}, {})
@@ -194,4 +204,4 @@ class ScoreBoard:
 
 
 # Earned and possible weight by scope kind (`project`, `program`, `portfolio`), then id.
-_Totals = dict[str, tuple[dict[str, float], dict[str, float]]]
+_Totals = dict[str, tuple[dict[str, int], dict[str, int]]]

@@ -17,13 +17,14 @@ import itertools
 import operator
 from collections.abc import Callable, Sequence
 from functools import cached_property
-from typing import Any, Literal
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Literal
 
 from pmo_rules.graph.intgraph import Reach, reachable, shortest_path, strongly_connected
 from pmo_rules.model.portfolio import LoadedPortfolio
 from pmo_rules.model.records import Dependency, Milestone, Project
+
+if TYPE_CHECKING:  # networkx costs a tenth of a second to import; only exports need it
+    import networkx as nx
 
 Node = Project | Milestone
 Direction = Literal["ancestors", "descendants"]
@@ -70,7 +71,7 @@ class _IntGraph:
     @cached_property
     def components(self) -> tuple[list[int], list[list[int]]]:
         """Component of each node, and components downstream-first (Tarjan's order)."""
-        return strongly_connected(self.succ)
+        return strongly_connected(self.succ, self.pred)
 
     def in_cycle(self, v: int) -> bool:
         """Whether node v lies on a cycle (its component has more than one node)."""
@@ -117,6 +118,8 @@ class PortfolioGraph:
     @cached_property
     def nx_graph(self) -> nx.DiGraph:
         """The detailed graph in networkx: nodes are ids, edges carry their Dependency."""
+        import networkx as nx
+
         g = nx.DiGraph()
         for p in self.projects:
             g.add_node(p.id, entity=p, kind="project")
@@ -129,6 +132,8 @@ class PortfolioGraph:
     @cached_property
     def project_nx_graph(self) -> nx.DiGraph:
         """The project graph in networkx: nodes are project ids."""
+        import networkx as nx
+
         g = nx.DiGraph()
         g.add_nodes_from(p.id for p in self.projects)
         g.add_edges_from(
@@ -159,12 +164,12 @@ class PortfolioGraph:
     def predecessors(self, e: Node) -> list[Node]:
         """Direct prerequisites of `e`, sorted by id."""
         g, v = self._graph_of(e)
-        return _sorted(g.nodes[u] for u in g.pred[v])
+        return _by_id(g.nodes, g.pred[v])
 
     def successors(self, e: Node) -> list[Node]:
         """Direct dependents of `e`, sorted by id."""
         g, v = self._graph_of(e)
-        return _sorted(g.nodes[w] for w in g.succ[v])
+        return _by_id(g.nodes, g.succ[v])
 
     def ancestors(self, e: Node) -> list[Node]:
         """Every transitive prerequisite of `e`, never `e` itself, sorted by id."""
@@ -358,3 +363,11 @@ _BY_ID = operator.attrgetter("id")
 
 def _sorted(items: Any) -> list[Any]:
     return sorted(items, key=_BY_ID)
+
+
+def _by_id(nodes: Sequence[Node], picked: Sequence[int]) -> list[Any]:
+    """`nodes[i]` for each i picked, sorted by id (most projects have one neighbour or none:
+    nothing to sort)."""
+    if len(picked) < 2:
+        return [nodes[i] for i in picked]
+    return sorted([nodes[i] for i in picked], key=_BY_ID)
