@@ -177,7 +177,7 @@ class ScoreBoard:
                 out[pid] = get(pid, 0) + n * weight
         return out
 
-    def _scope(self, kind: str) -> tuple[dict[str, float], dict[str, float]]:
+    def _scope(self, kind: str) -> tuple[dict[str, int], dict[str, int]]:
         return self._tally().get(kind) or ({}, {})
 
     def score(self, key: Scope) -> float:
