@@ -7,7 +7,7 @@ every sub-expression, so evidence never disagrees with the verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from pmo_rules.diagnostics import Span
 from pmo_rules.engine import functions
@@ -57,6 +57,16 @@ def _always_true(env: Env) -> bool:
     return True
 
 
+class _Entry(NamedTuple):
+    """A node as evidence records it: a literal (never recorded), its closure, its text as
+    written and how its values are shown."""
+
+    literal: bool
+    fn: Callable[[Env], Any] | None
+    text: str
+    present: Callable[[Any], str]
+
+
 class Explainer:
     """Builds the evidence of a failed require clause for one subject."""
 
@@ -68,6 +78,7 @@ class Explainer:
         self._texts: dict[int, str] = {}
         self._presenters: dict[int, Callable[[Any], str]] = {}
         self._loose: dict[int, bool] = {}
+        self._entries: dict[int, _Entry] = {}
 
     def explain(self, require: ast.Require, env: Env, subject_id: str) -> Evidence:
         """Evidence for one failed clause."""
@@ -106,20 +117,32 @@ class Explainer:
             text = self._texts[id(node)] = self.source.text(node.span, type(node).__name__.lower())
         return text
 
+    def _entry(self, node: ast.Expr) -> _Entry:
+        """What recording `node` needs, found once per node, not once per failing subject."""
+        entry = self._entries[id(node)] = _Entry(
+            isinstance(node, _LITERALS), self.compiler.closures.get(id(node)),
+            self._text(node), self._presenter(node))
+        return entry
+
     def _record(self, node: ast.Expr, env: Env, values: dict[str, Any], missing: list[str],
                 problem: str | None = None) -> None:
-        if isinstance(node, _LITERALS):
+        entry = self._entries.get(id(node)) or self._entry(node)
+        if entry.literal:
             return
-        value = self._value(node, env)
-        text = self._text(node)
+        fn = entry.fn
+        try:
+            value = MISSING if fn is None else fn(env)
+        except Exception:  # evidence is best effort; the verdict already stands
+            value = MISSING
+        text = entry.text
         if isinstance(value, list | tuple) and len(value) > _MAX_LISTED:
             # Long collections (`people`, `projects`) would swamp every finding.
             values[text] = {"count": len(value),
                             "first": [to_plain(v) for v in value[:_MAX_LISTED]]}
             self._shown[text] = f"{len(value)} items: {show(list(value[:_MAX_LISTED]))[:-1]}, ...]"
         else:
-            values[text] = to_plain(value)
-            self._shown[text] = self._presenter(node)(value)
+            values[text] = value if value.__class__ is str else to_plain(value)
+            self._shown[text] = entry.present(value)
         if value is MISSING:
             missing.append(text)
             problem = self._why(node, env)
@@ -262,8 +285,8 @@ class Explainer:
             subject = self._value(node.coll.args[0], env)
             found = reach(subject) if subject is not MISSING else None
             if found:
-                chain.extend(map(entity_id, found))
-                witnesses.append(entity_id(found[-1]))
+                chain.extend([p.id for p in found])  # projects: their ids are their labels
+                witnesses.append(chain[-1])
                 inner = dict(env)
                 inner[node.var] = found[-1]
                 self._walk(node.body, inner, values, missing, [], [])

@@ -73,10 +73,16 @@ class _IntGraph:
         """Component of each node, and components downstream-first (Tarjan's order)."""
         return strongly_connected(self.succ, self.pred)
 
-    def in_cycle(self, v: int) -> bool:
-        """Whether node v lies on a cycle (its component has more than one node)."""
+    @cached_property
+    def cyclic(self) -> list[bool]:
+        """Per node, whether it lies on a cycle (its component has more than one node)."""
         comp_of, comps = self.components
-        return len(comps[comp_of[v]]) > 1
+        sizes = [len(c) for c in comps]
+        return [sizes[c] > 1 for c in comp_of]
+
+    def in_cycle(self, v: int) -> bool:
+        """Whether node v lies on a cycle."""
+        return self.cyclic[v]
 
     @cached_property
     def depth(self) -> list[int]:
@@ -193,8 +199,11 @@ class PortfolioGraph:
 
     def in_cycle(self, e: Node) -> bool:
         """Whether `e` lies on a dependency cycle."""
+        v = self._pindex.get(id(e))
+        if v is not None:  # a project (called per project by rules: kept short)
+            return self._projects.cyclic[v]
         g, v = self._graph_of(e)
-        return g.in_cycle(v)
+        return g.cyclic[v]
 
     def depth(self, e: Node) -> int:
         """Length of the longest upstream chain of `e` (a cycle counts once)."""
