@@ -104,18 +104,15 @@ class ScoreBoard:
         earned_total += sum(w * len(e) for w, e in waived)
         possible_by = self._weighed(judged, program_possible, earned_by)
         earned_by = self._weighed(waived, program_earned, earned_by)
-        project_earned: dict[str, int] = {}
-        project_possible: dict[str, int] = {}
+        owners = [project_of[pid] for pid in possible_by]
+        project_possible = dict(zip([p.id for p in owners], possible_by.values(), strict=True))
         get = earned_by.get
-        for pid, total in possible_by.items():
-            project = project_of[pid]
-            gained = get(pid, 0)
-            project_possible[project.id] = total
-            project_earned[project.id] = gained
+        project_earned = {p.id: get(pid, 0) for p, pid in zip(owners, possible_by, strict=True)}
+        for project, total in zip(owners, possible_by.values(), strict=True):
             program = project.program
             if program is not None:
                 program_possible[program.id] += total
-                program_earned[program.id] += gained
+                program_earned[program.id] += get(id(project), 0)
         self._totals = {
             "project": (project_earned, project_possible),
             "program": (dict(program_earned), dict(program_possible)),
@@ -169,8 +166,8 @@ class ScoreBoard:
                     project_of.update((id(o), o) for o in owners if id(o) in unknown)
         out = dict(base) if base is not None else {}
         for weight, counts in counted.items():
-            if not out and weight == 1:
-                out = dict(counts)
+            if not out:
+                out = {pid: n * weight for pid, n in counts.items()}
                 continue
             get = out.get
             for pid, n in counts.items():
