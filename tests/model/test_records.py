@@ -134,3 +134,20 @@ def test_no_module_tells_entities_apart_by_their_models() -> None:
                 if named & imported:
                     offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_nested_record_left_out_is_one_shared_blank_until_unshared(tmp_path: Any) -> None:
+    from pmo_rules import api
+
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"as_of": "2026-01-01", "portfolio": {"id": "PF"}, "projects": [
+        {"id": "A", "name": "a"}, {"id": "B", "name": "b", "evm": {"bac": 10}},
+        {"id": "C", "name": "c"},
+    ]}))
+    a, b, c = api.load_portfolio(path).projects
+    assert a.evm is c.evm and a.evm is not b.evm  # one blank for those that left it out
+    assert a.evm == records.Evm.construct() and b.evm.bac == 10
+    records.unshare_blanks([[a, b, c]])
+    assert a.evm is not c.evm and a.evm == c.evm == records.Evm.construct()
+    a.evm.bac = 5
+    assert c.evm.bac is None

@@ -304,3 +304,18 @@ def test_plugins_command_with_nothing_extra_installed(monkeypatch: pytest.Monkey
     assert {e["name"] for e in listed} == {"standard", "lifecycle", "process", "evm",
                                            *IMPORTERS}
     assert all(e["builtin"] and e["distribution"] == "pmo-rules" for e in listed)
+
+
+class _EvmPlugin:
+    """Sets derived earned-value data on one project's nested record."""
+
+    @hookspecs.hookimpl
+    def pmo_rules_portfolio_loaded(self, portfolio: Any) -> None:
+        portfolio.projects[0].evm.bac = 1000.0
+
+
+def test_enrichment_of_one_nested_record_leaves_the_others_alone() -> None:
+    loaded = PluginHarness({"e": _EvmPlugin()}).portfolio(
+        portfolio_data({"status": "active"}, {"status": "active"}))
+    first, second = loaded.projects
+    assert first.evm.bac == 1000.0 and second.evm.bac is None
