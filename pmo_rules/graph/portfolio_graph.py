@@ -70,7 +70,7 @@ class _IntGraph:
 
     @cached_property
     def components(self) -> tuple[list[int], list[list[int]]]:
-        """Component of each node, and components downstream-first (Tarjan's order)."""
+        """Component of each node, and components downstream-first (a topological order)."""
         return strongly_connected(self.succ, self.pred)
 
     @cached_property
@@ -79,10 +79,6 @@ class _IntGraph:
         comp_of, comps = self.components
         sizes = [len(c) for c in comps]
         return [sizes[c] > 1 for c in comp_of]
-
-    def in_cycle(self, v: int) -> bool:
-        """Whether node v lies on a cycle."""
-        return self.cyclic[v]
 
     @cached_property
     def depth(self) -> list[int]:

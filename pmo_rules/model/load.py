@@ -102,22 +102,50 @@ def _json_records(path: Path, sources: list[SourceFile]) -> Any:
     Raises ValueError (a ValidationError is one) at the first problem."""
     with stage("read"):
         data = path.read_bytes()
-        # hashlib lets go of the interpreter while it hashes: the file's digest is taken on
-        # another core while this one parses (a fifth of a second on a 350 MB file).
-        digest: list[str] = []
-        hasher = threading.Thread(target=_sha256, args=(data, digest), daemon=True)
-        hasher.start()
-        text = data.decode("utf-8-sig")
+        hasher = _Hasher(data)
+        try:
+            text = data.decode("utf-8-sig")
+        except ValueError:
+            hasher.digest()  # not left running while the exact path reads the file again
+            raise
         del data  # the hasher holds its own reference until it is done
     try:
         return _streamed(text)
     finally:
-        hasher.join()
-        sources.append(SourceFile(str(path), digest[0]))
+        sources.append(SourceFile(str(path), hasher.digest()))
 
 
-def _sha256(data: bytes, out: list[str]) -> None:
-    out.append(hashlib.sha256(data).hexdigest())
+class _Hasher:
+    """A file's sha256, taken on another thread while this one parses: hashlib lets go
+    of the interpreter as it hashes (a fifth of a second on a 350 MB file). Where no
+    thread can be started, the digest is taken at once; what the thread raised, `digest`
+    raises, as hashing inline would have."""
+
+    def __init__(self, data: bytes) -> None:
+        self._out: list[str] = []
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._run, args=(data,), daemon=True)
+        try:
+            self._thread.start()
+        except RuntimeError:  # the process may start no more threads
+            self._thread = None
+            self._run(data)
+
+    def _run(self, data: bytes) -> None:
+        try:
+            self._out.append(hashlib.sha256(data).hexdigest())
+        except BaseException as exc:  # handed to the loading thread by digest()
+            self._error = exc
+
+    def digest(self) -> str:
+        """The hex digest (waits for the thread)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+        return self._out[0]
 
 
 def _streamed(text: str) -> Any:

@@ -11,16 +11,14 @@ from validated input (fast_schema.py) or from validated models (`from_models`).
 A record has no `__dict__`, no fields-set and no extras: unknown keys are under
 `custom`, as on the models after resolution. Code telling entities apart tests the
 record classes (`isinstance(e, records.Milestone)`), not the models. Lists and maps the
-input left out are shared, read-only empties (`EMPTY_LIST`, `EMPTY_DICT`), and so is a
-nested record left out on the fast load path (a project without `evm` holds the one
-blank `Evm`, `shared_blank`): a record is read, not edited, once loaded.
-`thaw_custom` gives entities their own `custom` map where a plugin adds derived data,
-and `unshare_blanks` their own nested records.
+input left out are
+shared, read-only empties (`EMPTY_LIST`, `EMPTY_DICT`): a record is read, not edited,
+once loaded; `thaw_custom` gives entities their own `custom` map where a plugin adds
+derived data.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -65,9 +63,7 @@ __all__ = [
     "from_models",
     "record_class",
     "record_classes",
-    "shared_blank",
     "thaw_custom",
-    "unshare_blanks",
 ]
 
 
@@ -198,33 +194,6 @@ def _blank(model: type[entities.Entity]) -> Record:
     """A record of `model` with every field at its default (a nested record left out)."""
     blank: Record = record_class(model).construct()
     return blank
-
-
-_SHARED: dict[int, Record] = {}  # the shared blanks, by id()
-
-
-def shared_blank(model: type[entities.Entity]) -> Record:
-    """The one blank record of `model` shared by every record that left this nested record
-    out (a project without `evm`), as the empty lists and maps are shared."""
-    found = _SHARED_BY_MODEL.get(model)
-    if found is None:
-        found = _SHARED_BY_MODEL[model] = _blank(model)
-        _SHARED[id(found)] = found
-    return found
-
-
-_SHARED_BY_MODEL: dict[type[entities.Entity], Record] = {}
-
-
-def unshare_blanks(groups: Iterable[Iterable[Any]]) -> None:
-    """Give every record in `groups` its own copy of each shared blank it holds, for
-    plugins to change one without changing all."""
-    for group in groups:
-        for record in group:
-            for name in type(record).__slots__:
-                value = getattr(record, name, None)
-                if id(value) in _SHARED and value is _SHARED[id(value)]:
-                    setattr(record, name, copy.copy(value))
 
 
 def from_models(*roots: Any) -> list[Any]:

@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pmo_rules.model.entities import Ref
-from pmo_rules.model.records import FrozenDict, FrozenList, Record, thaw_custom, unshare_blanks
+from pmo_rules.model.records import FrozenDict, FrozenList, Record, thaw_custom
 from pmo_rules.plugins import guard
 from pmo_rules.plugins.manager import PluginFailure, Plugins
 
@@ -41,12 +41,10 @@ class _Snapshot:
 def enrich(plugins: Plugins, portfolio: Any) -> None:
     """Run every plugin's enrichment hook on `portfolio`; undo and record a bad one."""
     hooks = list(plugins.hook_functions(HOOK))
-    if hooks:  # entities share one read-only empty `custom` (and blank nested records)
-        groups = [portfolio.people, portfolio.objectives, portfolio.programs,
-                  portfolio.projects, portfolio.milestones, portfolio.risks,
-                  portfolio.issues, portfolio.dependencies]
-        thaw_custom(groups)  # until a plugin may add to them
-        unshare_blanks(groups)
+    if hooks:  # entities share one read-only empty `custom` until a plugin may add to it
+        thaw_custom([portfolio.people, portfolio.objectives, portfolio.programs,
+                     portfolio.projects, portfolio.milestones, portfolio.risks,
+                     portfolio.issues, portfolio.dependencies])
     for name, function in hooks:
         snapshot = _take(portfolio)
         try:

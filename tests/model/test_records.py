@@ -136,18 +136,36 @@ def test_no_module_tells_entities_apart_by_their_models() -> None:
     assert offenders == []
 
 
-def test_a_nested_record_left_out_is_one_shared_blank_until_unshared(tmp_path: Any) -> None:
+
+def test_nested_records_left_out_are_each_records_own(tmp_path: Any) -> None:
+    """The language compares entities by identity: two projects without a budget must not
+    hold one and the same blank budget, or `p.budget == q.budget` would hold."""
     from pmo_rules import api
 
     path = tmp_path / "p.json"
     path.write_text(json.dumps({"as_of": "2026-01-01", "portfolio": {"id": "PF"}, "projects": [
-        {"id": "A", "name": "a"}, {"id": "B", "name": "b", "evm": {"bac": 10}},
-        {"id": "C", "name": "c"},
-    ]}))
-    a, b, c = api.load_portfolio(path).projects
-    assert a.evm is c.evm and a.evm is not b.evm  # one blank for those that left it out
-    assert a.evm == records.Evm.construct() and b.evm.bac == 10
-    records.unshare_blanks([[a, b, c]])
-    assert a.evm is not c.evm and a.evm == c.evm == records.Evm.construct()
-    a.evm.bac = 5
-    assert c.evm.bac is None
+        {"id": "A", "name": "a"}, {"id": "B", "name": "b"}]}))
+    a, b = api.load_portfolio(path).projects
+    for name in ("budget", "evm", "schedule", "health"):
+        assert getattr(a, name) is not getattr(b, name)
+        assert getattr(a, name) == getattr(b, name)
+
+
+@pytest.mark.parametrize("threads", [True, False])
+def test_a_json_files_digest_is_its_sha256_with_or_without_a_thread(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch, threads: bool) -> None:
+    import hashlib
+    import threading
+
+    from pmo_rules import api
+
+    if not threads:
+        def refuse(self: threading.Thread) -> None:
+            raise RuntimeError("can't start new thread")
+
+        monkeypatch.setattr(threading.Thread, "start", refuse)
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"as_of": "2026-01-01", "portfolio": {"id": "PF"},
+                                "projects": [{"id": "A", "name": "a"}]}))
+    loaded = api.load_portfolio(path)
+    assert [s.sha256 for s in loaded.sources] == [hashlib.sha256(path.read_bytes()).hexdigest()]
