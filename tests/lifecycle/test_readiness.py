@@ -288,3 +288,12 @@ def test_a_move_never_sees_an_earlier_move(tmp_path: Path, kind: str) -> None:
         ("A", "G3"), ("B", "G3")]
     assert {p.id: [w.finding.rule.id for w in p.would_fail] for p in found.projects} == {
         "A": [], "B": []}
+
+
+def test_the_json_document_is_the_standard_librarys_bytes(everything: Readiness) -> None:
+    import json
+
+    from pmo_rules.readiness.render import render_json
+
+    doc = everything.to_dict()
+    assert render_json(everything) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
