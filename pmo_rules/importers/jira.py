@@ -15,7 +15,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,6 +216,7 @@ def _load_json(path: Path) -> Any:
 def read_json_issues(paths: Iterable[Path], report: ImportReport) -> list[Issue]:
     """Issues of /search responses; custom field names from /field lists or `names`."""
     searches, names = [], {}
+    paths = list(paths)
     for path in paths:
         data = _load_json(path)
         if isinstance(data, list) and all(isinstance(f, dict) and "id" in f for f in data):
@@ -231,6 +232,7 @@ def read_json_issues(paths: Iterable[Path], report: ImportReport) -> list[Issue]
     if not searches:
         raise DiagnosticError([Diagnostic(
             "PMO467", "only /field lists were given: no /search response holds issues",
+            Span(str(paths[0]), 1, 1) if paths else None,
             help="add the JSON of GET /rest/api/2/search?jql=...")])
     issues = []
     for path, data in searches:
@@ -310,8 +312,10 @@ FINISH_FIELDS = ("Due date", "Custom field (Target end)", "Custom field (End dat
                  "Target end", "End date", "Due Date", "duedate")
 
 
-def build(issues: list[Issue], mapping: ImportMapping, report: ImportReport) -> dict[str, Any]:
-    """Projects at the mapped level, their people, programs and the dependencies."""
+def build(issues: list[Issue], mapping: ImportMapping, report: ImportReport,
+          sources: Sequence[Path] = ()) -> dict[str, Any]:
+    """Projects at the mapped level, their people, programs and the dependencies
+    (`sources`: the export's files, named where nothing can be imported)."""
     by_key: dict[str, Issue] = {}
     for issue in issues:
         if issue.key in by_key:
@@ -326,8 +330,11 @@ def build(issues: list[Issue], mapping: ImportMapping, report: ImportReport) -> 
     owner = _owners(by_key, level, report)
     if not set(owner.values()):
         wanted = level if isinstance(level, str) else ", ".join(level)
+        files = f" ({len(sources)} files)" if len(sources) > 1 else ""
         raise DiagnosticError([Diagnostic(
-            "PMO467", f"no issue of the project level (`{wanted}`) is in the export",
+            "PMO467", f"no issue of the project level (`{wanted}`) is in the export{files}: "
+            f"{len(by_key)} issue{'' if len(by_key) == 1 else 's'}, none at that level",
+            Span(str(sources[0]), 1, 1) if sources else None,
             help="set `jira: {project_level: ...}` in the mapping file: `epic`, issue type "
             "names (`[Initiative]`), `project` (one per Jira project) or `issue`")])
     projects: dict[str, dict[str, Any]] = {}
@@ -540,7 +547,7 @@ def read_csv(request: ImportRequest) -> dict[str, Any]:
     for path in request.sources:
         request.report.source(str(path), "jira-csv")
         issues += read_csv_issues(path, request.mapping, request.report)
-    return build(issues, request.mapping, request.report)
+    return build(issues, request.mapping, request.report, request.sources)
 
 
 def read_json(request: ImportRequest) -> dict[str, Any]:
@@ -548,7 +555,7 @@ def read_json(request: ImportRequest) -> dict[str, Any]:
     for path in request.sources:
         request.report.source(str(path), "jira-json")
     return build(read_json_issues(request.sources, request.report), request.mapping,
-                 request.report)
+                 request.report, request.sources)
 
 
 LOADERS = [

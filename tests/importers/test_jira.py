@@ -207,3 +207,26 @@ def test_a_language_not_built_in_is_mapped_by_the_user(tmp_path: Path) -> None:
                        'Tipo: "Issue Type"}}\n')
     project, = run_import(export, mapping=mapping, from_="jira-csv").document["projects"]
     assert (project["id"], project["name"]) == ("PAY-1", "Paghe")
+
+
+def test_nothing_at_the_project_level_names_the_export(tmp_path: Path) -> None:
+    search = tmp_path / "search.json"
+    search.write_text(json.dumps({"issues": [
+        {"id": "1", "key": "AB-1", "fields": {"summary": "a task", "issuetype": {"name": "Task"}}},
+    ]}))
+    with pytest.raises(DiagnosticError) as caught:
+        run_import(search, from_="jira-json")
+    [problem] = caught.value.diagnostics
+    assert problem.code == "PMO467" and problem.span is not None
+    assert (problem.span.file, problem.span.line) == (str(search), 1)
+    assert "1 issue, none at that level" in problem.message
+
+
+def test_only_field_lists_name_the_first_file(tmp_path: Path) -> None:
+    fields = tmp_path / "field.json"
+    fields.write_text(json.dumps([{"id": "customfield_1", "name": "Start date"}]))
+    with pytest.raises(DiagnosticError) as caught:
+        run_import(fields, from_="jira-json")
+    [problem] = caught.value.diagnostics
+    assert problem.code == "PMO467" and problem.span is not None
+    assert problem.span.file == str(fields)
