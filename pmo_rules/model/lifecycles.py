@@ -42,6 +42,11 @@ class ArtifactNeed:
         return not self.tiers or tier is None or tier in self.tiers
 
 
+# An artifact need as a resolved gate reads it: type, statuses (the list the language
+# reads, shared by every project of the tier), statuses (a tuple, for membership).
+Need = tuple[str, list[str], tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class GateSpec:
     """A gate: the phase it admits (None: it closes the project), what it needs, who decides.
@@ -58,6 +63,9 @@ class GateSpec:
     title: str | None = None
     # needs_for's answers by tier: asked once per project and gate on every run.
     _needs_by_tier: dict[int | None, tuple[ArtifactNeed, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    # The same needs as progress.resolve_gate reads them, and the deciding grade, by tier.
+    _by_tier: dict[int | None, tuple[tuple[Need, ...], str | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -13,7 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from pmo_rules.model.lifecycles import GateSpec, LifecycleModel, LifecycleRegistry, grade_at_least
+from pmo_rules.model.lifecycles import (
+    GateSpec,
+    LifecycleModel,
+    LifecycleRegistry,
+    Need,
+    grade_at_least,
+)
 from pmo_rules.model.records import Artifact, Condition, Gate, Milestone, Person, Project
 
 PASSING = ("go", "go_with_conditions")
@@ -92,45 +98,54 @@ def resolve_gate(project: Project, model: LifecycleModel, spec: GateSpec,
                  position: int, milestones: dict[str, Milestone] | None = None) -> LifecycleGate:
     """One gate of `model` as it stands for `project` (`milestones`: the project's first
     milestone for each gate, when the caller has them)."""
-    # Run for every gate of every project a rule reads: written for speed.
+    # Run for every gate of every project a rule reads (400,000 times at 100k projects):
+    # what depends only on the gate and the tier is looked up, and the gate is made
+    # positionally.
     tier = project.tier
     gate_id = spec.id
+    needs, grade = _for_tier(spec, tier)
     artifacts = []
     missing = []
     held = project.artifacts
-    for need in spec.needs_for(tier):
-        kind = need.type
+    for kind, statuses, accepted in needs:
         art = held.get(kind)
         status = art.status if art is not None else None
-        met = status in need.statuses
-        artifacts.append(GateArtifact(kind, list(need.statuses), gate_id, art, status, met))
+        met = status in accepted
+        artifacts.append(GateArtifact(kind, statuses, gate_id, art, status, met))
         if not met:
             missing.append(kind)
     record = project.gates.get(gate_id)
     if record is None:
         decision, decided_by, decided_on, conditions = "pending", None, None, []
+        open_conditions: list[Condition] = []
     else:
         decision = record.decision or "pending"
         decided_by = record.decided_by if isinstance(record.decided_by, Person) else None
         decided_on = record.decided_on
         conditions = list(record.conditions)
-    grade = spec.grade_for(tier)
+        open_conditions = [c for c in conditions if c.closed_on is None] if conditions else []
     at_grade = None
     if decision != "pending" and decided_by is not None:
         at_grade = grade_at_least(decided_by.grade, grade)
     milestone = (milestones.get(gate_id) if milestones is not None
                  else next((m for m in project.milestones if m.gate == gate_id), None))
+    admits = spec.admits
     return LifecycleGate(
-        id=gate_id, title=spec.title, lifecycle=model.id, position=position,
-        admits=spec.admits, closes=spec.admits is None, artifacts=artifacts,
-        missing_artifacts=missing,
-        decider_grade=grade, record=record, decision=decision, passed=decision in PASSING,
-        decided_on=decided_on, decided_by=decided_by,
-        decided_at_grade=at_grade, conditions=conditions,
-        open_conditions=[c for c in conditions if c.closed_on is None] if conditions else [],
-        milestone=milestone, due=milestone.date if milestone is not None else None,
-        project=project, spec=spec,
+        gate_id, spec.title, model.id, position, admits, admits is None, artifacts, missing,
+        grade, record, decision, decision in PASSING, decided_on, decided_by, at_grade,
+        conditions, open_conditions, milestone,
+        milestone.date if milestone is not None else None, project, spec,
     )
+
+
+def _for_tier(spec: GateSpec, tier: int | None) -> tuple[tuple[Need, ...], str | None]:
+    """A gate's artifact needs (type, statuses as the language reads them, as a tuple)
+    and deciding grade for one tier, worked out once per gate and tier."""
+    found = spec._by_tier.get(tier)
+    if found is None:
+        needs = tuple((n.type, list(n.statuses), n.statuses) for n in spec.needs_for(tier))
+        found = spec._by_tier[tier] = (needs, spec.grade_for(tier))
+    return found
 
 
 def progress(project: Project, model: LifecycleModel) -> ProjectLifecycle:
