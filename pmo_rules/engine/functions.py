@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pmo_rules.engine.lifecycle_functions import lifecycle_functions
-from pmo_rules.engine.runtime import MISSING, Budget, RuleError, RunContext
+from pmo_rules.engine.runtime import MISSING, Budget, RuleError, RunContext, in_range, kind_of
 from pmo_rules.model.records import Milestone, Project
 
 
@@ -66,8 +66,6 @@ LISTING = frozenset({"predecessors", "successors", "ancestors", "descendants", "
 
 def problem(name: str, args: Sequence[Any]) -> str | None:
     """Why a built-in call has no value for these arguments, in words for evidence."""
-    from pmo_rules.engine.runtime import kind_of
-
     if any(a is MISSING for a in args):
         return None
     wanted = _ACCEPTS.get(name)
@@ -150,8 +148,6 @@ def fold(kind: str, values: Sequence[Any], durations: bool) -> Any:
     Values of another kind than the rest (text among numbers in custom data), a bool, or
     a result out of range leave the aggregate without a value (missing).
     """
-    from pmo_rules.engine.runtime import in_range
-
     if kind == "sum" and not values:
         return dt.timedelta(0) if durations else 0
     if not values:
