@@ -280,6 +280,9 @@ class _Gen:
             return f"(None if {guard} else {call})" if args else call
         if node.kind == "builtin":
             impl = functions.builtin(node.func, self.ctx)
+            direct = getattr(impl, "none_convention", None)  # lifecycle_functions.py
+            if direct is not None and len(node.args) == 1:
+                return f"{self.const(direct)}({self.expr(node.args[0], scope)})"
         else:
             found = self.ctx.plugin_functions.get(node.func)
             if found is None:
