@@ -201,7 +201,7 @@ class Evaluator:
         if plan.message is None:
             parts = []
             for ev in evidence:
-                got = ", ".join(f"{k} = {v}" for k, v in ev.shown.items())
+                got = ", ".join([f"{k} = {v}" for k, v in ev.shown.items()])
                 parts.append(f"{ev.clause}: got {got}" if got else ev.clause)
             return "; ".join(parts) or plan.info.title
         out = []

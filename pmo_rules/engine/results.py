@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Literal
 
 Status = Literal["pass", "fail", "waived", "error", "not_applicable"]
@@ -27,7 +28,7 @@ class Subject:
         return out
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once per failing clause, and frozen costs 3x
 class Evidence:
     """Why a clause failed: the clause as written, its operand values, and any chain."""
 
@@ -103,7 +104,7 @@ class Finding:
 
     def sort_key(self) -> tuple[str, str, str]:
         """Findings are sorted by rule, then subject id."""
-        return (self.rule.id, self.subject.id, self.subject.kind)
+        return FINDING_ORDER(self)
 
     def to_dict(self, location: dict[str, Any] | None = None) -> dict[str, Any]:
         """The JSON shape of a finding (DESIGN.md); `location`: its rule's, when the
@@ -125,6 +126,10 @@ class Finding:
             "waiver": self.waiver,
             **({"baseline": self.baseline} if self.baseline is not None else {}),
         }
+
+
+# Finding.sort_key in C: a run sorts tens of thousands of findings.
+FINDING_ORDER = attrgetter("rule.id", "subject.id", "subject.kind")
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from pmo_rules.engine.evidence import SourceText
 from pmo_rules.engine.params import resolve_overrides
 from pmo_rules.engine.plan import build_plan, param_values, rule_info
 from pmo_rules.engine.report import Report
-from pmo_rules.engine.results import Finding
+from pmo_rules.engine.results import FINDING_ORDER
 from pmo_rules.engine.runtime import SEVERITY_ORDER, Budget, RuleError, RunContext
 from pmo_rules.engine.scores import ScoreBoard
 from pmo_rules.engine.selection import select_rules
@@ -174,7 +174,7 @@ def _check(
             if tick is not None:
                 tick()
     outcome = evaluator.outcome
-    outcome.findings.sort(key=Finding.sort_key)
+    outcome.findings.sort(key=FINDING_ORDER)
     for finding in outcome.findings:
         if finding.status == "error":  # would it have blocked? nobody can tell
             finding.blocking_unknown = evaluator.blocks(finding.rule)
