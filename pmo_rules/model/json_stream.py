@@ -74,9 +74,11 @@ def _checked(scan: Scan, strict: Strict) -> Scan:
 
     def scan_checked(text: str, i: int) -> tuple[Any, int]:
         value, end = scan(text, i)
+        written = text.count(":", i, end)
+        if text.find("\\", i, end) != -1:  # escapes are rare: look for them only here
+            written += text.count("\\u003", i, end)
         try:
-            same = dumps(value).count(b":") == (
-                text.count(":", i, end) + text.count("\\u003", i, end))
+            same = dumps(value).count(b":") == written
         except encode_error:  # beyond 64 bits, a lone surrogate, too deep
             same = False
         return (value if same else strict(text[i:end])), end
