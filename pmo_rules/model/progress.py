@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from pmo_rules.model.lifecycles import (
     GateSpec,
@@ -23,6 +23,20 @@ from pmo_rules.model.lifecycles import (
 from pmo_rules.model.records import Artifact, Condition, Gate, Milestone, Person, Project
 
 PASSING = ("go", "go_with_conditions")
+
+
+def _shared(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError("these statuses are shared by every project the gate applies to; "
+                    "copy them (list(...)) to change them")
+
+
+class SharedStatuses(list[str]):
+    """The statuses a gate accepts for an artifact: one list read by every project of a
+    tier (a plugin function may be handed it), so it refuses changes."""
+
+    __slots__ = ()
+    append = extend = insert = remove = pop = clear = sort = reverse = _shared
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _shared
 
 
 @dataclass(eq=False, slots=True)
@@ -143,7 +157,8 @@ def _for_tier(spec: GateSpec, tier: int | None) -> tuple[tuple[Need, ...], str |
     and deciding grade for one tier, worked out once per gate and tier."""
     found = spec._by_tier.get(tier)
     if found is None:
-        needs = tuple((n.type, list(n.statuses), n.statuses) for n in spec.needs_for(tier))
+        needs = tuple((n.type, SharedStatuses(n.statuses), n.statuses)
+                      for n in spec.needs_for(tier))
         found = spec._by_tier[tier] = (needs, spec.grade_for(tier))
     return found
 

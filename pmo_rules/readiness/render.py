@@ -20,7 +20,8 @@ from pmo_rules.reports.markdown import code, md
 def render_json(readiness: Readiness) -> str:
     """The JSON document (`pmo-rules/readiness/v1`): the standard library's indented
     bytes, written by orjson (exact_json.py; the standard library's own encoder is pure
-    Python, seconds for a large portfolio)."""
+    Python, seconds for a large portfolio). A value JSON has no form for would be
+    written as its text, as in the other reports; the document holds none today."""
     doc = readiness.to_dict()
     try:
         return exact_json.dumps_bytes(exact_json.plain(doc)).decode("utf-8")

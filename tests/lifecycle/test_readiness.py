@@ -297,3 +297,22 @@ def test_the_json_document_is_the_standard_librarys_bytes(everything: Readiness)
 
     doc = everything.to_dict()
     assert render_json(everything) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+
+def test_a_gates_accepted_statuses_are_shared_and_refuse_changes(
+        mixed: LoadedPortfolio) -> None:
+    from pmo_rules.model.progress import model_of, progress
+
+    default = mixed.portfolio.default_lifecycle
+    by_need: dict[tuple[str, str, int | None], list[Any]] = {}
+    for p in mixed.projects:
+        model = model_of(p, mixed.lifecycles, default)
+        for g in progress(p, model).gates if model is not None else []:
+            for a in g.artifacts:
+                by_need.setdefault((g.spec.id, a.type, p.tier), []).append(a)
+    shared = next(found for found in by_need.values() if len(found) > 1)
+    assert shared[0].statuses is shared[1].statuses  # one list for every such project
+    with pytest.raises(TypeError, match="shared"):
+        shared[0].statuses.append("draft")
+    assert "draft" not in shared[1].statuses
