@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -288,6 +289,38 @@ def date_help(value: object) -> str:
             return (f"{calendar.month_name[month]} {year} has {days} days: "
                     f"use a day from 01 to {days}")
     return "write dates as YYYY-MM-DD, for example 2026-11-30"
+
+
+def path_kind(path: str | Path) -> str:
+    """`file`, `directory`, `missing`, or what else the path is (a FIFO, a device...)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    except (OSError, ValueError):  # exists but cannot be examined: reading it says why
+        return "file"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def special_file(path: str | Path) -> str | None:
+    """What `path` is when it is there but is neither a file nor a directory (a named
+    pipe, a device, a socket), else None. Reading one may never end, so no command does."""
+    kind = path_kind(path)
+    return None if kind in ("file", "directory", "missing") else kind
+
+
+SPECIAL_FILE_HELP = ("give the path of a regular file (pmo-rules does not read pipes or "
+                     "devices, which may never end)")
 
 
 def missing_path_help(path: str | Path, otherwise: str) -> str:

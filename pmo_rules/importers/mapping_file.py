@@ -15,7 +15,15 @@ from typing import Any
 import yaml
 
 from pmo_rules import lined_yaml
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, missing_path_help
+from pmo_rules.diagnostics import (
+    SPECIAL_FILE_HELP,
+    Diagnostic,
+    DiagnosticError,
+    Span,
+    did_you_mean,
+    missing_path_help,
+    special_file,
+)
 from pmo_rules.importers.mapping import ImportMapping, money_factor, norm
 from pmo_rules.importers.presets import PRESETS
 from pmo_rules.importers.targets import ENUM_TARGETS, RAG, STATUS, TARGETS, valid_target
@@ -32,6 +40,11 @@ def load_mapping(path: Path | None) -> ImportMapping:
     if path is None:
         return ImportMapping()
     name = str(path)
+    special = special_file(path)
+    if special is not None:
+        raise DiagnosticError([Diagnostic(
+            CODE, f"the mapping file `{name}` is a {special}, not a file", Span(name, 1, 1),
+            help=SPECIAL_FILE_HELP)])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

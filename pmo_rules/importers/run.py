@@ -17,7 +17,14 @@ from typing import Any, NoReturn
 
 import yaml
 
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
+from pmo_rules.diagnostics import (
+    SPECIAL_FILE_HELP,
+    Diagnostic,
+    DiagnosticError,
+    Span,
+    did_you_mean,
+    special_file,
+)
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport
 from pmo_rules.plugins import guard
@@ -108,6 +115,10 @@ def expand(sources: Sequence[Path], plugins: Plugins) -> tuple[list[Path], Path 
                 base = source
             else:
                 files.append(source)
+        elif (special := special_file(source)) is not None:
+            problems.append(Diagnostic(
+                "PMO460", f"`{source}` is a {special}, not a file", Span(str(source), 1, 1),
+                help=SPECIAL_FILE_HELP))
         else:
             problems.append(Diagnostic(
                 "PMO460", f"`{source}` does not exist", Span(str(source), 1, 1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError
+from pmo_rules.diagnostics import SPECIAL_FILE_HELP, Diagnostic, DiagnosticError, special_file
 from pmo_rules.given import span_of
 from pmo_rules.language.ast import PolicyFile
 from pmo_rules.language.parser import parse_file
@@ -22,8 +22,12 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            missing.append(Diagnostic("PMO111", f"`{raw}` does not exist", span_of(raw),
-                                      help="pass .pmo files or directories that hold them"))
+            special = special_file(path)
+            missing.append(Diagnostic(
+                "PMO111", f"`{raw}` is a {special}, not a file" if special
+                else f"`{raw}` does not exist", span_of(raw),
+                help=SPECIAL_FILE_HELP if special
+                else "pass .pmo files or directories that hold them"))
     if missing:
         raise DiagnosticError(missing)
     return out

@@ -26,7 +26,15 @@ from typing import Any
 
 import yaml
 
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean, with_source
+from pmo_rules.diagnostics import (
+    SPECIAL_FILE_HELP,
+    Diagnostic,
+    DiagnosticError,
+    Span,
+    did_you_mean,
+    special_file,
+    with_source,
+)
 from pmo_rules.model.lifecycles import GRADES, STAGES, ArtifactNeed, GateSpec, LifecycleModel
 from pmo_rules.model.literals import MAX_DAYS
 
@@ -68,6 +76,10 @@ def lifecycle_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Diagn
             files += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
         elif path.is_file():
             files.append(path)
+        elif (special := special_file(path)) is not None:
+            diags.append(Diagnostic(
+                "PMO950", f"lifecycle path `{raw}` is a {special}, not a file",
+                help=SPECIAL_FILE_HELP))
         else:
             diags.append(Diagnostic(
                 "PMO950", f"lifecycle path `{raw}` does not exist",

@@ -11,12 +11,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pmo_rules.diagnostics import Diagnostic, Span, missing_path_help
+from pmo_rules.diagnostics import Diagnostic, Span, missing_path_help, path_kind
 from pmo_rules.model.parse import duplicate_key, parse
 from pmo_rules.model.portfolio import SourceFile
 
@@ -99,24 +98,8 @@ def file_problem(path: Path, message: str, help_: str) -> Diagnostic:
 
 
 def _kind(path: Path) -> str:
-    """`file`, `directory`, `missing`, or what else the path is (a FIFO, a device...)."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return "missing"
-    except OSError:
-        return "file"  # exists but cannot be examined: reading it says why
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISDIR(mode):
-        return "directory"
-    if stat.S_ISFIFO(mode):
-        return "named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
+    """`file`, `directory`, `missing`, or what else the path is (diagnostics.path_kind)."""
+    return path_kind(path)
 
 
 def _read_text(path: Path, raw: RawInput) -> str | None:

@@ -22,7 +22,14 @@ from typing import Any
 import yaml
 
 from pmo_rules import lined_yaml
-from pmo_rules.diagnostics import Diagnostic, DiagnosticError, Span, did_you_mean
+from pmo_rules.diagnostics import (
+    SPECIAL_FILE_HELP,
+    Diagnostic,
+    DiagnosticError,
+    Span,
+    did_you_mean,
+    special_file,
+)
 
 STATUSES = ("pass", "fail", "waived", "error", "not_applicable")
 FILE_KEYS = ("rule", "base", "policies", "cases")
@@ -106,6 +113,9 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
         elif path.is_dir():
             found.extend(sorted(
                 p for p in path.rglob("*.yaml") if p.parent.name == "tests" and p.is_file()))
+        elif (special := special_file(path)) is not None:
+            problems.append(Diagnostic(
+                "PMO801", f"`{raw}` is a {special}, not a file", help=SPECIAL_FILE_HELP))
         else:
             problems.append(Diagnostic(
                 "PMO801", f"`{raw}` does not exist",
