@@ -312,15 +312,17 @@ def path_kind(path: str | Path) -> str:
     return "special file"
 
 
-def special_file(path: str | Path) -> str | None:
-    """What `path` is when it is there but is neither a file nor a directory (a named
-    pipe, a device, a socket), else None. Reading one may never end, so no command does."""
+def not_a_file(code: str, path: str | Path, what: str = "", at: Span | None = None
+               ) -> Diagnostic | None:
+    """`code` for a path that is there but is a named pipe, a device or a socket, else None
+    (a file, a directory, nothing). Reading one may never end, so no command does; `what`
+    names the path in the message (`the waiver register `)."""
     kind = path_kind(path)
-    return None if kind in ("file", "directory", "missing") else kind
-
-
-SPECIAL_FILE_HELP = ("give the path of a regular file (pmo-rules does not read pipes or "
-                     "devices, which may never end)")
+    if kind in ("file", "directory", "missing"):
+        return None
+    return Diagnostic(code, f"{what}`{path}` is a {kind}, not a file", at,
+                      help="give the path of a regular file (pmo-rules does not read pipes "
+                           "or devices, which may never end)")
 
 
 def missing_path_help(path: str | Path, otherwise: str) -> str:

@@ -13,14 +13,13 @@ import yaml
 
 from pmo_rules import lined_yaml
 from pmo_rules.diagnostics import (
-    SPECIAL_FILE_HELP,
     Diagnostic,
     DiagnosticError,
     Span,
     did_you_mean,
     did_you_mean_id,
     missing_path_help,
-    special_file,
+    not_a_file,
     with_source,
 )
 from pmo_rules.engine.results import Finding, WaiverOutcome
@@ -86,12 +85,10 @@ class Waiver:
 def load_waivers(path: str | Path) -> list[Waiver]:
     """Read and validate a waiver register; every problem is reported at once (exit 2)."""
     file = str(path)
-    special = special_file(path) if "\0" not in file else None
+    special = not_a_file("PMO501", file, "the waiver register ",
+                         span_of(path) or Span(file, 1, 1, 1, 1))
     if special is not None:
-        given = span_of(path)
-        raise DiagnosticError([Diagnostic(
-            "PMO501", f"the waiver register `{file}` is a {special}, not a file",
-            given or Span(file, 1, 1, 1, 1), help=SPECIAL_FILE_HELP)])
+        raise DiagnosticError([special])
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -16,13 +16,12 @@ import yaml
 
 from pmo_rules import lined_yaml
 from pmo_rules.diagnostics import (
-    SPECIAL_FILE_HELP,
     Diagnostic,
     DiagnosticError,
     Span,
     did_you_mean,
     missing_path_help,
-    special_file,
+    not_a_file,
 )
 from pmo_rules.importers.mapping import ImportMapping, money_factor, norm
 from pmo_rules.importers.presets import PRESETS
@@ -40,11 +39,9 @@ def load_mapping(path: Path | None) -> ImportMapping:
     if path is None:
         return ImportMapping()
     name = str(path)
-    special = special_file(path)
+    special = not_a_file(CODE, name, "the mapping file ", Span(name, 1, 1))
     if special is not None:
-        raise DiagnosticError([Diagnostic(
-            CODE, f"the mapping file `{name}` is a {special}, not a file", Span(name, 1, 1),
-            help=SPECIAL_FILE_HELP)])
+        raise DiagnosticError([special])
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

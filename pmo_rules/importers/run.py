@@ -18,12 +18,11 @@ from typing import Any, NoReturn
 import yaml
 
 from pmo_rules.diagnostics import (
-    SPECIAL_FILE_HELP,
     Diagnostic,
     DiagnosticError,
     Span,
     did_you_mean,
-    special_file,
+    not_a_file,
 )
 from pmo_rules.importers.mapping import ImportMapping
 from pmo_rules.importers.report import ImportReport
@@ -115,10 +114,8 @@ def expand(sources: Sequence[Path], plugins: Plugins) -> tuple[list[Path], Path 
                 base = source
             else:
                 files.append(source)
-        elif (special := special_file(source)) is not None:
-            problems.append(Diagnostic(
-                "PMO460", f"`{source}` is a {special}, not a file", Span(str(source), 1, 1),
-                help=SPECIAL_FILE_HELP))
+        elif (special := not_a_file("PMO460", source, at=Span(str(source), 1, 1))) is not None:
+            problems.append(special)
         else:
             problems.append(Diagnostic(
                 "PMO460", f"`{source}` does not exist", Span(str(source), 1, 1),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from pmo_rules.diagnostics import SPECIAL_FILE_HELP, Diagnostic, DiagnosticError, special_file
+from pmo_rules.diagnostics import Diagnostic, DiagnosticError, not_a_file
 from pmo_rules.given import span_of
 from pmo_rules.language.ast import PolicyFile
 from pmo_rules.language.parser import parse_file
@@ -22,12 +22,9 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
         elif path.is_file():
             out.append(path)
         else:
-            special = special_file(path)
-            missing.append(Diagnostic(
-                "PMO111", f"`{raw}` is a {special}, not a file" if special
-                else f"`{raw}` does not exist", span_of(raw),
-                help=SPECIAL_FILE_HELP if special
-                else "pass .pmo files or directories that hold them"))
+            missing.append(not_a_file("PMO111", raw, at=span_of(raw)) or Diagnostic(
+                "PMO111", f"`{raw}` does not exist", span_of(raw),
+                help="pass .pmo files or directories that hold them"))
     if missing:
         raise DiagnosticError(missing)
     return out

@@ -27,12 +27,11 @@ from typing import Any
 import yaml
 
 from pmo_rules.diagnostics import (
-    SPECIAL_FILE_HELP,
     Diagnostic,
     DiagnosticError,
     Span,
     did_you_mean,
-    special_file,
+    not_a_file,
     with_source,
 )
 from pmo_rules.model.lifecycles import GRADES, STAGES, ArtifactNeed, GateSpec, LifecycleModel
@@ -76,10 +75,8 @@ def lifecycle_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Diagn
             files += sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
         elif path.is_file():
             files.append(path)
-        elif (special := special_file(path)) is not None:
-            diags.append(Diagnostic(
-                "PMO950", f"lifecycle path `{raw}` is a {special}, not a file",
-                help=SPECIAL_FILE_HELP))
+        elif (special := not_a_file("PMO950", raw, "lifecycle path ")) is not None:
+            diags.append(special)
         else:
             diags.append(Diagnostic(
                 "PMO950", f"lifecycle path `{raw}` does not exist",

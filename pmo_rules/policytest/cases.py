@@ -23,12 +23,11 @@ import yaml
 
 from pmo_rules import lined_yaml
 from pmo_rules.diagnostics import (
-    SPECIAL_FILE_HELP,
     Diagnostic,
     DiagnosticError,
     Span,
     did_you_mean,
-    special_file,
+    not_a_file,
 )
 
 STATUSES = ("pass", "fail", "waived", "error", "not_applicable")
@@ -113,9 +112,8 @@ def discover(paths: Sequence[str | Path]) -> list[Path]:
         elif path.is_dir():
             found.extend(sorted(
                 p for p in path.rglob("*.yaml") if p.parent.name == "tests" and p.is_file()))
-        elif (special := special_file(path)) is not None:
-            problems.append(Diagnostic(
-                "PMO801", f"`{raw}` is a {special}, not a file", help=SPECIAL_FILE_HELP))
+        elif (special := not_a_file("PMO801", raw)) is not None:
+            problems.append(special)
         else:
             problems.append(Diagnostic(
                 "PMO801", f"`{raw}` does not exist",
