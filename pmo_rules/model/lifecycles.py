@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
-from typing import get_args
+from typing import Any, NoReturn, get_args
 
 from pmo_rules.model.entities import Grade
 
@@ -29,6 +30,21 @@ def grade_at_least(grade: str | None, needed: str | None) -> bool | None:
     return GRADES.index(grade) <= GRADES.index(needed)
 
 
+def _shared(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError("these statuses are shared by every project the gate applies to; "
+                    "copy them (list(...)) to change them")
+
+
+class SharedStatuses(list[str]):
+    """The statuses a gate accepts for an artifact, as the language reads them: one list
+    read by every project the gate applies to (a plugin function may be handed it), so it
+    refuses changes."""
+
+    __slots__ = ()
+    append = extend = insert = remove = pop = clear = sort = reverse = _shared
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _shared
+
+
 @dataclass(frozen=True)
 class ArtifactNeed:
     """An artifact a gate needs: its type, the statuses that satisfy it, the tiers it is for."""
@@ -41,10 +57,10 @@ class ArtifactNeed:
         """Whether a project of this tier needs it (a project without a tier needs all)."""
         return not self.tiers or tier is None or tier in self.tiers
 
-
-# An artifact need as a resolved gate reads it: type, statuses (the list the language
-# reads, shared by every project of the tier), statuses (a tuple, for membership).
-Need = tuple[str, list[str], tuple[str, ...]]
+    @cached_property
+    def listed(self) -> SharedStatuses:
+        """`statuses` as the one list every resolved gate shows (progress.GateArtifact)."""
+        return SharedStatuses(self.statuses)
 
 
 @dataclass(frozen=True)
@@ -61,11 +77,8 @@ class GateSpec:
     decider_grade: str | None = None
     decider_by_tier: Mapping[int, str] = field(default_factory=dict)
     title: str | None = None
-    # needs_for's answers by tier: asked once per project and gate on every run.
-    _needs_by_tier: dict[int | None, tuple[ArtifactNeed, ...]] = field(
-        default_factory=dict, init=False, repr=False, compare=False)
-    # The same needs as progress.resolve_gate reads them, and the deciding grade, by tier.
-    _by_tier: dict[int | None, tuple[tuple[Need, ...], str | None]] = field(
+    # for_tier's answers: asked once per project and gate on every run.
+    _by_tier: dict[int | None, tuple[tuple[ArtifactNeed, ...], str | None]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -84,19 +97,25 @@ class GateSpec:
 
     def needs_for(self, tier: int | None) -> tuple[ArtifactNeed, ...]:
         """The artifact needs of a project of this tier."""
-        found = self._needs_by_tier.get(tier)
-        if found is None:
-            found = self._needs_by_tier[tier] = tuple(n for n in self.needs
-                                                      if n.applies_to(tier))
-        return found
+        return self.for_tier(tier)[0]
 
     def grade_for(self, tier: int | None) -> str | None:
         """The grade that decides this gate for a project of this tier (the highest listed
         when the project has no tier)."""
-        if tier is None:
-            grades = [g for g in (self.decider_grade, *self.decider_by_tier.values()) if g]
-            return min(grades, key=GRADES.index) if grades else None
-        return self.decider_by_tier.get(tier, self.decider_grade)
+        return self.for_tier(tier)[1]
+
+    def for_tier(self, tier: int | None) -> tuple[tuple[ArtifactNeed, ...], str | None]:
+        """(needs_for, grade_for) of a tier, worked out once per gate and tier."""
+        found = self._by_tier.get(tier)
+        if found is None:
+            needs = tuple(n for n in self.needs if n.applies_to(tier))
+            if tier is None:
+                grades = [g for g in (self.decider_grade, *self.decider_by_tier.values()) if g]
+                grade = min(grades, key=GRADES.index) if grades else None
+            else:
+                grade = self.decider_by_tier.get(tier, self.decider_grade)
+            found = self._by_tier[tier] = (needs, grade)
+        return found
 
 
 @dataclass(frozen=True)

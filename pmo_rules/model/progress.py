@@ -11,32 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
-from pmo_rules.model.lifecycles import (
-    GateSpec,
-    LifecycleModel,
-    LifecycleRegistry,
-    Need,
-    grade_at_least,
-)
+from pmo_rules.model.lifecycles import GateSpec, LifecycleModel, LifecycleRegistry, grade_at_least
 from pmo_rules.model.records import Artifact, Condition, Gate, Milestone, Person, Project
 
 PASSING = ("go", "go_with_conditions")
-
-
-def _shared(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
-    raise TypeError("these statuses are shared by every project the gate applies to; "
-                    "copy them (list(...)) to change them")
-
-
-class SharedStatuses(list[str]):
-    """The statuses a gate accepts for an artifact: one list read by every project of a
-    tier (a plugin function may be handed it), so it refuses changes."""
-
-    __slots__ = ()
-    append = extend = insert = remove = pop = clear = sort = reverse = _shared
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _shared
 
 
 @dataclass(eq=False, slots=True)
@@ -117,15 +97,16 @@ def resolve_gate(project: Project, model: LifecycleModel, spec: GateSpec,
     # positionally.
     tier = project.tier
     gate_id = spec.id
-    needs, grade = _for_tier(spec, tier)
+    needs, grade = spec.for_tier(tier)
     artifacts = []
     missing = []
     held = project.artifacts
-    for kind, statuses, accepted in needs:
+    for need in needs:
+        kind = need.type
         art = held.get(kind)
         status = art.status if art is not None else None
-        met = status in accepted
-        artifacts.append(GateArtifact(kind, statuses, gate_id, art, status, met))
+        met = status in need.statuses
+        artifacts.append(GateArtifact(kind, need.listed, gate_id, art, status, met))
         if not met:
             missing.append(kind)
     record = project.gates.get(gate_id)
@@ -150,17 +131,6 @@ def resolve_gate(project: Project, model: LifecycleModel, spec: GateSpec,
         conditions, open_conditions, milestone,
         milestone.date if milestone is not None else None, project, spec,
     )
-
-
-def _for_tier(spec: GateSpec, tier: int | None) -> tuple[tuple[Need, ...], str | None]:
-    """A gate's artifact needs (type, statuses as the language reads them, as a tuple)
-    and deciding grade for one tier, worked out once per gate and tier."""
-    found = spec._by_tier.get(tier)
-    if found is None:
-        needs = tuple((n.type, SharedStatuses(n.statuses), n.statuses)
-                      for n in spec.needs_for(tier))
-        found = spec._by_tier[tier] = (needs, spec.grade_for(tier))
-    return found
 
 
 def progress(project: Project, model: LifecycleModel) -> ProjectLifecycle:
