@@ -46,18 +46,7 @@ def lifecycle_functions(ctx: RunContext) -> dict[str, Callable[..., Any]]:
     def reading(name: str) -> Callable[[Any], Any]:
         read = attrgetter(name)
 
-        def call(project: Any) -> Any:  # called per project and rule: one call deep
-            if project is MISSING:
-                return MISSING
-            where = known.get(id(project), _UNSEEN)
-            if where is _UNSEEN:
-                where = position(project)
-            if where is None:
-                return MISSING
-            value = read(where)
-            return MISSING if value is None else value
-
-        def call_none(project: Any) -> Any:  # the same, with None for missing both ways
+        def call_none(project: Any) -> Any:  # None for missing, both ways
             if project is None:
                 return None
             where = known.get(id(project), _UNSEEN)
@@ -65,7 +54,11 @@ def lifecycle_functions(ctx: RunContext) -> dict[str, Callable[..., Any]]:
                 where = position(project)
             return None if where is None else read(where)
 
-        # The fast path calls this directly, without a layer mapping MISSING to None
+        def call(project: Any) -> Any:
+            value = None if project is MISSING else call_none(project)
+            return MISSING if value is None else value
+
+        # The fast path calls call_none directly, without a layer mapping MISSING to None
         # (a million calls at 100k projects with the standard pack).
         call.none_convention = call_none  # type: ignore[attr-defined]
         return call

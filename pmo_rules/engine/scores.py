@@ -105,14 +105,16 @@ class ScoreBoard:
         possible_by = self._weighed(judged, program_possible, earned_by)
         earned_by = self._weighed(waived, program_earned, earned_by)
         owners = [project_of[pid] for pid in possible_by]
-        project_possible = dict(zip([p.id for p in owners], possible_by.values(), strict=True))
+        ids = [p.id for p in owners]
         get = earned_by.get
-        project_earned = {p.id: get(pid, 0) for p, pid in zip(owners, possible_by, strict=True)}
-        for project, total in zip(owners, possible_by.values(), strict=True):
+        gained = [get(pid, 0) for pid in possible_by]
+        project_possible = dict(zip(ids, possible_by.values(), strict=True))
+        project_earned = dict(zip(ids, gained, strict=True))
+        for project, total, earned in zip(owners, possible_by.values(), gained, strict=True):
             program = project.program
             if program is not None:
                 program_possible[program.id] += total
-                program_earned[program.id] += get(id(project), 0)
+                program_earned[program.id] += earned
         self._totals = {
             "project": (project_earned, project_possible),
             "program": (dict(program_earned), dict(program_possible)),

@@ -373,6 +373,5 @@ def _sorted(items: Any) -> list[Any]:
 def _by_id(nodes: Sequence[Node], picked: Sequence[int]) -> list[Any]:
     """`nodes[i]` for each i picked, sorted by id (most projects have one neighbour or none:
     nothing to sort)."""
-    if len(picked) < 2:
-        return [nodes[i] for i in picked]
-    return sorted([nodes[i] for i in picked], key=_BY_ID)
+    found = [nodes[i] for i in picked]
+    return found if len(found) < 2 else _sorted(found)
