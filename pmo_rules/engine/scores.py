@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import groupby
+from itertools import groupby, repeat
 from operator import attrgetter
 from typing import Any
 
@@ -33,18 +33,29 @@ def owning_project(entity: Any) -> Any:
 _OWNED = frozenset({"Milestone", "Risk", "Issue", "Allocation"})
 
 
-def _owners(entities: list[Any], kinds: set[str]) -> list[Any]:
-    """The project each subject belongs to (None where it belongs to none)."""
+_PROJECT = attrgetter("project")
+_SUCCESSOR = attrgetter("successor")
+_ID = attrgetter("id")
+_PROGRAM = attrgetter("program")
+
+
+def _owners(entities: list[Any], kinds: set[str]) -> Iterable[Any]:
+    """The project each subject belongs to (None where it belongs to none), read in C where
+    the subjects are all of one kind."""
     if kinds == {"Project"}:
         return entities
     if kinds <= _OWNED:
-        return list(map(attrgetter("project"), entities))
+        return map(_PROJECT, entities)
     if kinds == {"Dependency"}:  # a dependency weighs on its successor's project
-        ends = list(map(attrgetter("successor"), entities))
-        if {type(e).__name__ for e in set(map(type, ends))} == {"Project"}:
-            return ends
-        return [e if type(e).__name__ == "Project" else e.project for e in ends]
-    return [owning_project(e) for e in entities]
+        if {t.__name__ for t in set(map(type, map(_SUCCESSOR, entities)))} == {"Project"}:
+            return map(_SUCCESSOR, entities)
+        return (e if type(e).__name__ == "Project" else e.project
+                for e in map(_SUCCESSOR, entities))
+    return map(owning_project, entities)
+
+
+def _kinds(entities: list[Any]) -> set[str]:
+    return {t.__name__ for t in set(map(type, entities))}
 
 
 def _runs(findings: list[Finding]) -> Iterator[tuple[int, str, list[Any]]]:
@@ -104,17 +115,18 @@ class ScoreBoard:
         earned_total += sum(w * len(e) for w, e in waived)
         possible_by = self._weighed(judged, program_possible, earned_by)
         earned_by = self._weighed(waived, program_earned, earned_by)
-        owners = [project_of[pid] for pid in possible_by]
-        ids = [p.id for p in owners]
-        get = earned_by.get
-        gained = [get(pid, 0) for pid in possible_by]
+        owners = list(map(project_of.__getitem__, possible_by))
+        ids = list(map(_ID, owners))
+        gained = list(map(earned_by.get, possible_by, repeat(0)))
         project_possible = dict(zip(ids, possible_by.values(), strict=True))
         project_earned = dict(zip(ids, gained, strict=True))
-        for project, total, earned in zip(owners, possible_by.values(), gained, strict=True):
-            program = project.program
-            if program is not None:
-                program_possible[program.id] += total
-                program_earned[program.id] += earned
+        in_programs = list(map(_PROGRAM, owners))
+        if any(in_programs):  # (a portfolio without programs skips the loop)
+            for program, total, earned in zip(in_programs, possible_by.values(), gained,
+                                              strict=True):
+                if program is not None:
+                    program_possible[program.id] += total
+                    program_earned[program.id] += earned
         self._totals = {
             "project": (project_earned, project_possible),
             "program": (dict(program_earned), dict(program_possible)),
@@ -151,21 +163,16 @@ class ScoreBoard:
                 counted[weight] = counts
         for weight, lists in exact.items():
             counts = counted.setdefault(weight, Counter())
-            owner_lists = []
             for entities in lists:
-                kinds = {t.__name__ for t in set(map(type, entities))}
-                owners = _owners(entities, kinds)
-                owner_lists.append(owners)
-                counts.update(map(id, owners))
+                kinds = _kinds(entities)
+                counts.update(map(id, _owners(entities, kinds)))
                 if "Program" in kinds:  # a program's own rules
                     for entity in entities:
                         if type(entity).__name__ == "Program":
                             programs[entity.id] += weight
             counts.pop(id(None), None)  # subjects that belong to no project
-            unknown = counts.keys() - project_of.keys()  # owners from outside the portfolio
-            if unknown:
-                for owners in owner_lists:
-                    project_of.update((id(o), o) for o in owners if id(o) in unknown)
+            if counts.keys() - project_of.keys():  # owners from outside the portfolio
+                self._learn_owners(lists, counts.keys() - project_of.keys())
         out = dict(base) if base is not None else {}
         for weight, counts in counted.items():
             if not out:
@@ -175,6 +182,13 @@ class ScoreBoard:
             for pid, n in counts.items():
                 out[pid] = get(pid, 0) + n * weight
         return out
+
+    def _learn_owners(self, lists: list[list[Any]], unknown: set[int]) -> None:
+        """Note the owners counted by id() that are not the portfolio's projects."""
+        for entities in lists:
+            for owner in _owners(entities, _kinds(entities)):
+                if id(owner) in unknown:
+                    self._project_of[id(owner)] = owner
 
     def _scope(self, kind: str) -> tuple[dict[str, int], dict[str, int]]:
         return self._tally().get(kind) or ({}, {})
