@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
@@ -50,10 +50,20 @@ _CATEGORIES = frozenset({
 })
 
 
-@lru_cache(maxsize=1 << 14)
-def _same_date(value: Any) -> Any:
-    """The first equal date met (lru_cache answers a repeat in C, without this call)."""
-    return value
+class _Dates(dict[Any, Any]):
+    """Each date validated, keyed by itself: `_same_date` below gives the first equal date
+    met. A repeat is a dictionary look-up in C; only a new date calls `__missing__`. Up
+    to `_MAX_DATES` are kept (a few thousand in a real portfolio); past them a date is
+    its own, so a file of endless distinct dates cannot grow the table."""
+
+    def __missing__(self, value: Any) -> Any:
+        if len(self) < _MAX_DATES:
+            self[value] = value
+        return value
+
+
+_MAX_DATES = 1 << 14
+_same_date = _Dates().__getitem__
 
 
 def _shallow(value: Any) -> Any:

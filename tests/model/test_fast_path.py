@@ -250,3 +250,29 @@ def test_repeated_dates_and_category_text_are_stored_once() -> None:
     assert key_a is key_b and art_a.type is art_b.type and art_a.status is art_b.status
     assert a.schedule.baseline_start is b.schedule.baseline_start
     assert a.id is not b.id and a.name != b.name  # ids and names are not interned
+
+
+def test_the_shared_dates_table_is_bounded() -> None:
+    """Dates are shared through a table of at most _MAX_DATES: past it, a date is its
+    own (still equal, still validated), so endless distinct dates cannot grow it."""
+    import datetime as dt
+
+    from pmo_rules.model import fast_schema
+
+    table = fast_schema._same_date.__self__  # type: ignore[attr-defined]
+    kept = dict(table)
+    try:
+        table.clear()
+        start = dt.date(1000, 1, 1)
+        for n in range(fast_schema._MAX_DATES + 50):
+            fast_schema._same_date(start + dt.timedelta(days=n))
+        assert len(table) == fast_schema._MAX_DATES
+        late = start + dt.timedelta(days=fast_schema._MAX_DATES + 100)
+        copy = dt.date(late.year, late.month, late.day)
+        assert fast_schema._same_date(copy) is copy and len(table) == fast_schema._MAX_DATES
+        doc = fast_validator().validate_python({"projects": [
+            {"id": "P", "name": "n", "schedule": {"baseline_start": late.isoformat()}}]})
+        assert doc.projects[0].schedule.baseline_start == late
+    finally:  # other tests share this process's table
+        table.clear()
+        table.update(kept)
