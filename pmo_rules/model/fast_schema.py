@@ -6,8 +6,8 @@ alias and shorthand normaliser is the models' own; five things differ:
 - where a model would be built, pydantic-core builds the model's record
   (records.py) in place: slots set from Rust, no model, no fields-set;
 - lists and maps the input leaves out are the shared read-only empties, and a
-  nested record left out (`budget`, `evm`...) is validated from an empty map, so it
-  holds its fields' defaults exactly as the model's default would;
+  nested record left out (`budget`, `evm`...) is a new record holding its fields'
+  defaults exactly as the model's default would (records.py, `blank_maker`);
 - an unknown key anywhere fails validation (the models keep it under `custom`
   with a warning), so a document this validator accepts has no extras at all;
 - a money, ratio or day-count value is validated as a plain number first, and
@@ -35,7 +35,7 @@ from pydantic_core import PydanticCustomError, SchemaValidator, core_schema
 
 from pmo_rules.limits import MAX_DATA_DEPTH
 from pmo_rules.model import entities
-from pmo_rules.model.records import EMPTY_DICT, EMPTY_LIST, record_class
+from pmo_rules.model.records import EMPTY_DICT, EMPTY_LIST, blank_maker, record_class
 
 # Levels a free-form mapping may take here: the models' own nesting above it is at most
 # eight, so what passes is well inside MAX_DATA_DEPTH; what does not goes to the exact path.
@@ -100,8 +100,12 @@ def _default(node: dict[str, Any]) -> dict[str, Any]:
     elif factory is dict:
         out["default"] = EMPTY_DICT
     elif isinstance(factory, type) and issubclass(factory, entities.Entity):
-        out["default"] = EMPTY_DICT  # validated like an empty input: the record's defaults
-        out["validate_default"] = True
+        make = blank_maker(factory)  # the record's defaults, as an empty input gives them
+        if make is not None:
+            out["default_factory"] = make
+        else:
+            out["default"] = EMPTY_DICT  # validated like an empty input
+            out["validate_default"] = True
     else:
         return node
     return out

@@ -151,6 +151,29 @@ def test_nested_records_left_out_are_each_records_own(tmp_path: Any) -> None:
         assert getattr(a, name) == getattr(b, name)
 
 
+def test_a_blank_record_is_what_validating_an_empty_map_gives() -> None:
+    """The fast path makes a nested record left out with `blank_maker`, not by validating
+    `{}`: the same fields and values, for every model whose defaults it may share, and a
+    new record each time."""
+    from pydantic_core import SchemaValidator
+
+    from pmo_rules.model.fast_schema import _schema
+
+    made = 0
+    for model in records.record_classes():
+        make = records.blank_maker(model)
+        if make is None:
+            continue
+        made += 1
+        validated = SchemaValidator(_schema(model)).validate_python({})
+        blank = make()
+        assert type(blank) is type(validated) and blank == validated, model.__name__
+        assert all(getattr(blank, n) is getattr(validated, n) or
+                   getattr(blank, n) == getattr(validated, n) for n in type(blank).__slots__)
+        assert make() is not blank
+    assert made >= 4  # budget, evm, schedule, health at least
+
+
 @pytest.mark.parametrize("threads", [True, False])
 def test_a_json_files_digest_is_its_sha256_with_or_without_a_thread(
         tmp_path: Any, monkeypatch: pytest.MonkeyPatch, threads: bool) -> None:
