@@ -121,7 +121,7 @@ class ScoreBoard:
         project_possible = dict(zip(ids, possible_by.values(), strict=True))
         project_earned = dict(zip(ids, gained, strict=True))
         in_programs = list(map(_PROGRAM, owners))
-        if any(in_programs):  # (a portfolio without programs skips the loop)
+        if in_programs.count(None) != len(in_programs):  # no programs: no loop
             for program, total, earned in zip(in_programs, possible_by.values(), gained,
                                               strict=True):
                 if program is not None:

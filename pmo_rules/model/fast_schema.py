@@ -52,13 +52,15 @@ _CATEGORIES = frozenset({
 
 class _Dates(dict[Any, Any]):
     """Each date validated, keyed by itself: `_same_date` below gives the first equal date
-    met. A repeat is a dictionary look-up in C; only a new date calls `__missing__`. Up
-    to `_MAX_DATES` are kept (a few thousand in a real portfolio); past them a date is
-    its own, so a file of endless distinct dates cannot grow the table."""
+    met. A repeat is a dictionary look-up in C; only a new date calls `__missing__`. A
+    real portfolio holds a few thousand distinct dates; a table grown to `_MAX_DATES`
+    starts again empty, so endless distinct dates cannot grow it and later loads in
+    the same process still share theirs."""
 
     def __missing__(self, value: Any) -> Any:
-        if len(self) < _MAX_DATES:
-            self[value] = value
+        if len(self) >= _MAX_DATES:
+            self.clear()
+        self[value] = value
         return value
 
 

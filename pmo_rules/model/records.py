@@ -206,10 +206,14 @@ _SHARED_DEFAULTS = (type(None), bool, int, float, str, dt.date, dt.timedelta)
 def blank_maker(model: type[entities.Entity]) -> Callable[[], Record] | None:
     """A function making a new record of `model` with every field at its default, each
     call its own record (the language tells records apart by identity); None where a
-    default is a value that could change (a new one is then needed per record).
+    default is a value that could change, or is made by a function that may give each
+    record its own (validation then makes each record's).
 
     For the fast load path: most projects leave a nested record out (`evm`), and
     validating an empty map for each costs more than setting the defaults."""
+    for info in model.model_fields.values():
+        if info.default_factory not in (None, list, dict):
+            return None  # a factory may give each record its own value (a date, a count)
     blank = _blank(model)
     cls = type(blank)
     names: tuple[str, ...] = cls.__slots__

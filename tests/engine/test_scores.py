@@ -111,16 +111,21 @@ def test_the_tally_is_the_sum_over_subjects(data: st.DataObject) -> None:
     milestone = records.Milestone.construct(id="M", project=projects[1])
     pool: list[Any] = [
         *projects, outsider, g, records.Person.construct(id="U"), milestone,
+        records.Milestone.construct(id="M0", project=None),
         records.Risk.construct(id="R", project=projects[2]),
+        records.Risk.construct(id="RX", project=outsider),  # owned outside the portfolio
         records.Dependency.construct(id="D1", predecessor=projects[0], successor=projects[3]),
         records.Dependency.construct(id="D2", predecessor=projects[0], successor=milestone),
+        records.Dependency.construct(id="D3", predecessor=projects[0], successor=outsider),
     ]
-    severities = st.sampled_from(["critical", "high", "medium", "low", "info"])
+    severities = st.sampled_from(["critical", "high", "medium", "low", "info", "odd"])
+    rules = {sev: _rule(sev) for sev in ("critical", "high", "medium", "low", "info", "odd")}
     passes = data.draw(st.lists(st.tuples(severities, st.lists(st.sampled_from(pool),
                                                                  max_size=6)), max_size=6))
     judged = data.draw(st.lists(st.tuples(severities, st.sampled_from(pool),
                                           st.sampled_from(["fail", "waived"])), max_size=8))
-    findings = sorted((Finding(_rule(sev), Subject("x", getattr(e, "id", "?")), status, "",
+    # Findings of one rule come together, as a run sorts them (several per rule here).
+    findings = sorted((Finding(rules[sev], Subject("x", getattr(e, "id", "?")), status, "",
                                entity=e) for sev, e, status in judged),
                       key=lambda f: (f.rule.severity, f.status))
     board = ScoreBoard("PF", projects)

@@ -253,8 +253,8 @@ def test_repeated_dates_and_category_text_are_stored_once() -> None:
 
 
 def test_the_shared_dates_table_is_bounded() -> None:
-    """Dates are shared through a table of at most _MAX_DATES: past it, a date is its
-    own (still equal, still validated), so endless distinct dates cannot grow it."""
+    """Dates are shared through a table of at most _MAX_DATES, which starts again empty
+    when full: endless distinct dates cannot grow it, and dates met after still share."""
     import datetime as dt
 
     from pmo_rules.model import fast_schema
@@ -266,13 +266,16 @@ def test_the_shared_dates_table_is_bounded() -> None:
         start = dt.date(1000, 1, 1)
         for n in range(fast_schema._MAX_DATES + 50):
             fast_schema._same_date(start + dt.timedelta(days=n))
-        assert len(table) == fast_schema._MAX_DATES
+            assert len(table) <= fast_schema._MAX_DATES
+        assert len(table) == 50  # full at _MAX_DATES, then started again
         late = start + dt.timedelta(days=fast_schema._MAX_DATES + 100)
         copy = dt.date(late.year, late.month, late.day)
-        assert fast_schema._same_date(copy) is copy and len(table) == fast_schema._MAX_DATES
+        assert fast_schema._same_date(copy) is copy
         doc = fast_validator().validate_python({"projects": [
-            {"id": "P", "name": "n", "schedule": {"baseline_start": late.isoformat()}}]})
-        assert doc.projects[0].schedule.baseline_start == late
+            {"id": f"P{i}", "name": "n", "schedule": {"baseline_start": late.isoformat()}}
+            for i in range(2)]})
+        a, b = doc.projects
+        assert a.schedule.baseline_start is b.schedule.baseline_start is copy
     finally:  # other tests share this process's table
         table.clear()
         table.update(kept)

@@ -174,6 +174,23 @@ def test_a_blank_record_is_what_validating_an_empty_map_gives() -> None:
     assert made >= 4  # budget, evm, schedule, health at least
 
 
+def test_no_blank_maker_where_a_default_is_made_per_record() -> None:
+    """A default made by a function (a date, a count) may differ from record to record:
+    such a model's blank is validated for each record, never copied from a first one."""
+    import itertools
+
+    from pydantic import Field
+
+    from pmo_rules.model import entities
+
+    counter = itertools.count()
+
+    class Stamped(entities.Entity):
+        seq: int = Field(default_factory=lambda: next(counter))
+
+    assert records.blank_maker(Stamped) is None
+
+
 @pytest.mark.parametrize("threads", [True, False])
 def test_a_json_files_digest_is_its_sha256_with_or_without_a_thread(
         tmp_path: Any, monkeypatch: pytest.MonkeyPatch, threads: bool) -> None:
