@@ -12,9 +12,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, NoReturn, get_args
+from typing import get_args
 
 from pmo_rules.model.entities import Grade
+from pmo_rules.model.records import ReadOnlyList
 
 STAGES: tuple[str, ...] = ("initiating", "planning", "executing", "closing")
 # Highest first: a gate needing a director may be decided by an executive.
@@ -30,19 +31,14 @@ def grade_at_least(grade: str | None, needed: str | None) -> bool | None:
     return GRADES.index(grade) <= GRADES.index(needed)
 
 
-def _shared(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
-    raise TypeError("these statuses are shared by every project the gate applies to; "
-                    "copy them (list(...)) to change them")
-
-
-class SharedStatuses(list[str]):
+class SharedStatuses(ReadOnlyList):
     """The statuses a gate accepts for an artifact, as the language reads them: one list
     read by every project the gate applies to (a plugin function may be handed it), so it
     refuses changes."""
 
     __slots__ = ()
-    append = extend = insert = remove = pop = clear = sort = reverse = _shared
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _shared
+    refusal = ("these statuses are shared by every project the gate applies to; "
+               "copy them (list(...)) to change them")
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ __all__ = [
     "PortfolioFile",
     "Program",
     "Project",
+    "ReadOnlyList",
     "Record",
     "Risk",
     "Schedule",
@@ -69,20 +70,30 @@ __all__ = [
 ]
 
 
+_SHARED_EMPTY = ("this empty list or map is shared by every record that left it out; "
+                 "assign a new one instead of changing it")
+
+
 def _read_only(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
-    raise TypeError(
-        "this empty list or map is shared by every record that left it out; "
-        "assign a new one instead of changing it")
+    raise TypeError(self.refusal)
 
 
-class FrozenList(list[Any]):
+class ReadOnlyList(list[Any]):
+    """A list that refuses changes, read by many owners at once; `refusal` says why."""
+
+    __slots__ = ()
+    refusal = "this list is read-only"
+    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+
+
+class FrozenList(ReadOnlyList):
     """An empty list that refuses changes; hashable by identity, so that pydantic-core
     shares it as a default instead of copying it for every record."""
 
     __slots__ = ()
     __hash__ = object.__hash__  # type: ignore[assignment]
-    append = extend = insert = remove = pop = clear = sort = reverse = _read_only
-    __setitem__ = __delitem__ = __iadd__ = __imul__ = _read_only
+    refusal = _SHARED_EMPTY
 
 
 class FrozenDict(dict[str, Any]):
@@ -90,6 +101,7 @@ class FrozenDict(dict[str, Any]):
 
     __slots__ = ()
     __hash__ = object.__hash__  # type: ignore[assignment]
+    refusal = _SHARED_EMPTY
     __setitem__ = __delitem__ = __ior__ = _read_only
     setdefault = pop = popitem = clear = update = _read_only
 
