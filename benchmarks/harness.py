@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,14 +58,15 @@ class Run:
 
 def _environment() -> dict[str, str]:
     """The environment of a measured process: the caller's, pmo-rules' bytecode compiled."""
-    if not _compiled:  # once per benchmark process; compileall skips what is up to date
-        subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "pmo_rules")], check=True,
-                       stdout=subprocess.DEVNULL)
-        _compiled.append(True)
+    _compile_pmo_rules()
     return dict(os.environ)
 
 
-_compiled: list[bool] = []
+@cache
+def _compile_pmo_rules() -> None:
+    """Once per benchmark process (compileall skips what is up to date)."""
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "pmo_rules")], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def run(cmd: list[str], out: Path, *, stages: bool = False, ok: tuple[int, ...] = (0, 1)) -> Run:

@@ -76,7 +76,6 @@ class Explainer:
         self._shown: dict[str, str] = {}
         self._problems: dict[str, str] = {}
         self._texts: dict[int, str] = {}
-        self._presenters: dict[int, Callable[[Any], str]] = {}
         self._loose: dict[int, bool] = {}
         self._entries: dict[int, _Entry] = {}
 
@@ -104,12 +103,9 @@ class Explainer:
             return MISSING
 
     def _presenter(self, node: ast.Expr) -> Callable[[Any], str]:
-        """How people read this node's values (money, ratios, people): engine/present.py."""
-        found = self._presenters.get(id(node))
-        if found is None:
-            currency = getattr(self.compiler.ctx.portfolio, "currency", None)
-            found = self._presenters[id(node)] = for_evidence(node, currency)
-        return found
+        """How people read this node's values (money, ratios, people): engine/present.py.
+        Asked once per node: `_entry` keeps the answer."""
+        return for_evidence(node, getattr(self.compiler.ctx.portfolio, "currency", None))
 
     def _text(self, node: ast.Expr) -> str:
         text = self._texts.get(id(node))

@@ -47,14 +47,14 @@ def _owners(entities: list[Any], kinds: set[str]) -> Iterable[Any]:
     if kinds <= _OWNED:
         return map(_PROJECT, entities)
     if kinds == {"Dependency"}:  # a dependency weighs on its successor's project
-        if {t.__name__ for t in set(map(type, map(_SUCCESSOR, entities)))} == {"Project"}:
+        if _kinds(map(_SUCCESSOR, entities)) == {"Project"}:
             return map(_SUCCESSOR, entities)
         return (e if type(e).__name__ == "Project" else e.project
                 for e in map(_SUCCESSOR, entities))
     return map(owning_project, entities)
 
 
-def _kinds(entities: list[Any]) -> set[str]:
+def _kinds(entities: Iterable[Any]) -> set[str]:
     return {t.__name__ for t in set(map(type, entities))}
 
 
@@ -171,8 +171,9 @@ class ScoreBoard:
                         if type(entity).__name__ == "Program":
                             programs[entity.id] += weight
             counts.pop(id(None), None)  # subjects that belong to no project
-            if counts.keys() - project_of.keys():  # owners from outside the portfolio
-                self._learn_owners(lists, counts.keys() - project_of.keys())
+            unknown = counts.keys() - project_of.keys()  # owners from outside the portfolio
+            if unknown:
+                self._learn_owners(lists, unknown)
         out = dict(base) if base is not None else {}
         for weight, counts in counted.items():
             if not out:

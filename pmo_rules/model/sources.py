@@ -60,7 +60,7 @@ class RawInput:
 def read_input(path: Path) -> RawInput:
     """Read `path` (file or directory) into one raw document; syntax errors are collected."""
     raw = RawInput(document={})
-    kind = _kind(path)
+    kind = path_kind(path)
     if kind == "directory":
         if (path / "projects.csv").is_file():
             _read_csv_dir(path, raw)
@@ -95,11 +95,6 @@ def read_input(path: Path) -> RawInput:
 def file_problem(path: Path, message: str, help_: str) -> Diagnostic:
     """PMO400: a path that cannot be read as a portfolio, placed at the path itself."""
     return Diagnostic(FILE_PROBLEM, message, Span(str(path), 1, 1), help=help_)
-
-
-def _kind(path: Path) -> str:
-    """`file`, `directory`, `missing`, or what else the path is (diagnostics.path_kind)."""
-    return path_kind(path)
 
 
 def _read_text(path: Path, raw: RawInput) -> str | None:
@@ -172,7 +167,7 @@ def _read_yaml_dir(path: Path, raw: RawInput) -> None:
     raw.document = doc
     project_files = sorted(  # regular files only: a pipe named x.yaml would never end
         p for pattern in ("*.yaml", "*.yml", "*.json")
-        for p in (path / "projects").glob(pattern) if _kind(p) == "file"
+        for p in (path / "projects").glob(pattern) if path_kind(p) == "file"
     )
     if not project_files:
         return
