@@ -299,7 +299,6 @@ def test_the_json_document_is_the_standard_librarys_bytes(everything: Readiness)
     assert render_json(everything) == json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-
 def test_a_gates_accepted_statuses_are_shared_and_refuse_changes(
         mixed: LoadedPortfolio) -> None:
     from pmo_rules.model.progress import model_of, progress
